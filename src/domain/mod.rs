@@ -1,0 +1,8 @@
+//! The pure core: rules of the help desk as plain types and functions, no I/O and no clock.
+
+pub mod audit;
+pub mod password;
+pub mod permission;
+pub mod registration;
+pub mod throttle;
+pub mod user;

@@ -1,0 +1,6 @@
+//! The `docket` binary: see `server::cli`.
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    docket::server::cli::run().await
+}

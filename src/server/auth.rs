@@ -1,0 +1,112 @@
+//! Credentials and sessions: argon2id password hashes, random session tokens, the session cookie.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::http::HeaderMap;
+use axum::http::header::COOKIE;
+use chrono::Duration;
+use sha2::{Digest, Sha256};
+
+use crate::domain::password::NewPassword;
+
+pub const SESSION_COOKIE: &str = "docket_session";
+
+fn argon2() -> Argon2<'static> {
+    // OWASP's first recommended argon2id setting: 19 MiB, 2 iterations, 1 lane.
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19 * 1024, 2, 1, None).expect("valid argon2 params"))
+}
+
+/// Hashes a password on a blocking thread (it takes tens of milliseconds by design).
+pub async fn hash_password(password: &NewPassword) -> Result<String, argon2::password_hash::Error> {
+    let password = password.expose().to_string();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .expect("password hashing does not panic")
+}
+
+/// Checks a password against a stored hash; with no hash, spends the same time and says no, so
+/// that response times do not reveal which accounts exist.
+pub async fn verify_password(stored: Option<String>, candidate: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_string());
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
+        argon2().verify_password(candidate.as_bytes(), &parsed).is_ok() && stored != DUMMY_HASH
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// An argon2id hash of a random password nobody knows, used to equalise timing.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2bSPPLZ7ZvcYzg3rk8pGT8CPu1n7TKu+V1xj1O7BZ8M";
+
+/// A fresh random token: 32 bytes, hex. Shown once (cookie, setup link), stored only as [`token_key`].
+pub fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+/// The database key of a token: its SHA-256, hex.
+pub fn token_key(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The session token from the request's cookies, if it looks like one of ours.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == SESSION_COOKIE && value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|(_, value)| value.to_string())
+}
+
+/// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure when served over https.
+pub fn session_cookie(token: &str, lifetime: Duration, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", lifetime.num_seconds())
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clear_session_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[tokio::test]
+    async fn a_hashed_password_verifies_and_a_wrong_one_does_not() {
+        let password = NewPassword::parse("correct horse battery", "").unwrap();
+        let hash = hash_password(&password).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password(Some(hash.clone()), "correct horse battery".into()).await);
+        assert!(!verify_password(Some(hash), "wrong horse battery".into()).await);
+        assert!(!verify_password(None, "anything at all".into()).await);
+    }
+
+    #[test]
+    fn the_session_token_is_read_from_among_other_cookies() {
+        let token = new_token();
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_str(&format!("theme=dark; {SESSION_COOKIE}={token}; x=1")).unwrap());
+        assert_eq!(session_token(&headers), Some(token));
+        headers.insert(COOKIE, HeaderValue::from_static("docket_session=not-a-token"));
+        assert_eq!(session_token(&headers), None);
+    }
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_on_https() {
+        let c = session_cookie("abc", Duration::hours(1), true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure") && c.contains("Max-Age=3600"));
+        assert!(!session_cookie("abc", Duration::hours(1), false).contains("Secure"));
+    }
+}

@@ -1,0 +1,93 @@
+//! The server: settings, state, HTTP routing and everything that only runs natively.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod request;
+pub mod rpc;
+pub mod state;
+pub mod store;
+pub mod use_cases;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use leptos::config::{Env, LeptosOptions};
+use tokio::net::TcpListener;
+
+use crate::server::clock::Clock;
+use crate::server::config::Settings;
+use crate::server::state::AppState;
+use crate::server::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("{0}")]
+    Startup(String),
+}
+
+/// Connects the database and builds the state every request shares.
+pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, ServeError> {
+    let store = Store::connect(&settings.database).await?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("docket")
+        .site_root(settings.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.addr)
+        .env(Env::PROD)
+        .build();
+    Ok(AppState {
+        store,
+        settings: Arc::new(settings),
+        clock,
+        leptos_options,
+    })
+}
+
+/// A server listening on its port, as started by [`start`].
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    /// The first-run setup link, when no admin exists yet.
+    pub setup_link: Option<String>,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds the listener and serves until `shutdown` resolves, finishing in-flight requests.
+pub async fn start(
+    settings: Settings,
+    clock: Clock,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<Running, ServeError> {
+    let addr = settings.addr;
+    let state = build_state(settings, clock).await?;
+    let setup_link = use_cases::setup::setup_link(&state).await.map_err(|e| ServeError::Startup(e.to_string()))?;
+    let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Listen { addr, source })?;
+    let addr = listener.local_addr().map_err(|source| ServeError::Listen { addr, source })?;
+    let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await });
+    Ok(Running {
+        addr,
+        state,
+        setup_link,
+        task,
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("can listen for SIGTERM");
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate.recv() => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

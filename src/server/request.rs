@@ -1,0 +1,116 @@
+//! What the server knows about who is calling: address, user agent, session and the actor.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::ConnectInfo;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+
+use crate::domain::audit::{AuditActor, Origin};
+use crate::domain::permission::{Actor, SignedInUser};
+use crate::error::AppError;
+use crate::server::auth;
+use crate::server::state::AppState;
+use crate::server::store::StoreError;
+
+/// The caller of a use case: who, from where, and with which session.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub actor: Actor,
+    pub origin: Origin,
+    /// The session token presented with the request, if any (valid or not).
+    pub session_token: Option<String>,
+}
+
+impl Caller {
+    pub fn ip(&self) -> &str {
+        self.origin.ip.as_deref().unwrap_or("unknown")
+    }
+
+    /// The actor as the audit trail records it.
+    pub fn audit_actor(&self) -> AuditActor {
+        match &self.actor {
+            Actor::Anonymous => AuditActor::anonymous(),
+            Actor::User(user) => AuditActor::user(&user.id, &user.email),
+        }
+    }
+
+    /// Resolves the caller from request parts: client address (honouring `X-Forwarded-For` only
+    /// from trusted proxies), user agent, and the session cookie's user.
+    pub async fn from_parts(state: &AppState, parts: &Parts) -> Result<Caller, AppError> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let ip = client_ip(peer, &parts.headers, &state.settings.trusted_proxies);
+        let user_agent = parts
+            .headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(512).collect());
+        let session_token = auth::session_token(&parts.headers);
+        let actor = match &session_token {
+            Some(token) => match state.store.session(&auth::token_key(token), state.clock.now()).await.map_err(internal)? {
+                Some(session) => Actor::User(SignedInUser {
+                    id: session.user.id,
+                    email: session.user.email,
+                    name: session.user.name,
+                    role: session.user.role,
+                }),
+                None => Actor::Anonymous,
+            },
+            None => Actor::Anonymous,
+        };
+        Ok(Caller {
+            actor,
+            origin: Origin {
+                ip: ip.map(|ip| ip.to_string()),
+                user_agent,
+            },
+            session_token,
+        })
+    }
+}
+
+/// The client's address: the socket peer, or the last untrusted hop of `X-Forwarded-For` when the
+/// peer is a trusted proxy.
+pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    Some(forwarded.into_iter().rev().find(|ip| !trusted.contains(ip)).unwrap_or(peer))
+}
+
+/// Logs an unexpected failure with its cause chain and hands the browser only a reference.
+pub fn internal(error: impl Into<StoreError>) -> AppError {
+    let error: StoreError = error.into();
+    let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+    tracing::error!(%reference, error = %error, cause = ?std::error::Error::source(&error), "internal error");
+    AppError::Internal { reference }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_is_ignored_from_untrusted_peers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "1.2.3.4".parse().unwrap());
+        let peer: IpAddr = "10.0.0.9".parse().unwrap();
+        assert_eq!(client_ip(Some(peer), &headers, &[]), Some(peer));
+    }
+
+    #[test]
+    fn forwarded_for_names_the_client_behind_a_trusted_proxy() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 1.2.3.4, 10.0.0.8".parse().unwrap());
+        let trusted: Vec<IpAddr> = vec!["10.0.0.9".parse().unwrap(), "10.0.0.8".parse().unwrap()];
+        assert_eq!(client_ip(Some(trusted[0]), &headers, &trusted), Some("1.2.3.4".parse().unwrap()));
+    }
+}

@@ -1,0 +1,141 @@
+//! The audit trail's storage: the append fragment every audited write includes, and reads.
+
+use chrono::{DateTime, Utc};
+use surrealdb::engine::any::Any;
+use surrealdb::method::Query;
+use surrealdb::types::SurrealValue;
+
+use super::{Store, StoreError};
+use crate::domain::audit::{ActorKind, AuditActor, AuditEvent, AuditRecord, GENESIS_HASH, Origin, SHARDS};
+
+/// Appends `$audit_*` to the chain of shard `$audit_shard`, computing the hash in the same
+/// transaction as the change it records (see `domain::audit` for the hashed string).
+pub(super) const APPEND: &str = "
+LET $audit_head = (SELECT seq, hash FROM ONLY type::record('audit_head', $audit_shard));
+LET $audit_seq = ($audit_head.seq ?? 0) + 1;
+LET $audit_prev = $audit_head.hash ?? $audit_genesis;
+LET $audit_hash = crypto::sha256(string::concat(<string> $audit_shard, '|', <string> $audit_seq, '|', $audit_prev, '|', $audit_body));
+CREATE audit_event CONTENT {
+    shard: $audit_shard, seq: $audit_seq, prev_hash: $audit_prev, hash: $audit_hash,
+    at: $audit_at, actor_kind: $audit_actor_kind, actor_id: $audit_actor_id, actor_label: $audit_actor_label,
+    action: $audit_action, object_kind: $audit_object_kind, object_id: $audit_object_id,
+    before: $audit_before, after: $audit_after, ip: $audit_ip, user_agent: $audit_user_agent
+} RETURN NONE;
+UPSERT type::record('audit_head', $audit_shard) CONTENT { seq: $audit_seq, hash: $audit_hash } RETURN NONE;
+";
+
+/// Binds the record's fields for [`APPEND`]; a random shard spreads concurrent writers.
+pub(super) fn bind<'r>(query: Query<'r, Any>, record: &AuditRecord) -> Query<'r, Any> {
+    let shard = i64::from(rand::random_range(0..SHARDS));
+    query
+        .bind(("audit_shard", shard))
+        .bind(("audit_genesis", GENESIS_HASH))
+        .bind(("audit_body", record.canonical_body()))
+        .bind(("audit_at", record.at))
+        .bind(("audit_actor_kind", record.actor.kind.as_str()))
+        .bind(("audit_actor_id", record.actor.id.clone()))
+        .bind(("audit_actor_label", record.actor.label.clone()))
+        .bind(("audit_action", record.action.clone()))
+        .bind(("audit_object_kind", record.object_kind.clone()))
+        .bind(("audit_object_id", record.object_id.clone()))
+        .bind(("audit_before", record.before.as_ref().map(|v| v.to_string())))
+        .bind(("audit_after", record.after.as_ref().map(|v| v.to_string())))
+        .bind(("audit_ip", record.origin.ip.clone()))
+        .bind(("audit_user_agent", record.origin.user_agent.clone()))
+}
+
+#[derive(SurrealValue)]
+struct EventRow {
+    shard: i64,
+    seq: i64,
+    prev_hash: String,
+    hash: String,
+    at: DateTime<Utc>,
+    actor_kind: String,
+    actor_id: Option<String>,
+    actor_label: String,
+    action: String,
+    object_kind: String,
+    object_id: String,
+    before: Option<String>,
+    after: Option<String>,
+    ip: Option<String>,
+    user_agent: Option<String>,
+}
+
+impl EventRow {
+    fn into_event(self) -> Result<AuditEvent, StoreError> {
+        let json = |text: Option<String>| -> Result<_, StoreError> {
+            text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("audit value: {e}"))))
+                .transpose()
+        };
+        Ok(AuditEvent {
+            shard: u8::try_from(self.shard).map_err(|_| StoreError::Corrupt("audit shard".into()))?,
+            seq: u64::try_from(self.seq).map_err(|_| StoreError::Corrupt("audit seq".into()))?,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+            record: AuditRecord {
+                at: self.at,
+                actor: AuditActor {
+                    kind: ActorKind::parse(&self.actor_kind).ok_or_else(|| StoreError::Corrupt("actor kind".into()))?,
+                    id: self.actor_id,
+                    label: self.actor_label,
+                },
+                action: self.action,
+                object_kind: self.object_kind,
+                object_id: self.object_id,
+                before: json(self.before)?,
+                after: json(self.after)?,
+                origin: Origin {
+                    ip: self.ip,
+                    user_agent: self.user_agent,
+                },
+            },
+        })
+    }
+}
+
+/// One page of the trail, newest first, with the cursor for the next (older) page.
+#[derive(Debug)]
+pub struct AuditPage {
+    pub events: Vec<AuditEvent>,
+    pub older: Option<DateTime<Utc>>,
+}
+
+const FIELDS: &str = "shard, seq, prev_hash, hash, at, actor_kind, actor_id, actor_label, action, object_kind, object_id, before, after, ip, user_agent";
+
+impl Store {
+    /// Events newest first, strictly before `before` when given.
+    pub async fn audit_page(&self, before: Option<DateTime<Utc>>, limit: usize) -> Result<AuditPage, StoreError> {
+        let sql = format!(
+            "SELECT {FIELDS} FROM audit_event WHERE $before = NONE OR at < $before ORDER BY at DESC LIMIT $limit"
+        );
+        let rows: Vec<EventRow> = self
+            .db
+            .query(sql)
+            .bind(("before", before))
+            .bind(("limit", limit as i64 + 1))
+            .await?
+            .take(0)?;
+        let mut events = rows.into_iter().map(EventRow::into_event).collect::<Result<Vec<_>, _>>()?;
+        let older = if events.len() > limit {
+            events.truncate(limit);
+            events.last().map(|e| e.record.at)
+        } else {
+            None
+        };
+        Ok(AuditPage { events, older })
+    }
+
+    /// Every event of one shard in chain order, for verification.
+    pub async fn audit_shard(&self, shard: u8) -> Result<Vec<AuditEvent>, StoreError> {
+        let sql = format!("SELECT {FIELDS} FROM audit_event WHERE shard = $shard ORDER BY seq ASC");
+        let rows: Vec<EventRow> = self.db.query(sql).bind(("shard", i64::from(shard))).await?.take(0)?;
+        rows.into_iter().map(EventRow::into_event).collect()
+    }
+
+    /// Appends one event on its own, for things that change nothing else (a failed sign-in).
+    pub async fn append_audit(&self, record: &AuditRecord) -> Result<(), StoreError> {
+        self.audited::<Option<bool>>("RETURN true;", super::Binds::default(), record, 0).await.map(|_| ())
+    }
+}

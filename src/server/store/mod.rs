@@ -1,0 +1,150 @@
+//! Persistence: the only place SurrealQL lives. One connection path for every database URL.
+
+mod audit;
+mod migrations;
+mod sessions;
+mod setup;
+mod users;
+
+pub use audit::AuditPage;
+pub use sessions::{NewSession, SessionRow};
+pub use users::{Credentials, NewUser};
+
+use surrealdb::Surreal;
+use surrealdb::engine::any::{Any, connect};
+use surrealdb::opt::auth::Root;
+use surrealdb::types::{QueryError, SurrealValue, Value};
+
+use crate::domain::audit::AuditRecord;
+use crate::server::config::DatabaseSettings;
+
+/// Failures of the store. Messages stay in logs; the browser only sees a reference.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] surrealdb::Error),
+    /// A rule checked inside a transaction refused the write (see [`Refusal`]).
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    #[error(
+        "cannot open the database at {url}: {source}. If another Docket process serves this embedded \
+         datastore, stop it first or do this from its admin pages"
+    )]
+    Open { url: String, source: surrealdb::Error },
+    #[error("unexpected data: {0}")]
+    Corrupt(String),
+}
+
+/// Business rules the database enforces atomically, thrown by name from SurrealQL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    EmailTaken,
+    SetupTokenInvalid,
+    AdminExists,
+    UnknownUser,
+}
+
+impl Refusal {
+    const ALL: [Refusal; 4] = [Self::EmailTaken, Self::SetupTokenInvalid, Self::AdminExists, Self::UnknownUser];
+
+    fn code(self) -> &'static str {
+        match self {
+            Self::EmailTaken => "docket:email_taken",
+            Self::SetupTokenInvalid => "docket:setup_token_invalid",
+            Self::AdminExists => "docket:admin_exists",
+            Self::UnknownUser => "docket:unknown_user",
+        }
+    }
+}
+
+/// A handle on the database, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Surreal<Any>,
+}
+
+/// Named parameters for a query, built with [`Binds::with`].
+#[derive(Default)]
+struct Binds(Vec<(&'static str, Value)>);
+
+impl Binds {
+    fn with(mut self, name: &'static str, value: impl SurrealValue) -> Self {
+        self.0.push((name, value.into_value()));
+        self
+    }
+}
+
+/// How often a write that lost an optimistic-concurrency race is retried before giving up.
+const CONFLICT_RETRIES: usize = 16;
+
+impl Store {
+    /// Connects by URL (`surrealkv://`, `mem://`, `ws://`), selects namespace and database and
+    /// applies pending migrations.
+    pub async fn connect(settings: &DatabaseSettings) -> Result<Store, StoreError> {
+        let db = connect(settings.url.as_str()).await.map_err(|source| StoreError::Open {
+            url: settings.url.clone(),
+            source,
+        })?;
+        if let (Some(username), Some(password)) = (&settings.username, &settings.password) {
+            db.signin(Root {
+                username: username.clone(),
+                password: password.clone(),
+            })
+            .await?;
+        }
+        db.use_ns(&settings.namespace).use_db(&settings.database).await?;
+        let store = Store { db };
+        migrations::apply(&store).await?;
+        Ok(store)
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        matches!(self.db.query("RETURN true").await.map(|mut r| r.take::<Option<bool>>(0)), Ok(Ok(Some(true))))
+    }
+
+    /// Runs `body` (statements using bound parameters) and the audit append for `record` in one
+    /// transaction, retrying on write conflicts. Returns the result of statement `take` of `body`.
+    async fn audited<T: SurrealValue>(
+        &self,
+        body: &str,
+        binds: Binds,
+        record: &AuditRecord,
+        take: usize,
+    ) -> Result<T, StoreError>
+    where
+        usize: surrealdb::opt::QueryResult<T>,
+    {
+        let sql = format!("BEGIN TRANSACTION;\n{body}\n{}\nCOMMIT TRANSACTION;", audit::APPEND);
+        let mut attempt = 0;
+        loop {
+            let mut query = self.db.query(sql.as_str());
+            for (name, value) in &binds.0 {
+                query = query.bind((name.to_string(), value.clone()));
+            }
+            let query = audit::bind(query, record);
+            let mut response = query.await?;
+            let errors = response.take_errors();
+            if errors.is_empty() {
+                // Statement 0 is BEGIN; the body's statements follow it.
+                return Ok(response.take(take + 1)?);
+            }
+            if let Some(refusal) = errors.values().find_map(refusal_of) {
+                return Err(StoreError::Refused(refusal));
+            }
+            let conflicted = errors.values().any(|e| e.query_details() == Some(&QueryError::TransactionConflict));
+            attempt += 1;
+            if !conflicted || attempt >= CONFLICT_RETRIES {
+                let (_, first) = errors.into_iter().min_by_key(|(i, _)| *i).expect("errors is not empty");
+                return Err(StoreError::Database(first));
+            }
+        }
+    }
+}
+
+fn refusal_of(error: &surrealdb::Error) -> Option<Refusal> {
+    if !error.is_thrown() {
+        return None;
+    }
+    Refusal::ALL.into_iter().find(|r| error.message().contains(r.code()))
+}

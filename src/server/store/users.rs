@@ -1,0 +1,153 @@
+//! Accounts in the database: creating, finding and (de)activating users.
+
+use chrono::{DateTime, Utc};
+use surrealdb::types::SurrealValue;
+
+use super::{Binds, Store, StoreError};
+use crate::domain::audit::AuditRecord;
+use crate::domain::user::{Email, Role, UserSummary};
+
+/// A user about to be created; the password is already hashed.
+pub struct NewUser {
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What sign-in needs to check a password.
+pub struct Credentials {
+    pub user: UserSummary,
+    pub password_hash: String,
+}
+
+#[derive(SurrealValue)]
+pub(super) struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub active: bool,
+}
+
+impl UserRow {
+    pub(super) fn into_summary(self) -> Result<UserSummary, StoreError> {
+        Ok(UserSummary {
+            role: Role::parse(&self.role).ok_or_else(|| StoreError::Corrupt(format!("role {}", self.role)))?,
+            id: self.id,
+            email: self.email,
+            name: self.name,
+            active: self.active,
+        })
+    }
+}
+
+#[derive(SurrealValue)]
+struct CredentialRow {
+    id: String,
+    email: String,
+    name: String,
+    role: String,
+    active: bool,
+    password_hash: String,
+}
+
+pub(super) const USER_FIELDS: &str = "record::id(id) AS id, email, name, role, active";
+
+/// Creates the user unless the email is taken; `$email`, `$name`, `$role`, `$hash`, `$at` bound.
+pub(super) const CREATE_USER: &str = "
+IF array::len(SELECT VALUE id FROM user WHERE email = $email LIMIT 1) > 0 { THROW 'docket:email_taken' };
+CREATE user CONTENT { email: $email, name: $name, role: $role, active: true, password_hash: $hash,
+    created_at: $at, updated_at: $at } RETURN record::id(id) AS id, email, name, role, active;
+";
+
+impl NewUser {
+    pub(super) fn binds(&self) -> Binds {
+        Binds::default()
+            .with("email", self.email.as_str().to_string())
+            .with("name", self.name.clone())
+            .with("role", self.role.as_str())
+            .with("hash", self.password_hash.clone())
+            .with("at", self.at)
+    }
+}
+
+impl Store {
+    pub async fn create_user(&self, user: &NewUser, record: &AuditRecord) -> Result<UserSummary, StoreError> {
+        let row: Option<UserRow> = self.audited(CREATE_USER, user.binds(), record, 1).await?;
+        row.ok_or_else(|| StoreError::Corrupt("created user not returned".into()))?.into_summary()
+    }
+
+    pub async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
+        let row: Option<CredentialRow> = self
+            .db
+            .query("SELECT record::id(id) AS id, email, name, role, active, password_hash FROM user WHERE email = $email LIMIT 1")
+            .bind(("email", email.as_str().to_string()))
+            .await?
+            .take(0)?;
+        row.map(|r| {
+            Ok(Credentials {
+                password_hash: r.password_hash,
+                user: UserRow {
+                    id: r.id,
+                    email: r.email,
+                    name: r.name,
+                    role: r.role,
+                    active: r.active,
+                }
+                .into_summary()?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn user(&self, id: &str) -> Result<Option<UserSummary>, StoreError> {
+        let row: Option<UserRow> = self
+            .db
+            .query(format!("SELECT {USER_FIELDS} FROM ONLY type::record('user', $id)"))
+            .bind(("id", id.to_string()))
+            .await?
+            .take(0)?;
+        row.map(UserRow::into_summary).transpose()
+    }
+
+    pub async fn admin_exists(&self) -> Result<bool, StoreError> {
+        let ids: Vec<String> = self
+            .db
+            .query("SELECT VALUE record::id(id) FROM user WHERE role = 'admin' AND active = true LIMIT 1")
+            .await?
+            .take(0)?;
+        Ok(!ids.is_empty())
+    }
+
+    /// Accounts matching `search` (in email or name) and `role`, ordered by email.
+    pub async fn users(&self, role: Option<Role>, search: &str, limit: usize) -> Result<Vec<UserSummary>, StoreError> {
+        let rows: Vec<UserRow> = self
+            .db
+            .query(format!(
+                "SELECT {USER_FIELDS} FROM user
+                 WHERE ($role = NONE OR role = $role)
+                   AND ($search = '' OR string::contains(email, $search) OR string::contains(string::lowercase(name), $search))
+                 ORDER BY email LIMIT $limit"
+            ))
+            .bind(("role", role.map(Role::as_str)))
+            .bind(("search", search.trim().to_lowercase()))
+            .bind(("limit", limit as i64))
+            .await?
+            .take(0)?;
+        rows.into_iter().map(UserRow::into_summary).collect()
+    }
+
+    /// Activates or deactivates an account; deactivation also ends its sessions.
+    pub async fn set_user_active(&self, id: &str, active: bool, at: DateTime<Utc>, record: &AuditRecord) -> Result<UserSummary, StoreError> {
+        let sql = format!(
+            "IF type::record('user', $id).id = NONE {{ THROW 'docket:unknown_user' }};
+             UPDATE ONLY type::record('user', $id) SET active = $active, updated_at = $at RETURN {USER_FIELDS};
+             IF !$active {{ DELETE session WHERE user = type::record('user', $id) }};"
+        );
+        let binds = Binds::default().with("id", id.to_string()).with("active", active).with("at", at);
+        let row: Option<UserRow> = self.audited(&sql, binds, record, 1).await?;
+        row.ok_or(StoreError::Refused(super::Refusal::UnknownUser))?.into_summary()
+    }
+}

@@ -1,0 +1,7 @@
+//! Server functions: the `/rpc/*` endpoints the UI calls. Each gets the caller, calls one use case
+//! and returns its result; anyone can call them with curl, so the use case authorises every call.
+
+pub mod accounts;
+pub mod audit;
+pub mod directory;
+pub mod setup;

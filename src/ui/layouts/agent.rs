@@ -1,0 +1,28 @@
+//! The agent dashboard's frame: side navigation, for agents and admins only.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+
+use super::top_bar::TopBar;
+use crate::domain::permission::Action;
+use crate::ui::components::AreaGuard;
+
+#[component]
+pub fn AgentLayout() -> impl IntoView {
+    view! {
+        <div class="layout layout--staff">
+            <TopBar area="Agent dashboard" />
+            <AreaGuard action=Action::WorkQueue area="agent dashboard">
+                <div class="workspace">
+                    <nav class="side-nav" aria-label="Agent dashboard">
+                        <A href="/agent" exact=true>"Queue"</A>
+                        <A href="/agent/people">"People"</A>
+                    </nav>
+                    <main id="main" class="workspace__main">
+                        <Outlet />
+                    </main>
+                </div>
+            </AreaGuard>
+        </div>
+    }
+}

@@ -1,0 +1,6 @@
+//! The user interface; the tree mirrors the screen: layouts per area, pages per screen.
+
+pub mod components;
+pub mod layouts;
+pub mod pages;
+pub mod session;
