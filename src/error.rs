@@ -125,19 +125,30 @@ mod tests {
         assert_eq!(AppError::Unauthenticated.status(), 401);
         assert_eq!(AppError::Forbidden.status(), 403);
         assert_eq!(AppError::invalid("email", "bad").status(), 422);
-        assert_eq!(AppError::Throttled { retry_after_secs: 1 }.status(), 429);
+        assert_eq!(
+            AppError::Throttled {
+                retry_after_secs: 1
+            }
+            .status(),
+            429
+        );
     }
 
     #[test]
     fn a_single_field_error_reads_as_its_own_message() {
         let e = AppError::invalid("email", "Enter a valid email address.");
         assert_eq!(e.to_string(), "Enter a valid email address.");
-        assert_eq!(e.field_message("email").as_deref(), Some("Enter a valid email address."));
+        assert_eq!(
+            e.field_message("email").as_deref(),
+            Some("Enter a valid email address.")
+        );
     }
 
     #[test]
     fn errors_round_trip_as_tagged_json() {
-        let e = AppError::Throttled { retry_after_secs: 120 };
+        let e = AppError::Throttled {
+            retry_after_secs: 120,
+        };
         let json = serde_json::to_string(&e).unwrap();
         assert!(json.contains("\"kind\":\"throttled\""));
         assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), e);

@@ -220,7 +220,7 @@ pub struct ChainBreak {
 pub fn verify_shard(shard: u8, events: &[AuditEvent]) -> Result<u64, ChainBreak> {
     let mut expected_seq = 1;
     let mut prev_hash = GENESIS_HASH.to_string();
-    for event in events {
+    for (index, event) in events.iter().enumerate() {
         let at = |kind| ChainBreak {
             shard,
             seq: event.seq,
@@ -230,12 +230,23 @@ pub fn verify_shard(shard: u8, events: &[AuditEvent]) -> Result<u64, ChainBreak>
             return Err(at(BreakKind::Reordered));
         }
         if event.seq > expected_seq {
-            return Err(at(BreakKind::Missing));
+            // The expected event turning up later means a move; never turning up, a deletion.
+            let moved = events[index..].iter().any(|e| e.seq == expected_seq);
+            return Err(at(if moved {
+                BreakKind::Reordered
+            } else {
+                BreakKind::Missing
+            }));
         }
         if event.seq < expected_seq {
             return Err(at(BreakKind::Reordered));
         }
-        let recomputed = chain_hash(shard, event.seq, &event.prev_hash, &event.record.canonical_body());
+        let recomputed = chain_hash(
+            shard,
+            event.seq,
+            &event.prev_hash,
+            &event.record.canonical_body(),
+        );
         if recomputed != event.hash {
             return Err(at(BreakKind::Changed));
         }
@@ -296,28 +307,52 @@ mod tests {
     fn a_changed_event_breaks_the_chain() {
         let mut events = chain(5);
         events[2].record.actor.label = "Mallory".into();
-        assert_eq!(verify_shard(3, &events).unwrap_err(), ChainBreak { shard: 3, seq: 3, kind: BreakKind::Changed });
+        assert_eq!(
+            verify_shard(3, &events).unwrap_err(),
+            ChainBreak {
+                shard: 3,
+                seq: 3,
+                kind: BreakKind::Changed
+            }
+        );
     }
 
     #[test]
     fn a_changed_before_value_breaks_the_chain() {
         let mut events = chain(3);
         events[1].record.before = Some(json!({"role": "customer"}));
-        assert_eq!(verify_shard(3, &events).unwrap_err().kind, BreakKind::Changed);
+        assert_eq!(
+            verify_shard(3, &events).unwrap_err().kind,
+            BreakKind::Changed
+        );
     }
 
     #[test]
     fn a_removed_event_breaks_the_chain() {
         let mut events = chain(5);
         events.remove(1);
-        assert_eq!(verify_shard(3, &events).unwrap_err(), ChainBreak { shard: 3, seq: 3, kind: BreakKind::Missing });
+        assert_eq!(
+            verify_shard(3, &events).unwrap_err(),
+            ChainBreak {
+                shard: 3,
+                seq: 3,
+                kind: BreakKind::Missing
+            }
+        );
     }
 
     #[test]
     fn reordered_events_break_the_chain() {
         let mut events = chain(5);
         events.swap(1, 2);
-        assert_eq!(verify_shard(3, &events).unwrap_err(), ChainBreak { shard: 3, seq: 3, kind: BreakKind::Reordered });
+        assert_eq!(
+            verify_shard(3, &events).unwrap_err(),
+            ChainBreak {
+                shard: 3,
+                seq: 3,
+                kind: BreakKind::Reordered
+            }
+        );
     }
 
     #[test]
@@ -333,13 +368,22 @@ mod tests {
     fn canonical_body_sorts_keys_at_every_depth() {
         let a = record(1).after(json!({"b": 1, "a": {"d": 2, "c": 3}}));
         let body = a.canonical_body();
-        assert!(body.contains(r#""after":{"a":{"c":3,"d":2},"b":1}"#), "{body}");
-        assert!(body.starts_with(r#"{"action":"user.signed_in","actor_id":"u1""#), "{body}");
+        assert!(
+            body.contains(r#""after":{"a":{"c":3,"d":2},"b":1}"#),
+            "{body}"
+        );
+        assert!(
+            body.starts_with(r#"{"action":"user.signed_in","actor_id":"u1""#),
+            "{body}"
+        );
     }
 
     #[test]
     fn the_hash_is_sha256_hex_of_the_documented_string() {
         // printf '0|1|x|{}' | sha256sum
-        assert_eq!(chain_hash(0, 1, "x", "{}"), "76c8fc3c8c403ba2b469b31953c00730dbd6a98353a4c09127d81f7fd70ce89b");
+        assert_eq!(
+            chain_hash(0, 1, "x", "{}"),
+            "76c8fc3c8c403ba2b469b31953c00730dbd6a98353a4c09127d81f7fd70ce89b"
+        );
     }
 }

@@ -28,9 +28,22 @@ pub enum PasswordError {
 }
 
 const COMMON: &[&str] = &[
-    "password", "password1", "password123", "passw0rd", "qwertyuiop", "1234567890",
-    "0123456789", "12345678910", "iloveyou12", "administrator", "letmein123", "welcome123",
-    "changeme123", "qwerty1234", "abcdefghij", "trustno1234",
+    "password",
+    "password1",
+    "password123",
+    "passw0rd",
+    "qwertyuiop",
+    "1234567890",
+    "0123456789",
+    "12345678910",
+    "iloveyou12",
+    "administrator",
+    "letmein123",
+    "welcome123",
+    "changeme123",
+    "qwerty1234",
+    "abcdefghij",
+    "trustno1234",
 ];
 
 impl NewPassword {
@@ -79,18 +92,27 @@ mod tests {
 
     #[test]
     fn short_passwords_are_refused() {
-        assert_eq!(NewPassword::parse("abc123", "").unwrap_err(), PasswordError::TooShort);
+        assert_eq!(
+            NewPassword::parse("abc123", "").unwrap_err(),
+            PasswordError::TooShort
+        );
     }
 
     #[test]
     fn length_counts_characters_not_bytes() {
-        assert_eq!(NewPassword::parse("ééééé", "").unwrap_err(), PasswordError::TooShort);
+        assert_eq!(
+            NewPassword::parse("ééééé", "").unwrap_err(),
+            PasswordError::TooShort
+        );
     }
 
     #[test]
     fn overly_long_passwords_are_refused() {
         let long = "ab1!".repeat(40);
-        assert_eq!(NewPassword::parse(&long, "").unwrap_err(), PasswordError::TooLong);
+        assert_eq!(
+            NewPassword::parse(&long, "").unwrap_err(),
+            PasswordError::TooLong
+        );
     }
 
     #[test]
@@ -103,8 +125,14 @@ mod tests {
 
     #[test]
     fn repetitive_and_common_passwords_are_refused() {
-        assert_eq!(NewPassword::parse("aaaaaaaaaaaa", "").unwrap_err(), PasswordError::TooRepetitive);
-        assert_eq!(NewPassword::parse("Password123", "").unwrap_err(), PasswordError::TooCommon);
+        assert_eq!(
+            NewPassword::parse("aaaaaaaaaaaa", "").unwrap_err(),
+            PasswordError::TooRepetitive
+        );
+        assert_eq!(
+            NewPassword::parse("Password123", "").unwrap_err(),
+            PasswordError::TooCommon
+        );
     }
 
     #[test]

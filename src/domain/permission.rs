@@ -85,7 +85,11 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource<'_>) -> Resu
         (Role::Customer, Action::UsePortal) => true,
         (Role::Customer, _) => false,
     };
-    if allowed { Ok(()) } else { Err(Denied::Forbidden) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden)
+    }
 }
 
 /// Admins may do everything except lock themselves out.
@@ -119,7 +123,10 @@ mod tests {
     #[test]
     fn anonymous_visitors_must_sign_in_for_everything() {
         for action in EVERY_ACTION {
-            assert_eq!(authorize(&Actor::Anonymous, action, &Resource::System), Err(Denied::Unauthenticated));
+            assert_eq!(
+                authorize(&Actor::Anonymous, action, &Resource::System),
+                Err(Denied::Unauthenticated)
+            );
         }
     }
 
@@ -127,8 +134,16 @@ mod tests {
     fn customers_may_use_the_portal_and_nothing_else() {
         let customer = actor(Role::Customer);
         for action in EVERY_ACTION {
-            let expected = if action == Action::UsePortal { Ok(()) } else { Err(Denied::Forbidden) };
-            assert_eq!(authorize(&customer, action, &Resource::System), expected, "{action:?}");
+            let expected = if action == Action::UsePortal {
+                Ok(())
+            } else {
+                Err(Denied::Forbidden)
+            };
+            assert_eq!(
+                authorize(&customer, action, &Resource::System),
+                expected,
+                "{action:?}"
+            );
         }
     }
 
@@ -137,8 +152,17 @@ mod tests {
         let agent = actor(Role::Agent);
         assert!(authorize(&agent, Action::WorkQueue, &Resource::Department("support")).is_ok());
         assert!(authorize(&agent, Action::ViewDirectory, &Resource::System).is_ok());
-        for action in [Action::CreateStaff, Action::ChangeAccountStatus, Action::ReadAudit, Action::Administer] {
-            assert_eq!(authorize(&agent, action, &Resource::System), Err(Denied::Forbidden), "{action:?}");
+        for action in [
+            Action::CreateStaff,
+            Action::ChangeAccountStatus,
+            Action::ReadAudit,
+            Action::Administer,
+        ] {
+            assert_eq!(
+                authorize(&agent, action, &Resource::System),
+                Err(Denied::Forbidden),
+                "{action:?}"
+            );
         }
     }
 
@@ -146,7 +170,10 @@ mod tests {
     fn admins_may_do_everything() {
         let admin = actor(Role::Admin);
         for action in EVERY_ACTION {
-            assert!(authorize(&admin, action, &Resource::System).is_ok(), "{action:?}");
+            assert!(
+                authorize(&admin, action, &Resource::System).is_ok(),
+                "{action:?}"
+            );
         }
     }
 
@@ -154,7 +181,17 @@ mod tests {
     fn an_admin_cannot_deactivate_their_own_account() {
         let admin = actor(Role::Admin);
         let own = Resource::Account("admin-1");
-        assert_eq!(authorize(&admin, Action::ChangeAccountStatus, &own), Err(Denied::Forbidden));
-        assert!(authorize(&admin, Action::ChangeAccountStatus, &Resource::Account("agent-1")).is_ok());
+        assert_eq!(
+            authorize(&admin, Action::ChangeAccountStatus, &own),
+            Err(Denied::Forbidden)
+        );
+        assert!(
+            authorize(
+                &admin,
+                Action::ChangeAccountStatus,
+                &Resource::Account("agent-1")
+            )
+            .is_ok()
+        );
     }
 }

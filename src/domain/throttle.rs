@@ -24,7 +24,9 @@ impl Default for ThrottlePolicy {
 pub enum ThrottleVerdict {
     Allowed,
     /// Refused until the given instant.
-    Locked { until: DateTime<Utc> },
+    Locked {
+        until: DateTime<Utc>,
+    },
 }
 
 impl ThrottlePolicy {
@@ -61,15 +63,24 @@ mod tests {
     #[test]
     fn four_failures_do_not_lock() {
         let p = ThrottlePolicy::default();
-        assert_eq!(p.check(&[t(0), t(1), t(2), t(3)], t(3)), ThrottleVerdict::Allowed);
+        assert_eq!(
+            p.check(&[t(0), t(1), t(2), t(3)], t(3)),
+            ThrottleVerdict::Allowed
+        );
     }
 
     #[test]
     fn the_fifth_failure_within_fifteen_minutes_locks_for_two_minutes() {
         let p = ThrottlePolicy::default();
         let failures = [t(0), t(1), t(2), t(3), t(4)];
-        assert_eq!(p.check(&failures, t(4)), ThrottleVerdict::Locked { until: t(6) });
-        assert_eq!(p.check(&failures, t(5)), ThrottleVerdict::Locked { until: t(6) });
+        assert_eq!(
+            p.check(&failures, t(4)),
+            ThrottleVerdict::Locked { until: t(6) }
+        );
+        assert_eq!(
+            p.check(&failures, t(5)),
+            ThrottleVerdict::Locked { until: t(6) }
+        );
     }
 
     #[test]

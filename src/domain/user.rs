@@ -74,7 +74,9 @@ impl Email {
                 .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local.chars().any(|c| c.is_whitespace() || c == '@' || c.is_control());
+            && !local
+                .chars()
+                .any(|c| c.is_whitespace() || c == '@' || c.is_control());
         if domain_ok && local_ok {
             Ok(Email(s))
         } else {
@@ -149,7 +151,15 @@ mod tests {
 
     #[test]
     fn malformed_emails_are_refused() {
-        for bad in ["", "plain", "a@b", "@example.com", "a@.com", "a b@example.com", "a@ex..com"] {
+        for bad in [
+            "",
+            "plain",
+            "a@b",
+            "@example.com",
+            "a@.com",
+            "a b@example.com",
+            "a@ex..com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -157,7 +167,10 @@ mod tests {
     #[test]
     fn display_name_must_be_present_and_short() {
         assert_eq!(DisplayName::parse("  "), Err(DisplayNameError::Empty));
-        assert_eq!(DisplayName::parse(&"x".repeat(101)), Err(DisplayNameError::TooLong));
+        assert_eq!(
+            DisplayName::parse(&"x".repeat(101)),
+            Err(DisplayNameError::TooLong)
+        );
         assert_eq!(DisplayName::parse(" Priya ").unwrap().as_str(), "Priya");
     }
 

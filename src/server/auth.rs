@@ -1,6 +1,8 @@
 //! Credentials and sessions: argon2id password hashes, random session tokens, the session cookie.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use axum::http::HeaderMap;
 use axum::http::header::COOKIE;
@@ -13,7 +15,11 @@ pub const SESSION_COOKIE: &str = "docket_session";
 
 fn argon2() -> Argon2<'static> {
     // OWASP's first recommended argon2id setting: 19 MiB, 2 iterations, 1 lane.
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(19 * 1024, 2, 1, None).expect("valid argon2 params"))
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19 * 1024, 2, 1, None).expect("valid argon2 params"),
+    )
 }
 
 /// Hashes a password on a blocking thread (it takes tens of milliseconds by design).
@@ -21,7 +27,9 @@ pub async fn hash_password(password: &NewPassword) -> Result<String, argon2::pas
     let password = password.expose().to_string();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+        argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .expect("password hashing does not panic")
@@ -35,7 +43,10 @@ pub async fn verify_password(stored: Option<String>, candidate: String) -> bool 
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return false;
         };
-        argon2().verify_password(candidate.as_bytes(), &parsed).is_ok() && stored != DUMMY_HASH
+        argon2()
+            .verify_password(candidate.as_bytes(), &parsed)
+            .is_ok()
+            && stored != DUMMY_HASH
     })
     .await
     .unwrap_or(false)
@@ -62,14 +73,21 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == SESSION_COOKIE && value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+        .find(|(name, value)| {
+            *name == SESSION_COOKIE
+                && value.len() == 64
+                && value.bytes().all(|b| b.is_ascii_hexdigit())
+        })
         .map(|(_, value)| value.to_string())
 }
 
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure when served over https.
 pub fn session_cookie(token: &str, lifetime: Duration, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", lifetime.num_seconds())
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        lifetime.num_seconds()
+    )
 }
 
 /// `Set-Cookie` that removes the session cookie.
@@ -97,16 +115,27 @@ mod tests {
     fn the_session_token_is_read_from_among_other_cookies() {
         let token = new_token();
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_str(&format!("theme=dark; {SESSION_COOKIE}={token}; x=1")).unwrap());
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_str(&format!("theme=dark; {SESSION_COOKIE}={token}; x=1")).unwrap(),
+        );
         assert_eq!(session_token(&headers), Some(token));
-        headers.insert(COOKIE, HeaderValue::from_static("docket_session=not-a-token"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("docket_session=not-a-token"),
+        );
         assert_eq!(session_token(&headers), None);
     }
 
     #[test]
     fn cookies_are_http_only_lax_and_secure_on_https() {
         let c = session_cookie("abc", Duration::hours(1), true);
-        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure") && c.contains("Max-Age=3600"));
+        assert!(
+            c.contains("HttpOnly")
+                && c.contains("SameSite=Lax")
+                && c.contains("Secure")
+                && c.contains("Max-Age=3600")
+        );
         assert!(!session_cookie("abc", Duration::hours(1), false).contains("Secure"));
     }
 }

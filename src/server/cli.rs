@@ -11,7 +11,11 @@ use crate::server::config::{LogFormat, Settings};
 use crate::server::{build_state, shutdown_signal, start, use_cases};
 
 #[derive(Parser)]
-#[command(name = "docket", version, about = "Docket: the help desk and SOC ticket portal")]
+#[command(
+    name = "docket",
+    version,
+    about = "Docket: the help desk and SOC ticket portal"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -65,7 +69,8 @@ pub async fn run() -> ExitCode {
 }
 
 fn init_tracing(format: LogFormat) {
-    let filter = EnvFilter::try_from_env("DOCKET_LOG").unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn,surrealkv=warn"));
+    let filter = EnvFilter::try_from_env("DOCKET_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn,surrealkv=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     match format {
         LogFormat::Json => builder.json().init(),
@@ -76,12 +81,16 @@ fn init_tracing(format: LogFormat) {
 async fn serve(settings: Settings) -> Result<(), String> {
     let base_url = settings.base_url.clone();
     let started = std::time::Instant::now();
-    let running = start(settings, Clock::System, shutdown_signal()).await.map_err(|e| e.to_string())?;
+    let running = start(settings, Clock::System, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!(addr = %running.addr, elapsed_ms = started.elapsed().as_millis() as u64, "Docket is ready");
     println!("Docket is ready at {base_url}");
     if let Some(link) = &running.setup_link {
         tracing::warn!(%link, "no administrator exists yet: open the one-time setup link");
-        println!("\nNo administrator exists yet. Create one with this one-time link:\n\n    {link}\n");
+        println!(
+            "\nNo administrator exists yet. Create one with this one-time link:\n\n    {link}\n"
+        );
     }
     match running.task.await {
         Ok(Ok(())) => Ok(()),
@@ -92,15 +101,22 @@ async fn serve(settings: Settings) -> Result<(), String> {
 
 async fn create_admin(settings: Settings, email: &str, name: &str) -> Result<(), String> {
     let mut password = String::new();
-    std::io::stdin().lock().read_line(&mut password).map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
     let password = password.trim_end_matches(['\r', '\n']);
-    let state = build_state(settings, Clock::System).await.map_err(|e| e.to_string())?;
+    let state = build_state(settings, Clock::System)
+        .await
+        .map_err(|e| e.to_string())?;
     let user = use_cases::setup::create_admin_from_console(&state, email, name, password)
         .await
         .map_err(|e| match e {
-            crate::error::AppError::Invalid { fields } => {
-                fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
-            }
+            crate::error::AppError::Invalid { fields } => fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; "),
             other => other.to_string(),
         })?;
     println!("Created administrator {} <{}>", user.name, user.email);

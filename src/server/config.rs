@@ -54,7 +54,11 @@ pub enum ConfigError {
     #[error("settings file {path} is not valid TOML: {reason}")]
     Syntax { path: String, reason: String },
     #[error("unknown setting `{key}` in {path} (known: {known})")]
-    UnknownKey { key: String, path: String, known: String },
+    UnknownKey {
+        key: String,
+        path: String,
+        known: String,
+    },
     #[error("bad value for `{key}` ({env}): expected {expected}, got {got:?}")]
     BadValue {
         key: String,
@@ -63,7 +67,11 @@ pub enum ConfigError {
         got: String,
     },
     #[error("`{key}` ({env}) must be set: {why}")]
-    Missing { key: String, env: String, why: &'static str },
+    Missing {
+        key: String,
+        env: String,
+        why: &'static str,
+    },
 }
 
 /// Every key the settings file knows, with its default (None for secrets and optional values).
@@ -87,14 +95,20 @@ const KEYS: &[(&str, Option<&str>)] = &[
 /// The environment variable that overrides `key`.
 pub fn env_name(key: &str) -> String {
     let (section, name) = key.split_once('.').unwrap_or(("", key));
-    let joined = if section == "server" { name.to_string() } else { format!("{section}_{name}") };
+    let joined = if section == "server" {
+        name.to_string()
+    } else {
+        format!("{section}_{name}")
+    };
     format!("DOCKET_{}", joined.to_uppercase())
 }
 
 impl Settings {
     /// Reads `DOCKET_CONFIG` (default `Leptos.toml`, optional) and the process environment.
     pub fn load() -> Result<Settings, ConfigError> {
-        let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| k.starts_with("DOCKET_")).collect();
+        let env: Vec<(String, String)> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("DOCKET_"))
+            .collect();
         let path = env
             .iter()
             .find(|(k, _)| k == "DOCKET_CONFIG")
@@ -114,20 +128,26 @@ impl Settings {
     }
 
     /// Builds settings from a file's text (if any) and `DOCKET_*` variables; pure, for tests.
-    pub fn from_sources(path: &str, file: Option<&str>, env: &[(String, String)]) -> Result<Settings, ConfigError> {
+    pub fn from_sources(
+        path: &str,
+        file: Option<&str>,
+        env: &[(String, String)],
+    ) -> Result<Settings, ConfigError> {
         let mut values: BTreeMap<&'static str, String> = KEYS
             .iter()
             .filter_map(|(k, default)| default.map(|d| (*k, d.to_string())))
             .collect();
         if let Some(text) = file {
             for (key, value) in flatten(path, text)? {
-                let known = KEYS.iter().find(|(k, _)| *k == key).map(|(k, _)| *k).ok_or_else(|| {
-                    ConfigError::UnknownKey {
+                let known = KEYS
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(k, _)| *k)
+                    .ok_or_else(|| ConfigError::UnknownKey {
                         key: key.clone(),
                         path: path.to_string(),
                         known: KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", "),
-                    }
-                })?;
+                    })?;
                 values.insert(known, value);
             }
         }
@@ -147,10 +167,12 @@ impl Settings {
 
 /// `[section] key = value` as `("section.key", "value")`; arrays become comma-separated lists.
 fn flatten(path: &str, text: &str) -> Result<Vec<(String, String)>, ConfigError> {
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::Syntax {
-        path: path.to_string(),
-        reason: e.message().to_string(),
-    })?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| ConfigError::Syntax {
+            path: path.to_string(),
+            reason: e.message().to_string(),
+        })?;
     let mut out = Vec::new();
     for (section, body) in table {
         let toml::Value::Table(body) = body else {
@@ -162,7 +184,11 @@ fn flatten(path: &str, text: &str) -> Result<Vec<(String, String)>, ConfigError>
                 toml::Value::String(s) => s,
                 toml::Value::Array(items) => items
                     .iter()
-                    .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string())
+                    })
                     .collect::<Vec<_>>()
                     .join(","),
                 other => other.to_string(),
@@ -186,7 +212,12 @@ impl Reader {
         self.raw(key).unwrap_or_default().trim().to_string()
     }
 
-    fn parse<T>(&self, key: &str, expected: &'static str, f: impl FnOnce(&str) -> Option<T>) -> Result<T, ConfigError> {
+    fn parse<T>(
+        &self,
+        key: &str,
+        expected: &'static str,
+        f: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<T, ConfigError> {
         let got = self.text(key);
         f(&got).ok_or_else(|| ConfigError::BadValue {
             key: key.to_string(),
@@ -202,9 +233,21 @@ impl Reader {
 
     fn settings(&self) -> Result<Settings, ConfigError> {
         let database = DatabaseSettings {
-            url: self.parse("database.url", "surrealkv://PATH, mem:// or ws(s)://HOST:PORT", parse_database_url)?,
-            namespace: self.parse("database.namespace", "a name of letters, digits and _", parse_identifier)?,
-            database: self.parse("database.database", "a name of letters, digits and _", parse_identifier)?,
+            url: self.parse(
+                "database.url",
+                "surrealkv://PATH, mem:// or ws(s)://HOST:PORT",
+                parse_database_url,
+            )?,
+            namespace: self.parse(
+                "database.namespace",
+                "a name of letters, digits and _",
+                parse_identifier,
+            )?,
+            database: self.parse(
+                "database.database",
+                "a name of letters, digits and _",
+                parse_identifier,
+            )?,
             username: self.optional("database.username"),
             password: self.optional("database.password"),
         };
@@ -216,8 +259,14 @@ impl Reader {
             });
         }
         Ok(Settings {
-            addr: self.parse("server.addr", "host:port like 127.0.0.1:3000", |s| s.parse().ok())?,
-            base_url: self.parse("server.base_url", "an http:// or https:// URL", parse_base_url)?,
+            addr: self.parse("server.addr", "host:port like 127.0.0.1:3000", |s| {
+                s.parse().ok()
+            })?,
+            base_url: self.parse(
+                "server.base_url",
+                "an http:// or https:// URL",
+                parse_base_url,
+            )?,
             site_root: PathBuf::from(self.text("server.site_root")),
             log_format: self.parse("server.log_format", "pretty or json", |s| match s {
                 "pretty" => Some(LogFormat::Pretty),
@@ -225,17 +274,42 @@ impl Reader {
                 _ => None,
             })?,
             database,
-            session_lifetime: self.parse("sessions.lifetime", "a duration like 30m, 12h or 14d", parse_duration)?,
-            registration: self.parse("accounts.registration", "open, closed or guest-only", RegistrationPolicy::parse)?,
-            upload_max_file_bytes: self.parse("uploads.max_file_size_mb", "a whole number of megabytes from 1 to 1024", |s| {
-                s.parse::<u64>().ok().filter(|n| (1..=1024).contains(n)).map(|n| n * 1024 * 1024)
-            })?,
-            upload_max_files: self.parse("uploads.max_files", "a whole number from 1 to 100", |s| {
-                s.parse::<u32>().ok().filter(|n| (1..=100).contains(n))
-            })?,
-            trusted_proxies: self.parse("security.trusted_proxies", "a comma-separated list of IP addresses", |s| {
-                s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(|p| p.parse().ok()).collect()
-            })?,
+            session_lifetime: self.parse(
+                "sessions.lifetime",
+                "a duration like 30m, 12h or 14d",
+                parse_duration,
+            )?,
+            registration: self.parse(
+                "accounts.registration",
+                "open, closed or guest-only",
+                RegistrationPolicy::parse,
+            )?,
+            upload_max_file_bytes: self.parse(
+                "uploads.max_file_size_mb",
+                "a whole number of megabytes from 1 to 1024",
+                |s| {
+                    s.parse::<u64>()
+                        .ok()
+                        .filter(|n| (1..=1024).contains(n))
+                        .map(|n| n * 1024 * 1024)
+                },
+            )?,
+            upload_max_files: self.parse(
+                "uploads.max_files",
+                "a whole number from 1 to 100",
+                |s| s.parse::<u32>().ok().filter(|n| (1..=100).contains(n)),
+            )?,
+            trusted_proxies: self.parse(
+                "security.trusted_proxies",
+                "a comma-separated list of IP addresses",
+                |s| {
+                    s.split(',')
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .map(|p| p.parse().ok())
+                        .collect()
+                },
+            )?,
         })
     }
 }
@@ -251,13 +325,17 @@ fn parse_database_url(s: &str) -> Option<String> {
 }
 
 fn parse_identifier(s: &str) -> Option<String> {
-    (!s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then(|| s.to_string())
+    (!s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then(|| s.to_string())
 }
 
 fn parse_base_url(s: &str) -> Option<String> {
-    let rest = s.strip_prefix("http://").or_else(|| s.strip_prefix("https://"))?;
+    let rest = s
+        .strip_prefix("http://")
+        .or_else(|| s.strip_prefix("https://"))?;
     let host = rest.split('/').next().unwrap_or_default();
-    (!host.is_empty() && !s.contains(char::is_whitespace)).then(|| s.trim_end_matches('/').to_string())
+    (!host.is_empty() && !s.contains(char::is_whitespace))
+        .then(|| s.trim_end_matches('/').to_string())
 }
 
 fn parse_duration(s: &str) -> Option<Duration> {
@@ -277,13 +355,16 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn defaults_serve_on_loopback_with_an_embedded_durable_store() {
         let s = Settings::from_sources("Leptos.toml", None, &[]).unwrap();
-        assert_eq!(s.addr, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(s.addr, "127.0.0.1:3000".parse::<SocketAddr>().unwrap());
         assert_eq!(s.database.url, "surrealkv://data/docket.db");
         assert_eq!(s.session_lifetime, Duration::days(14));
         assert_eq!(s.registration, RegistrationPolicy::Open);
@@ -293,8 +374,13 @@ mod tests {
     #[test]
     fn the_file_overrides_defaults_and_the_environment_overrides_the_file() {
         let file = "[server]\naddr = \"0.0.0.0:8080\"\n[database]\nurl = \"mem://\"\n[sessions]\nlifetime = \"12h\"\n";
-        let s = Settings::from_sources("Leptos.toml", Some(file), &env(&[("DOCKET_ADDR", "127.0.0.1:4000")])).unwrap();
-        assert_eq!(s.addr, "127.0.0.1:4000".parse().unwrap());
+        let s = Settings::from_sources(
+            "Leptos.toml",
+            Some(file),
+            &env(&[("DOCKET_ADDR", "127.0.0.1:4000")]),
+        )
+        .unwrap();
+        assert_eq!(s.addr, "127.0.0.1:4000".parse::<SocketAddr>().unwrap());
         assert_eq!(s.database.url, "mem://");
         assert_eq!(s.session_lifetime, Duration::hours(12));
     }
@@ -303,14 +389,24 @@ mod tests {
     fn env_names_follow_the_documented_rule() {
         assert_eq!(env_name("server.addr"), "DOCKET_ADDR");
         assert_eq!(env_name("database.url"), "DOCKET_DATABASE_URL");
-        assert_eq!(env_name("accounts.registration"), "DOCKET_ACCOUNTS_REGISTRATION");
+        assert_eq!(
+            env_name("accounts.registration"),
+            "DOCKET_ACCOUNTS_REGISTRATION"
+        );
     }
 
     #[test]
     fn a_bad_value_names_the_key_its_variable_and_the_expected_form() {
-        let err = Settings::from_sources("Leptos.toml", None, &env(&[("DOCKET_ADDR", "localhost")])).unwrap_err();
+        let err =
+            Settings::from_sources("Leptos.toml", None, &env(&[("DOCKET_ADDR", "localhost")]))
+                .unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("server.addr") && text.contains("DOCKET_ADDR") && text.contains("host:port"), "{text}");
+        assert!(
+            text.contains("server.addr")
+                && text.contains("DOCKET_ADDR")
+                && text.contains("host:port"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -326,23 +422,35 @@ mod tests {
             ("DOCKET_SECURITY_TRUSTED_PROXIES", "10.0.0.1, nope"),
             ("DOCKET_LOG_FORMAT", "xml"),
         ] {
-            let err = Settings::from_sources("Leptos.toml", None, &env(&[(var, value)])).unwrap_err();
+            let err =
+                Settings::from_sources("Leptos.toml", None, &env(&[(var, value)])).unwrap_err();
             assert!(err.to_string().contains(var), "{var}={value}: {err}");
         }
     }
 
     #[test]
     fn accepted_database_urls() {
-        for url in ["mem://", "surrealkv://data/docket.db", "surrealkv:///var/lib/docket?sync=every", "ws://db:8000"] {
-            let s = Settings::from_sources("Leptos.toml", None, &env(&[("DOCKET_DATABASE_URL", url)])).unwrap();
+        for url in [
+            "mem://",
+            "surrealkv://data/docket.db",
+            "surrealkv:///var/lib/docket?sync=every",
+            "ws://db:8000",
+        ] {
+            let s =
+                Settings::from_sources("Leptos.toml", None, &env(&[("DOCKET_DATABASE_URL", url)]))
+                    .unwrap();
             assert_eq!(s.database.url, url);
         }
     }
 
     #[test]
     fn unknown_keys_in_the_file_are_typos_and_refused() {
-        let err = Settings::from_sources("Leptos.toml", Some("[server]\nadr = \"x\"\n"), &[]).unwrap_err();
-        assert!(matches!(err, ConfigError::UnknownKey { ref key, .. } if key == "server.adr"), "{err}");
+        let err = Settings::from_sources("Leptos.toml", Some("[server]\nadr = \"x\"\n"), &[])
+            .unwrap_err();
+        assert!(
+            matches!(err, ConfigError::UnknownKey { ref key, .. } if key == "server.adr"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -353,21 +461,47 @@ mod tests {
 
     #[test]
     fn a_database_username_without_a_password_is_refused() {
-        let err = Settings::from_sources("Leptos.toml", None, &env(&[("DOCKET_DATABASE_USERNAME", "root")])).unwrap_err();
-        assert!(err.to_string().contains("DOCKET_DATABASE_PASSWORD"), "{err}");
+        let err = Settings::from_sources(
+            "Leptos.toml",
+            None,
+            &env(&[("DOCKET_DATABASE_USERNAME", "root")]),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("DOCKET_DATABASE_PASSWORD"),
+            "{err}"
+        );
     }
 
     #[test]
     fn trusted_proxies_are_a_list_in_the_file_or_the_environment() {
-        let s = Settings::from_sources("f", Some("[security]\ntrusted_proxies = [\"10.0.0.1\", \"::1\"]\n"), &[]).unwrap();
+        let s = Settings::from_sources(
+            "f",
+            Some("[security]\ntrusted_proxies = [\"10.0.0.1\", \"::1\"]\n"),
+            &[],
+        )
+        .unwrap();
         assert_eq!(s.trusted_proxies.len(), 2);
-        let s = Settings::from_sources("f", None, &env(&[("DOCKET_SECURITY_TRUSTED_PROXIES", "127.0.0.1")])).unwrap();
-        assert_eq!(s.trusted_proxies, vec!["127.0.0.1".parse::<IpAddr>().unwrap()]);
+        let s = Settings::from_sources(
+            "f",
+            None,
+            &env(&[("DOCKET_SECURITY_TRUSTED_PROXIES", "127.0.0.1")]),
+        )
+        .unwrap();
+        assert_eq!(
+            s.trusted_proxies,
+            vec!["127.0.0.1".parse::<IpAddr>().unwrap()]
+        );
     }
 
     #[test]
     fn https_base_urls_make_cookies_secure() {
-        let s = Settings::from_sources("f", None, &env(&[("DOCKET_BASE_URL", "https://help.example.com/")])).unwrap();
+        let s = Settings::from_sources(
+            "f",
+            None,
+            &env(&[("DOCKET_BASE_URL", "https://help.example.com/")]),
+        )
+        .unwrap();
         assert_eq!(s.base_url, "https://help.example.com");
         assert!(s.secure_cookies());
     }

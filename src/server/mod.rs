@@ -27,7 +27,10 @@ pub enum ServeError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: SocketAddr, source: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Startup(String),
 }
@@ -67,11 +70,21 @@ pub async fn start(
 ) -> Result<Running, ServeError> {
     let addr = settings.addr;
     let state = build_state(settings, clock).await?;
-    let setup_link = use_cases::setup::setup_link(&state).await.map_err(|e| ServeError::Startup(e.to_string()))?;
-    let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Listen { addr, source })?;
-    let addr = listener.local_addr().map_err(|source| ServeError::Listen { addr, source })?;
+    let setup_link = use_cases::setup::setup_link(&state)
+        .await
+        .map_err(|e| ServeError::Startup(e.to_string()))?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Listen { addr, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| ServeError::Listen { addr, source })?;
     let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let task = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown).await });
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+    });
     Ok(Running {
         addr,
         state,
@@ -83,8 +96,8 @@ pub async fn start(
 /// Resolves on SIGINT or SIGTERM.
 pub async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("can listen for SIGTERM");
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("can listen for SIGTERM");
     tokio::select! {
         _ = interrupt => {},
         _ = terminate.recv() => {},

@@ -38,7 +38,10 @@ impl Caller {
     /// Resolves the caller from request parts: client address (honouring `X-Forwarded-For` only
     /// from trusted proxies), user agent, and the session cookie's user.
     pub async fn from_parts(state: &AppState, parts: &Parts) -> Result<Caller, AppError> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
         let ip = client_ip(peer, &parts.headers, &state.settings.trusted_proxies);
         let user_agent = parts
             .headers
@@ -47,7 +50,12 @@ impl Caller {
             .map(|s| s.chars().take(512).collect());
         let session_token = auth::session_token(&parts.headers);
         let actor = match &session_token {
-            Some(token) => match state.store.session(&auth::token_key(token), state.clock.now()).await.map_err(internal)? {
+            Some(token) => match state
+                .store
+                .session(&auth::token_key(token), state.clock.now())
+                .await
+                .map_err(internal)?
+            {
                 Some(session) => Actor::User(SignedInUser {
                     id: session.user.id,
                     email: session.user.email,
@@ -83,7 +91,13 @@ pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) 
         .flat_map(|v| v.split(','))
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    Some(forwarded.into_iter().rev().find(|ip| !trusted.contains(ip)).unwrap_or(peer))
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !trusted.contains(ip))
+            .unwrap_or(peer),
+    )
 }
 
 /// Logs an unexpected failure with its cause chain and hands the browser only a reference.
@@ -109,8 +123,14 @@ mod tests {
     #[test]
     fn forwarded_for_names_the_client_behind_a_trusted_proxy() {
         let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-for", "6.6.6.6, 1.2.3.4, 10.0.0.8".parse().unwrap());
+        headers.insert(
+            "x-forwarded-for",
+            "6.6.6.6, 1.2.3.4, 10.0.0.8".parse().unwrap(),
+        );
         let trusted: Vec<IpAddr> = vec!["10.0.0.9".parse().unwrap(), "10.0.0.8".parse().unwrap()];
-        assert_eq!(client_ip(Some(trusted[0]), &headers, &trusted), Some("1.2.3.4".parse().unwrap()));
+        assert_eq!(
+            client_ip(Some(trusted[0]), &headers, &trusted),
+            Some("1.2.3.4".parse().unwrap())
+        );
     }
 }

@@ -1,6 +1,6 @@
-//! The glue every server function uses: the caller from the request, and the error's HTTP status.
+//! The glue every server function uses: the state and caller of the request, and its cookies.
+//! (Errors get their HTTP status in `http::rpc`.)
 
-use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use leptos::prelude::use_context;
@@ -9,9 +9,9 @@ use leptos_axum::ResponseOptions;
 use crate::domain::permission::SignedInUser;
 use crate::error::AppError;
 use crate::server::auth;
-use crate::server::use_cases::accounts::SignedIn;
 use crate::server::request::Caller;
 use crate::server::state::AppState;
+use crate::server::use_cases::accounts::SignedIn;
 
 /// The application state and the caller of the current server function.
 pub async fn context() -> Result<(AppState, Caller), AppError> {
@@ -20,19 +20,8 @@ pub async fn context() -> Result<(AppState, Caller), AppError> {
             reference: "no-context".into(),
         });
     };
-    let caller = Caller::from_parts(&state, &parts).await;
-    reply(caller.map(|caller| (state, caller)))
-}
-
-/// Passes a use case's result through, giving an error response its proper status.
-pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let (Err(error), Some(response)) = (&result, use_context::<ResponseOptions>()) {
-        response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-        if let AppError::Throttled { retry_after_secs } = error {
-            response.insert_header(axum::http::header::RETRY_AFTER, retry_after_secs.to_string().parse().expect("digits"));
-        }
-    }
-    result
+    let caller = Caller::from_parts(&state, &parts).await?;
+    Ok((state, caller))
 }
 
 /// Adds a `Set-Cookie` header to the server function's response.
@@ -44,7 +33,11 @@ pub fn set_cookie(cookie: &str) {
 
 /// Hands the new session to the browser as its cookie and returns the signed-in user.
 pub fn start_session(state: &AppState, signed_in: SignedIn) -> SignedInUser {
-    set_cookie(&auth::session_cookie(&signed_in.token, state.settings.session_lifetime, state.settings.secure_cookies()));
+    set_cookie(&auth::session_cookie(
+        &signed_in.token,
+        state.settings.session_lifetime,
+        state.settings.secure_cookies(),
+    ));
     signed_in.user
 }
 

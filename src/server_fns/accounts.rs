@@ -19,14 +19,18 @@ pub struct SessionInfo {
 pub async fn current_session() -> Result<SessionInfo, AppError> {
     use crate::server::{rpc, use_cases::accounts};
     let (state, caller) = rpc::context().await?;
-    rpc::reply(accounts::current_session(&state, &caller).await)
+    accounts::current_session(&state, &caller).await
 }
 
 #[server(prefix = "/rpc", endpoint = "sign_up")]
-pub async fn sign_up(email: String, name: String, password: String) -> Result<SignedInUser, AppError> {
+pub async fn sign_up(
+    email: String,
+    name: String,
+    password: String,
+) -> Result<SignedInUser, AppError> {
     use crate::server::{rpc, use_cases::accounts};
     let (state, caller) = rpc::context().await?;
-    let signed_in = rpc::reply(accounts::sign_up(&state, &caller, &email, &name, &password).await)?;
+    let signed_in = accounts::sign_up(&state, &caller, &email, &name, &password).await?;
     Ok(rpc::start_session(&state, signed_in))
 }
 
@@ -34,7 +38,7 @@ pub async fn sign_up(email: String, name: String, password: String) -> Result<Si
 pub async fn sign_in(email: String, password: String) -> Result<SignedInUser, AppError> {
     use crate::server::{rpc, use_cases::accounts};
     let (state, caller) = rpc::context().await?;
-    let signed_in = rpc::reply(accounts::sign_in(&state, &caller, &email, &password).await)?;
+    let signed_in = accounts::sign_in(&state, &caller, &email, &password).await?;
     Ok(rpc::start_session(&state, signed_in))
 }
 
@@ -42,7 +46,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SignedInUser, Ap
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::{rpc, use_cases::accounts};
     let (state, caller) = rpc::context().await?;
-    rpc::reply(accounts::sign_out(&state, &caller).await)?;
+    accounts::sign_out(&state, &caller).await?;
     rpc::end_session(&state);
     Ok(())
 }

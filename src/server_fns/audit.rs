@@ -32,7 +32,11 @@ impl From<AuditEvent> for AuditEventView {
             at: r.at,
             actor: r.actor.label,
             action: r.action,
-            object: if r.object_kind.is_empty() { String::new() } else { format!("{}:{}", r.object_kind, r.object_id) },
+            object: if r.object_kind.is_empty() {
+                String::new()
+            } else {
+                format!("{}:{}", r.object_kind, r.object_id)
+            },
             change,
             ip: r.origin.ip.unwrap_or_default(),
             user_agent: r.origin.user_agent.unwrap_or_default(),
@@ -58,12 +62,12 @@ pub struct AuditVerification {
 pub async fn audit_page(before: Option<DateTime<Utc>>) -> Result<AuditPageView, AppError> {
     use crate::server::{rpc, use_cases::audit_trail};
     let (state, caller) = rpc::context().await?;
-    rpc::reply(audit_trail::audit_page(&state, &caller, before).await)
+    audit_trail::audit_page(&state, &caller, before).await
 }
 
 #[server(prefix = "/rpc", endpoint = "verify_audit")]
 pub async fn verify_audit() -> Result<AuditVerification, AppError> {
     use crate::server::{rpc, use_cases::audit_trail};
     let (state, caller) = rpc::context().await?;
-    rpc::reply(audit_trail::verify(&state, &caller).await)
+    audit_trail::verify(&state, &caller).await
 }

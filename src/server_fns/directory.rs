@@ -6,22 +6,30 @@ use crate::domain::user::{Role, UserSummary};
 use crate::error::AppError;
 
 #[server(prefix = "/rpc", endpoint = "find_accounts")]
-pub async fn find_accounts(role: Option<Role>, search: String) -> Result<Vec<UserSummary>, AppError> {
+pub async fn find_accounts(
+    role: Option<Role>,
+    search: String,
+) -> Result<Vec<UserSummary>, AppError> {
     use crate::server::{rpc, use_cases::directory};
     let (state, caller) = rpc::context().await?;
-    rpc::reply(directory::find_accounts(&state, &caller, role, &search).await)
+    directory::find_accounts(&state, &caller, role, &search).await
 }
 
 #[server(prefix = "/rpc", endpoint = "create_staff")]
-pub async fn create_staff(email: String, name: String, role: Role, password: String) -> Result<UserSummary, AppError> {
+pub async fn create_staff(
+    email: String,
+    name: String,
+    role: Role,
+    password: String,
+) -> Result<UserSummary, AppError> {
     use crate::server::{rpc, use_cases::directory};
     let (state, caller) = rpc::context().await?;
-    rpc::reply(directory::create_staff(&state, &caller, &email, &name, role, &password).await)
+    directory::create_staff(&state, &caller, &email, &name, role, &password).await
 }
 
 #[server(prefix = "/rpc", endpoint = "set_account_active")]
 pub async fn set_account_active(id: String, active: bool) -> Result<UserSummary, AppError> {
     use crate::server::{rpc, use_cases::directory};
     let (state, caller) = rpc::context().await?;
-    rpc::reply(directory::set_account_active(&state, &caller, &id, active).await)
+    directory::set_account_active(&state, &caller, &id, active).await
 }

@@ -21,7 +21,11 @@ impl Session {
 
     /// Whether the visitor may do `action`, by the same rule the server applies.
     pub fn may(info: &SessionInfo, action: Action) -> Result<(), Denied> {
-        let actor = info.user.clone().map(Actor::User).unwrap_or(Actor::Anonymous);
+        let actor = info
+            .user
+            .clone()
+            .map(Actor::User)
+            .unwrap_or(Actor::Anonymous);
         authorize(&actor, action, &Target::System)
     }
 }

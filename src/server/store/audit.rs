@@ -6,7 +6,9 @@ use surrealdb::method::Query;
 use surrealdb::types::SurrealValue;
 
 use super::{Store, StoreError};
-use crate::domain::audit::{ActorKind, AuditActor, AuditEvent, AuditRecord, GENESIS_HASH, Origin, SHARDS};
+use crate::domain::audit::{
+    ActorKind, AuditActor, AuditEvent, AuditRecord, GENESIS_HASH, Origin, SHARDS,
+};
 
 /// Appends `$audit_*` to the chain of shard `$audit_shard`, computing the hash in the same
 /// transaction as the change it records (see `domain::audit` for the hashed string).
@@ -38,7 +40,10 @@ pub(super) fn bind<'r>(query: Query<'r, Any>, record: &AuditRecord) -> Query<'r,
         .bind(("audit_action", record.action.clone()))
         .bind(("audit_object_kind", record.object_kind.clone()))
         .bind(("audit_object_id", record.object_id.clone()))
-        .bind(("audit_before", record.before.as_ref().map(|v| v.to_string())))
+        .bind((
+            "audit_before",
+            record.before.as_ref().map(|v| v.to_string()),
+        ))
         .bind(("audit_after", record.after.as_ref().map(|v| v.to_string())))
         .bind(("audit_ip", record.origin.ip.clone()))
         .bind(("audit_user_agent", record.origin.user_agent.clone()))
@@ -66,18 +71,23 @@ struct EventRow {
 impl EventRow {
     fn into_event(self) -> Result<AuditEvent, StoreError> {
         let json = |text: Option<String>| -> Result<_, StoreError> {
-            text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("audit value: {e}"))))
-                .transpose()
+            text.map(|t| {
+                serde_json::from_str(&t)
+                    .map_err(|e| StoreError::Corrupt(format!("audit value: {e}")))
+            })
+            .transpose()
         };
         Ok(AuditEvent {
-            shard: u8::try_from(self.shard).map_err(|_| StoreError::Corrupt("audit shard".into()))?,
+            shard: u8::try_from(self.shard)
+                .map_err(|_| StoreError::Corrupt("audit shard".into()))?,
             seq: u64::try_from(self.seq).map_err(|_| StoreError::Corrupt("audit seq".into()))?,
             prev_hash: self.prev_hash,
             hash: self.hash,
             record: AuditRecord {
                 at: self.at,
                 actor: AuditActor {
-                    kind: ActorKind::parse(&self.actor_kind).ok_or_else(|| StoreError::Corrupt("actor kind".into()))?,
+                    kind: ActorKind::parse(&self.actor_kind)
+                        .ok_or_else(|| StoreError::Corrupt("actor kind".into()))?,
                     id: self.actor_id,
                     label: self.actor_label,
                 },
@@ -106,7 +116,11 @@ const FIELDS: &str = "shard, seq, prev_hash, hash, at, actor_kind, actor_id, act
 
 impl Store {
     /// Events newest first, strictly before `before` when given.
-    pub async fn audit_page(&self, before: Option<DateTime<Utc>>, limit: usize) -> Result<AuditPage, StoreError> {
+    pub async fn audit_page(
+        &self,
+        before: Option<DateTime<Utc>>,
+        limit: usize,
+    ) -> Result<AuditPage, StoreError> {
         let sql = format!(
             "SELECT {FIELDS} FROM audit_event WHERE $before = NONE OR at < $before ORDER BY at DESC LIMIT $limit"
         );
@@ -117,7 +131,10 @@ impl Store {
             .bind(("limit", limit as i64 + 1))
             .await?
             .take(0)?;
-        let mut events = rows.into_iter().map(EventRow::into_event).collect::<Result<Vec<_>, _>>()?;
+        let mut events = rows
+            .into_iter()
+            .map(EventRow::into_event)
+            .collect::<Result<Vec<_>, _>>()?;
         let older = if events.len() > limit {
             events.truncate(limit);
             events.last().map(|e| e.record.at)
@@ -130,12 +147,19 @@ impl Store {
     /// Every event of one shard in chain order, for verification.
     pub async fn audit_shard(&self, shard: u8) -> Result<Vec<AuditEvent>, StoreError> {
         let sql = format!("SELECT {FIELDS} FROM audit_event WHERE shard = $shard ORDER BY seq ASC");
-        let rows: Vec<EventRow> = self.db.query(sql).bind(("shard", i64::from(shard))).await?.take(0)?;
+        let rows: Vec<EventRow> = self
+            .db
+            .query(sql)
+            .bind(("shard", i64::from(shard)))
+            .await?
+            .take(0)?;
         rows.into_iter().map(EventRow::into_event).collect()
     }
 
     /// Appends one event on its own, for things that change nothing else (a failed sign-in).
     pub async fn append_audit(&self, record: &AuditRecord) -> Result<(), StoreError> {
-        self.audited::<Option<bool>>("RETURN true;", super::Binds::default(), record, 0).await.map(|_| ())
+        self.audited::<Option<bool>>("RETURN true;", super::Binds::default(), record, 0)
+            .await
+            .map(|_| ())
     }
 }

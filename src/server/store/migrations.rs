@@ -9,9 +9,6 @@ use super::{Store, StoreError};
 const MIGRATIONS: &[(i64, &str)] = &[(1, V1_ACCOUNTS_SESSIONS_AUDIT)];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
-DEFINE TABLE schema_version SCHEMAFULL;
-DEFINE FIELD version ON schema_version TYPE int ASSERT $value >= 1;
-
 DEFINE TABLE user SCHEMAFULL;
 DEFINE FIELD email ON user TYPE string
     ASSERT string::len($value) <= 254 AND $value == string::lowercase(string::trim($value)) AND $value CONTAINS '@';
@@ -72,7 +69,14 @@ struct VersionRow {
     version: i64,
 }
 
+/// The table that records progress exists before any migration runs.
+const BOOTSTRAP: &str = "
+DEFINE TABLE IF NOT EXISTS schema_version SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS version ON schema_version TYPE int ASSERT $value >= 1;
+";
+
 pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {
+    store.db.query(BOOTSTRAP).await?.check()?;
     for (version, sql) in MIGRATIONS {
         let current = current_version(store).await?;
         if current >= *version {
@@ -101,6 +105,10 @@ pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {
 }
 
 async fn current_version(store: &Store) -> Result<i64, StoreError> {
-    let row: Option<VersionRow> = store.db.query("SELECT version FROM ONLY schema_version:current").await?.take(0)?;
+    let row: Option<VersionRow> = store
+        .db
+        .query("SELECT version FROM ONLY schema_version:current")
+        .await?
+        .take(0)?;
     Ok(row.map(|r| r.version).unwrap_or(0))
 }

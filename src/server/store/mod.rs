@@ -30,7 +30,10 @@ pub enum StoreError {
         "cannot open the database at {url}: {source}. If another Docket process serves this embedded \
          datastore, stop it first or do this from its admin pages"
     )]
-    Open { url: String, source: surrealdb::Error },
+    Open {
+        url: String,
+        source: surrealdb::Error,
+    },
     #[error("unexpected data: {0}")]
     Corrupt(String),
 }
@@ -45,7 +48,12 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    const ALL: [Refusal; 4] = [Self::EmailTaken, Self::SetupTokenInvalid, Self::AdminExists, Self::UnknownUser];
+    const ALL: [Refusal; 4] = [
+        Self::EmailTaken,
+        Self::SetupTokenInvalid,
+        Self::AdminExists,
+        Self::UnknownUser,
+    ];
 
     fn code(self) -> &'static str {
         match self {
@@ -81,10 +89,12 @@ impl Store {
     /// Connects by URL (`surrealkv://`, `mem://`, `ws://`), selects namespace and database and
     /// applies pending migrations.
     pub async fn connect(settings: &DatabaseSettings) -> Result<Store, StoreError> {
-        let db = connect(settings.url.as_str()).await.map_err(|source| StoreError::Open {
-            url: settings.url.clone(),
-            source,
-        })?;
+        let db = connect(settings.url.as_str())
+            .await
+            .map_err(|source| StoreError::Open {
+                url: settings.url.clone(),
+                source,
+            })?;
         if let (Some(username), Some(password)) = (&settings.username, &settings.password) {
             db.signin(Root {
                 username: username.clone(),
@@ -92,7 +102,9 @@ impl Store {
             })
             .await?;
         }
-        db.use_ns(&settings.namespace).use_db(&settings.database).await?;
+        db.use_ns(&settings.namespace)
+            .use_db(&settings.database)
+            .await?;
         let store = Store { db };
         migrations::apply(&store).await?;
         Ok(store)
@@ -100,7 +112,13 @@ impl Store {
 
     /// Whether the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        matches!(self.db.query("RETURN true").await.map(|mut r| r.take::<Option<bool>>(0)), Ok(Ok(Some(true))))
+        matches!(
+            self.db
+                .query("RETURN true")
+                .await
+                .map(|mut r| r.take::<Option<bool>>(0)),
+            Ok(Ok(Some(true)))
+        )
     }
 
     /// Runs `body` (statements using bound parameters) and the audit append for `record` in one
@@ -115,7 +133,10 @@ impl Store {
     where
         usize: surrealdb::opt::QueryResult<T>,
     {
-        let sql = format!("BEGIN TRANSACTION;\n{body}\n{}\nCOMMIT TRANSACTION;", audit::APPEND);
+        let sql = format!(
+            "BEGIN TRANSACTION;\n{body}\n{}\nCOMMIT TRANSACTION;",
+            audit::APPEND
+        );
         let mut attempt = 0;
         loop {
             let mut query = self.db.query(sql.as_str());
@@ -132,10 +153,15 @@ impl Store {
             if let Some(refusal) = errors.values().find_map(refusal_of) {
                 return Err(StoreError::Refused(refusal));
             }
-            let conflicted = errors.values().any(|e| e.query_details() == Some(&QueryError::TransactionConflict));
+            let conflicted = errors
+                .values()
+                .any(|e| e.query_details() == Some(&QueryError::TransactionConflict));
             attempt += 1;
             if !conflicted || attempt >= CONFLICT_RETRIES {
-                let (_, first) = errors.into_iter().min_by_key(|(i, _)| *i).expect("errors is not empty");
+                let (_, first) = errors
+                    .into_iter()
+                    .min_by_key(|(i, _)| *i)
+                    .expect("errors is not empty");
                 return Err(StoreError::Database(first));
             }
         }
@@ -146,5 +172,7 @@ fn refusal_of(error: &surrealdb::Error) -> Option<Refusal> {
     if !error.is_thrown() {
         return None;
     }
-    Refusal::ALL.into_iter().find(|r| error.message().contains(r.code()))
+    Refusal::ALL
+        .into_iter()
+        .find(|r| error.message().contains(r.code()))
 }

@@ -34,7 +34,12 @@ pub struct NewSession<'a> {
 
 impl Store {
     /// Starts a session, drops the one it replaces and forgets the account's failed attempts.
-    pub async fn start_session(&self, session: &NewSession<'_>, email: &Email, record: &AuditRecord) -> Result<(), StoreError> {
+    pub async fn start_session(
+        &self,
+        session: &NewSession<'_>,
+        email: &Email,
+        record: &AuditRecord,
+    ) -> Result<(), StoreError> {
         let sql = "
             IF $previous != NONE { DELETE type::record('session', $previous) };
             CREATE type::record('session', $key) CONTENT { user: type::record('user', $user), created_at: $at,
@@ -49,11 +54,17 @@ impl Store {
             .with("ip", session.ip.to_string())
             .with("ua", session.user_agent.map(str::to_string))
             .with("email", email.as_str().to_string());
-        self.audited::<Option<bool>>(sql, binds, record, 0).await.map(|_| ())
+        self.audited::<Option<bool>>(sql, binds, record, 0)
+            .await
+            .map(|_| ())
     }
 
     /// The session's user when the session exists, has not expired and the account is active.
-    pub async fn session(&self, key: &str, now: DateTime<Utc>) -> Result<Option<SessionRow>, StoreError> {
+    pub async fn session(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionRow>, StoreError> {
         let row: Option<SessionUserRow> = self
             .db
             .query(format!(
@@ -75,23 +86,46 @@ impl Store {
 
     pub async fn end_session(&self, key: &str, record: &AuditRecord) -> Result<(), StoreError> {
         let binds = Binds::default().with("key", key.to_string());
-        self.audited::<Option<bool>>("DELETE type::record('session', $key);", binds, record, 0).await.map(|_| ())
-    }
-
-    /// Records a failed sign-in and its audit event together.
-    pub async fn record_sign_in_failure(&self, email: &str, ip: &str, at: DateTime<Utc>, record: &AuditRecord) -> Result<(), StoreError> {
-        let binds = Binds::default().with("email", email.to_string()).with("ip", ip.to_string()).with("at", at);
-        self.audited::<Option<bool>>("CREATE login_failure CONTENT { email: $email, ip: $ip, at: $at } RETURN NONE;", binds, record, 0)
+        self.audited::<Option<bool>>("DELETE type::record('session', $key);", binds, record, 0)
             .await
             .map(|_| ())
     }
 
+    /// Records a failed sign-in and its audit event together.
+    pub async fn record_sign_in_failure(
+        &self,
+        email: &str,
+        ip: &str,
+        at: DateTime<Utc>,
+        record: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        let binds = Binds::default()
+            .with("email", email.to_string())
+            .with("ip", ip.to_string())
+            .with("at", at);
+        self.audited::<Option<bool>>(
+            "CREATE login_failure CONTENT { email: $email, ip: $ip, at: $at } RETURN NONE;",
+            binds,
+            record,
+            0,
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Times of failed sign-ins since `since`, for the account and for the address.
-    pub async fn sign_in_failures(&self, email: &str, ip: &str, since: DateTime<Utc>) -> Result<(Vec<DateTime<Utc>>, Vec<DateTime<Utc>>), StoreError> {
+    pub async fn sign_in_failures(
+        &self,
+        email: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(Vec<DateTime<Utc>>, Vec<DateTime<Utc>>), StoreError> {
         let mut response = self
             .db
-            .query("SELECT VALUE at FROM login_failure WHERE email = $email AND at > $since;
-                    SELECT VALUE at FROM login_failure WHERE ip = $ip AND at > $since;")
+            .query(
+                "SELECT VALUE at FROM login_failure WHERE email = $email AND at > $since;
+                    SELECT VALUE at FROM login_failure WHERE ip = $ip AND at > $since;",
+            )
             .bind(("email", email.to_string()))
             .bind(("ip", ip.to_string()))
             .bind(("since", since))

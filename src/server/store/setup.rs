@@ -9,8 +9,15 @@ use crate::domain::user::UserSummary;
 
 impl Store {
     /// Replaces any earlier setup token with this one (keyed by its SHA-256).
-    pub async fn issue_setup_token(&self, token_hash: &str, at: DateTime<Utc>, record: &AuditRecord) -> Result<(), StoreError> {
-        let binds = super::Binds::default().with("hash", token_hash.to_string()).with("at", at);
+    pub async fn issue_setup_token(
+        &self,
+        token_hash: &str,
+        at: DateTime<Utc>,
+        record: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        let binds = super::Binds::default()
+            .with("hash", token_hash.to_string())
+            .with("at", at);
         self.audited::<Option<bool>>(
             "UPSERT setup_token:current CONTENT { token_hash: $hash, created_at: $at } RETURN NONE;",
             binds,
@@ -22,21 +29,31 @@ impl Store {
     }
 
     /// Creates the first admin if the token matches and no admin exists yet; the token dies.
-    pub async fn complete_setup(&self, token_hash: &str, admin: &NewUser, record: &AuditRecord) -> Result<UserSummary, StoreError> {
+    pub async fn complete_setup(
+        &self,
+        token_hash: &str,
+        admin: &NewUser,
+        record: &AuditRecord,
+    ) -> Result<UserSummary, StoreError> {
         let sql = format!(
-            "IF (SELECT VALUE token_hash FROM ONLY setup_token:current) != $token {{ THROW 'docket:setup_token_invalid' }};
+            "IF (SELECT VALUE token_hash FROM ONLY setup_token:current) != $setup_token {{ THROW 'docket:setup_token_invalid' }};
              IF array::len(SELECT VALUE id FROM user WHERE role = 'admin' LIMIT 1) > 0 {{ THROW 'docket:admin_exists' }};
              {CREATE_USER}
              DELETE setup_token:current;"
         );
-        let binds = admin.binds().with("token", token_hash.to_string());
+        let binds = admin.binds().with("setup_token", token_hash.to_string());
         let row: Option<UserRow> = self.audited(&sql, binds, record, 3).await?;
-        row.ok_or_else(|| StoreError::Corrupt("created admin not returned".into()))?.into_summary()
+        row.ok_or_else(|| StoreError::Corrupt("created admin not returned".into()))?
+            .into_summary()
     }
 
     /// Whether a setup token is outstanding.
     pub async fn setup_pending(&self) -> Result<bool, StoreError> {
-        let hash: Option<String> = self.db.query("SELECT VALUE token_hash FROM ONLY setup_token:current").await?.take(0)?;
+        let hash: Option<String> = self
+            .db
+            .query("SELECT VALUE token_hash FROM ONLY setup_token:current")
+            .await?
+            .take(0)?;
         Ok(hash.is_some())
     }
 }

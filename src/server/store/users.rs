@@ -34,7 +34,8 @@ pub(super) struct UserRow {
 impl UserRow {
     pub(super) fn into_summary(self) -> Result<UserSummary, StoreError> {
         Ok(UserSummary {
-            role: Role::parse(&self.role).ok_or_else(|| StoreError::Corrupt(format!("role {}", self.role)))?,
+            role: Role::parse(&self.role)
+                .ok_or_else(|| StoreError::Corrupt(format!("role {}", self.role)))?,
             id: self.id,
             email: self.email,
             name: self.name,
@@ -74,9 +75,14 @@ impl NewUser {
 }
 
 impl Store {
-    pub async fn create_user(&self, user: &NewUser, record: &AuditRecord) -> Result<UserSummary, StoreError> {
+    pub async fn create_user(
+        &self,
+        user: &NewUser,
+        record: &AuditRecord,
+    ) -> Result<UserSummary, StoreError> {
         let row: Option<UserRow> = self.audited(CREATE_USER, user.binds(), record, 1).await?;
-        row.ok_or_else(|| StoreError::Corrupt("created user not returned".into()))?.into_summary()
+        row.ok_or_else(|| StoreError::Corrupt("created user not returned".into()))?
+            .into_summary()
     }
 
     pub async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
@@ -105,7 +111,9 @@ impl Store {
     pub async fn user(&self, id: &str) -> Result<Option<UserSummary>, StoreError> {
         let row: Option<UserRow> = self
             .db
-            .query(format!("SELECT {USER_FIELDS} FROM ONLY type::record('user', $id)"))
+            .query(format!(
+                "SELECT {USER_FIELDS} FROM ONLY type::record('user', $id)"
+            ))
             .bind(("id", id.to_string()))
             .await?
             .take(0)?;
@@ -122,7 +130,12 @@ impl Store {
     }
 
     /// Accounts matching `search` (in email or name) and `role`, ordered by email.
-    pub async fn users(&self, role: Option<Role>, search: &str, limit: usize) -> Result<Vec<UserSummary>, StoreError> {
+    pub async fn users(
+        &self,
+        role: Option<Role>,
+        search: &str,
+        limit: usize,
+    ) -> Result<Vec<UserSummary>, StoreError> {
         let rows: Vec<UserRow> = self
             .db
             .query(format!(
@@ -140,14 +153,24 @@ impl Store {
     }
 
     /// Activates or deactivates an account; deactivation also ends its sessions.
-    pub async fn set_user_active(&self, id: &str, active: bool, at: DateTime<Utc>, record: &AuditRecord) -> Result<UserSummary, StoreError> {
+    pub async fn set_user_active(
+        &self,
+        id: &str,
+        active: bool,
+        at: DateTime<Utc>,
+        record: &AuditRecord,
+    ) -> Result<UserSummary, StoreError> {
         let sql = format!(
             "IF type::record('user', $id).id = NONE {{ THROW 'docket:unknown_user' }};
              UPDATE ONLY type::record('user', $id) SET active = $active, updated_at = $at RETURN {USER_FIELDS};
              IF !$active {{ DELETE session WHERE user = type::record('user', $id) }};"
         );
-        let binds = Binds::default().with("id", id.to_string()).with("active", active).with("at", at);
+        let binds = Binds::default()
+            .with("id", id.to_string())
+            .with("active", active)
+            .with("at", at);
         let row: Option<UserRow> = self.audited(&sql, binds, record, 1).await?;
-        row.ok_or(StoreError::Refused(super::Refusal::UnknownUser))?.into_summary()
+        row.ok_or(StoreError::Refused(super::Refusal::UnknownUser))?
+            .into_summary()
     }
 }

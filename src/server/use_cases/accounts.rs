@@ -21,15 +21,25 @@ pub struct SignedIn {
 }
 
 /// Checks a new account's fields together, so the form shows every problem at once.
-pub fn validate_new_account(email: &str, name: &str, password: &str) -> Result<(Email, DisplayName, NewPassword), AppError> {
+pub fn validate_new_account(
+    email: &str,
+    name: &str,
+    password: &str,
+) -> Result<(Email, DisplayName, NewPassword), AppError> {
     let email = Email::parse(email).map_err(|e| FieldError::new("email", e.to_string()));
     let name = DisplayName::parse(name).map_err(|e| FieldError::new("name", e.to_string()));
-    let password = NewPassword::parse(password, email.as_ref().map(Email::as_str).unwrap_or_default())
-        .map_err(|e| FieldError::new("password", e.to_string()));
+    let password = NewPassword::parse(
+        password,
+        email.as_ref().map(Email::as_str).unwrap_or_default(),
+    )
+    .map_err(|e| FieldError::new("password", e.to_string()));
     match (email, name, password) {
         (Ok(email), Ok(name), Ok(password)) => Ok((email, name, password)),
         (email, name, password) => Err(AppError::Invalid {
-            fields: [email.err(), name.err(), password.err()].into_iter().flatten().collect(),
+            fields: [email.err(), name.err(), password.err()]
+                .into_iter()
+                .flatten()
+                .collect(),
         }),
     }
 }
@@ -41,7 +51,9 @@ pub async fn create_account(
     role: Role,
     record: AuditRecord,
 ) -> Result<UserSummary, AppError> {
-    let password_hash = auth::hash_password(&password).await.map_err(|e| internal(StoreError::Corrupt(e.to_string())))?;
+    let password_hash = auth::hash_password(&password)
+        .await
+        .map_err(|e| internal(StoreError::Corrupt(e.to_string())))?;
     let new_user = NewUser {
         email,
         name: name.as_str().to_string(),
@@ -49,25 +61,51 @@ pub async fn create_account(
         password_hash,
         at: record.at,
     };
-    let record = record.after(json!({ "email": new_user.email.as_str(), "name": new_user.name, "role": role.as_str() }));
-    state.store.create_user(&new_user, &record).await.map_err(|e| match e {
-        StoreError::Refused(Refusal::EmailTaken) => AppError::invalid("email", "An account with this email already exists."),
-        other => internal(other),
-    })
+    let record = record.after(
+        json!({ "email": new_user.email.as_str(), "name": new_user.name, "role": role.as_str() }),
+    );
+    state
+        .store
+        .create_user(&new_user, &record)
+        .await
+        .map_err(|e| match e {
+            StoreError::Refused(Refusal::EmailTaken) => {
+                AppError::invalid("email", "An account with this email already exists.")
+            }
+            other => internal(other),
+        })
 }
 
-pub async fn sign_up(state: &AppState, caller: &Caller, email: &str, name: &str, password: &str) -> Result<SignedIn, AppError> {
+pub async fn sign_up(
+    state: &AppState,
+    caller: &Caller,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> Result<SignedIn, AppError> {
     if !state.settings.registration.allows_sign_up() {
-        return Err(AppError::conflict("This help desk does not accept new accounts. Ask the help desk for one."));
+        return Err(AppError::conflict(
+            "This help desk does not accept new accounts. Ask the help desk for one.",
+        ));
     }
     let fields = validate_new_account(email, name, password)?;
     let now = state.clock.now();
-    let record = AuditRecord::new(now, AuditActor::anonymous(), "user.signed_up", caller.origin.clone());
+    let record = AuditRecord::new(
+        now,
+        AuditActor::anonymous(),
+        "user.signed_up",
+        caller.origin.clone(),
+    );
     let user = create_account(state, fields, Role::Customer, record).await?;
     open_session(state, caller, user).await
 }
 
-pub async fn sign_in(state: &AppState, caller: &Caller, email: &str, password: &str) -> Result<SignedIn, AppError> {
+pub async fn sign_in(
+    state: &AppState,
+    caller: &Caller,
+    email: &str,
+    password: &str,
+) -> Result<SignedIn, AppError> {
     let email = Email::parse(email).map_err(|e| AppError::invalid("email", e.to_string()))?;
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
@@ -80,15 +118,25 @@ pub async fn sign_in(state: &AppState, caller: &Caller, email: &str, password: &
         .await
         .map_err(internal)?;
     let verdicts = [policy.check(&by_account, now), policy.check(&by_ip, now)];
-    if let Some(until) = verdicts.iter().filter_map(|v| match v {
-        ThrottleVerdict::Locked { until } => Some(*until),
-        ThrottleVerdict::Allowed => None,
-    }).max()
+    if let Some(until) = verdicts
+        .iter()
+        .filter_map(|v| match v {
+            ThrottleVerdict::Locked { until } => Some(*until),
+            ThrottleVerdict::Allowed => None,
+        })
+        .max()
     {
-        let record = AuditRecord::new(now, AuditActor::anonymous(), "user.sign_in_throttled", caller.origin.clone())
-            .after(json!({ "email": email.as_str(), "until": until.to_rfc3339() }));
+        let record = AuditRecord::new(
+            now,
+            AuditActor::anonymous(),
+            "user.sign_in_throttled",
+            caller.origin.clone(),
+        )
+        .after(json!({ "email": email.as_str(), "until": until.to_rfc3339() }));
         state.store.append_audit(&record).await.map_err(internal)?;
-        let retry_after_secs = u64::try_from((until - now).num_seconds()).unwrap_or(0).max(1);
+        let retry_after_secs = u64::try_from((until - now).num_seconds())
+            .unwrap_or(0)
+            .max(1);
         return Err(AppError::Throttled { retry_after_secs });
     }
 
@@ -106,8 +154,13 @@ pub async fn sign_in(state: &AppState, caller: &Caller, email: &str, password: &
                 Some(u) if !u.active => "inactive_account",
                 Some(_) => "wrong_password",
             };
-            let mut record = AuditRecord::new(now, AuditActor::anonymous(), "user.sign_in_failed", caller.origin.clone())
-                .after(json!({ "email": email.as_str(), "reason": reason }));
+            let mut record = AuditRecord::new(
+                now,
+                AuditActor::anonymous(),
+                "user.sign_in_failed",
+                caller.origin.clone(),
+            )
+            .after(json!({ "email": email.as_str(), "reason": reason }));
             if let Some(user) = &user {
                 record = record.object("user", &user.id);
             }
@@ -122,14 +175,24 @@ pub async fn sign_in(state: &AppState, caller: &Caller, email: &str, password: &
 }
 
 /// Starts a fresh session for `user` (just created or just authenticated), replacing the one the caller presented (rotation).
-pub(super) async fn open_session(state: &AppState, caller: &Caller, user: UserSummary) -> Result<SignedIn, AppError> {
+pub(super) async fn open_session(
+    state: &AppState,
+    caller: &Caller,
+    user: UserSummary,
+) -> Result<SignedIn, AppError> {
     let now = state.clock.now();
     let token = auth::new_token();
     let key = auth::token_key(&token);
     let previous = caller.session_token.as_deref().map(auth::token_key);
-    let email = Email::parse(&user.email).map_err(|e| internal(StoreError::Corrupt(e.to_string())))?;
-    let record = AuditRecord::new(now, AuditActor::user(&user.id, &user.email), "user.signed_in", caller.origin.clone())
-        .object("user", &user.id);
+    let email =
+        Email::parse(&user.email).map_err(|e| internal(StoreError::Corrupt(e.to_string())))?;
+    let record = AuditRecord::new(
+        now,
+        AuditActor::user(&user.id, &user.email),
+        "user.signed_in",
+        caller.origin.clone(),
+    )
+    .object("user", &user.id);
     let session = NewSession {
         key: &key,
         previous: previous.as_deref(),
@@ -139,7 +202,11 @@ pub(super) async fn open_session(state: &AppState, caller: &Caller, user: UserSu
         ip: caller.ip(),
         user_agent: caller.origin.user_agent.as_deref(),
     };
-    state.store.start_session(&session, &email, &record).await.map_err(internal)?;
+    state
+        .store
+        .start_session(&session, &email, &record)
+        .await
+        .map_err(internal)?;
     Ok(SignedIn {
         user: SignedInUser {
             id: user.id,
@@ -156,9 +223,18 @@ pub async fn sign_out(state: &AppState, caller: &Caller) -> Result<(), AppError>
     let (Some(token), Actor::User(user)) = (&caller.session_token, &caller.actor) else {
         return Ok(());
     };
-    let record = AuditRecord::new(state.clock.now(), caller.audit_actor(), "user.signed_out", caller.origin.clone())
-        .object("user", &user.id);
-    state.store.end_session(&auth::token_key(token), &record).await.map_err(internal)
+    let record = AuditRecord::new(
+        state.clock.now(),
+        caller.audit_actor(),
+        "user.signed_out",
+        caller.origin.clone(),
+    )
+    .object("user", &user.id);
+    state
+        .store
+        .end_session(&auth::token_key(token), &record)
+        .await
+        .map_err(internal)
 }
 
 /// Who the caller is and what the portal offers them; public.

@@ -11,9 +11,17 @@ use crate::server_fns::audit::{AuditEventView, AuditPageView, AuditVerification}
 
 pub const PAGE_SIZE: usize = 50;
 
-pub async fn audit_page(state: &AppState, caller: &Caller, before: Option<DateTime<Utc>>) -> Result<AuditPageView, AppError> {
+pub async fn audit_page(
+    state: &AppState,
+    caller: &Caller,
+    before: Option<DateTime<Utc>>,
+) -> Result<AuditPageView, AppError> {
     authorize(&caller.actor, Action::ReadAudit, &Resource::System)?;
-    let page = state.store.audit_page(before, PAGE_SIZE).await.map_err(internal)?;
+    let page = state
+        .store
+        .audit_page(before, PAGE_SIZE)
+        .await
+        .map_err(internal)?;
     Ok(AuditPageView {
         events: page.events.into_iter().map(AuditEventView::from).collect(),
         older: page.older,

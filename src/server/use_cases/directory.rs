@@ -14,36 +14,85 @@ use crate::server::store::{Refusal, StoreError};
 /// The most accounts one directory page shows.
 pub const PAGE_SIZE: usize = 100;
 
-pub async fn find_accounts(state: &AppState, caller: &Caller, role: Option<Role>, search: &str) -> Result<Vec<UserSummary>, AppError> {
+pub async fn find_accounts(
+    state: &AppState,
+    caller: &Caller,
+    role: Option<Role>,
+    search: &str,
+) -> Result<Vec<UserSummary>, AppError> {
     authorize(&caller.actor, Action::ViewDirectory, &Resource::System)?;
     if search.chars().count() > 200 {
-        return Err(AppError::invalid("search", "Search for at most 200 characters."));
+        return Err(AppError::invalid(
+            "search",
+            "Search for at most 200 characters.",
+        ));
     }
-    state.store.users(role, search, PAGE_SIZE).await.map_err(internal)
+    state
+        .store
+        .users(role, search, PAGE_SIZE)
+        .await
+        .map_err(internal)
 }
 
 /// Creates an agent or admin with an initial password the admin hands over.
-pub async fn create_staff(state: &AppState, caller: &Caller, email: &str, name: &str, role: Role, password: &str) -> Result<UserSummary, AppError> {
+pub async fn create_staff(
+    state: &AppState,
+    caller: &Caller,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<UserSummary, AppError> {
     authorize(&caller.actor, Action::CreateStaff, &Resource::System)?;
     if !role.is_staff() {
-        return Err(AppError::invalid("role", "Staff accounts are agents or administrators."));
+        return Err(AppError::invalid(
+            "role",
+            "Staff accounts are agents or administrators.",
+        ));
     }
     let fields = validate_new_account(email, name, password)?;
-    let record = AuditRecord::new(state.clock.now(), caller.audit_actor(), "user.created", caller.origin.clone());
+    let record = AuditRecord::new(
+        state.clock.now(),
+        caller.audit_actor(),
+        "user.created",
+        caller.origin.clone(),
+    );
     create_account(state, fields, role, record).await
 }
 
-pub async fn set_account_active(state: &AppState, caller: &Caller, id: &str, active: bool) -> Result<UserSummary, AppError> {
-    authorize(&caller.actor, Action::ChangeAccountStatus, &Resource::Account(id))?;
-    let before = state.store.user(id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+pub async fn set_account_active(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    active: bool,
+) -> Result<UserSummary, AppError> {
+    authorize(
+        &caller.actor,
+        Action::ChangeAccountStatus,
+        &Resource::Account(id),
+    )?;
+    let before = state
+        .store
+        .user(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
-    let action = if active { "user.activated" } else { "user.deactivated" };
+    let action = if active {
+        "user.activated"
+    } else {
+        "user.deactivated"
+    };
     let record = AuditRecord::new(now, caller.audit_actor(), action, caller.origin.clone())
         .object("user", id)
         .before(json!({ "active": before.active }))
         .after(json!({ "active": active }));
-    state.store.set_user_active(id, active, now, &record).await.map_err(|e| match e {
-        StoreError::Refused(Refusal::UnknownUser) => AppError::NotFound,
-        other => internal(other),
-    })
+    state
+        .store
+        .set_user_active(id, active, now, &record)
+        .await
+        .map_err(|e| match e {
+            StoreError::Refused(Refusal::UnknownUser) => AppError::NotFound,
+            other => internal(other),
+        })
 }

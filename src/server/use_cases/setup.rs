@@ -17,20 +17,37 @@ pub async fn setup_link(state: &AppState) -> Result<Option<String>, AppError> {
         return Ok(None);
     }
     let token = auth::new_token();
-    let record = AuditRecord::new(state.clock.now(), AuditActor::system(), "setup.link_issued", Origin::default());
+    let record = AuditRecord::new(
+        state.clock.now(),
+        AuditActor::system(),
+        "setup.link_issued",
+        Origin::default(),
+    );
     state
         .store
         .issue_setup_token(&auth::token_key(&token), state.clock.now(), &record)
         .await
         .map_err(internal)?;
-    Ok(Some(format!("{}/setup?token={token}", state.settings.base_url)))
+    Ok(Some(format!(
+        "{}/setup?token={token}",
+        state.settings.base_url
+    )))
 }
 
 /// Creates the first admin from the setup link and signs them in.
-pub async fn complete_setup(state: &AppState, caller: &Caller, token: &str, email: &str, name: &str, password: &str) -> Result<SignedIn, AppError> {
+pub async fn complete_setup(
+    state: &AppState,
+    caller: &Caller,
+    token: &str,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> Result<SignedIn, AppError> {
     let (email, name, password) = validate_new_account(email, name, password)?;
     let now = state.clock.now();
-    let password_hash = auth::hash_password(&password).await.map_err(|e| internal(StoreError::Corrupt(e.to_string())))?;
+    let password_hash = auth::hash_password(&password)
+        .await
+        .map_err(|e| internal(StoreError::Corrupt(e.to_string())))?;
     let admin = NewUser {
         email,
         name: name.as_str().to_string(),
@@ -38,21 +55,39 @@ pub async fn complete_setup(state: &AppState, caller: &Caller, token: &str, emai
         password_hash,
         at: now,
     };
-    let record = AuditRecord::new(now, AuditActor::anonymous(), "setup.completed", caller.origin.clone())
-        .after(json!({ "email": admin.email.as_str(), "name": admin.name, "role": "admin" }));
-    let user = state.store.complete_setup(&auth::token_key(token), &admin, &record).await.map_err(|e| match e {
-        StoreError::Refused(Refusal::SetupTokenInvalid) => {
-            AppError::conflict("This setup link is not valid any more. Restart Docket to get a new one.")
-        }
-        StoreError::Refused(Refusal::AdminExists) => AppError::conflict("Setup is already complete. Sign in instead."),
-        StoreError::Refused(Refusal::EmailTaken) => AppError::invalid("email", "An account with this email already exists."),
-        other => internal(other),
-    })?;
+    let record = AuditRecord::new(
+        now,
+        AuditActor::anonymous(),
+        "setup.completed",
+        caller.origin.clone(),
+    )
+    .after(json!({ "email": admin.email.as_str(), "name": admin.name, "role": "admin" }));
+    let user = state
+        .store
+        .complete_setup(&auth::token_key(token), &admin, &record)
+        .await
+        .map_err(|e| match e {
+            StoreError::Refused(Refusal::SetupTokenInvalid) => AppError::conflict(
+                "This setup link is not valid any more. Restart Docket to get a new one.",
+            ),
+            StoreError::Refused(Refusal::AdminExists) => {
+                AppError::conflict("Setup is already complete. Sign in instead.")
+            }
+            StoreError::Refused(Refusal::EmailTaken) => {
+                AppError::invalid("email", "An account with this email already exists.")
+            }
+            other => internal(other),
+        })?;
     super::accounts::open_session(state, caller, user).await
 }
 
 /// `docket admin create`: an admin created by the operator at the console.
-pub async fn create_admin_from_console(state: &AppState, email: &str, name: &str, password: &str) -> Result<UserSummary, AppError> {
+pub async fn create_admin_from_console(
+    state: &AppState,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> Result<UserSummary, AppError> {
     let fields = validate_new_account(email, name, password)?;
     let actor = AuditActor {
         label: "console".into(),

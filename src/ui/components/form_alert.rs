@@ -6,10 +6,17 @@ use crate::error::AppError;
 
 /// Shows `error` unless it only concerns the fields the form displays itself.
 #[component]
-pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>, fields: &'static [&'static str]) -> impl IntoView {
+pub fn FormAlert(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    fields: &'static [&'static str],
+) -> impl IntoView {
     let message = move || {
         error.get().and_then(|e| match &e {
-            AppError::Invalid { fields: problems } if problems.iter().all(|p| fields.contains(&p.field.as_str())) => None,
+            AppError::Invalid { fields: problems }
+                if problems.iter().all(|p| fields.contains(&p.field.as_str())) =>
+            {
+                None
+            }
             other => Some(other.to_string()),
         })
     };

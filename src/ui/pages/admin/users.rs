@@ -18,7 +18,9 @@ pub fn AdminUsersPage() -> impl IntoView {
         |(search, _, _)| find_accounts(None, search),
     );
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
-    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(name)));
+    let field = move |name: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
+    };
     let created = move || create.value().get().and_then(Result::ok);
     let toggle_error = Signal::derive(move || toggle.value().get().and_then(Result::err));
     let me = use_session().info().and_then(|i| i.user).map(|u| u.id);
@@ -27,7 +29,11 @@ pub fn AdminUsersPage() -> impl IntoView {
         if Some(&account.id) == me.as_ref() {
             return view! { <span class="muted">"You"</span> }.into_any();
         }
-        let (label, active) = if account.active { ("Deactivate", false) } else { ("Activate", true) };
+        let (label, active) = if account.active {
+            ("Deactivate", false)
+        } else {
+            ("Activate", true)
+        };
         let id = account.id.clone();
         view! {
             <button type="button" class="button button--small" aria-label=format!("{label} {}", account.email)

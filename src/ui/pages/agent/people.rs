@@ -11,7 +11,10 @@ use crate::ui::components::AccountTable;
 pub fn AgentPeoplePage() -> impl IntoView {
     let (search, set_search) = signal(String::new());
     let (role, set_role) = signal(None::<Role>);
-    let accounts = Resource::new(move || (role.get(), search.get()), |(role, search)| find_accounts(role, search));
+    let accounts = Resource::new(
+        move || (role.get(), search.get()),
+        |(role, search)| find_accounts(role, search),
+    );
     view! {
         <Title text="People" />
         <header class="page-header">

@@ -15,7 +15,9 @@ pub fn SetupPage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     let action = ServerAction::<CompleteSetup>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(name)));
+    let field = move |name: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
+    };
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
             reload_to("/admin");

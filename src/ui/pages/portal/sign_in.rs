@@ -12,7 +12,9 @@ use crate::ui::session::reload_to;
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(name)));
+    let field = move |name: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
+    };
     Effect::new(move |_| {
         if let Some(Ok(user)) = action.value().get() {
             reload_to(if user.role.is_staff() { "/agent" } else { "/" });

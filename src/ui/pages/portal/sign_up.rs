@@ -15,7 +15,9 @@ pub const PASSWORD_HINT: &str = "At least 10 characters; a few words make a good
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(name)));
+    let field = move |name: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
+    };
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
             reload_to("/");

@@ -1,0 +1,170 @@
+//! Spawns a real Docket (real router, real TCP port 0, in-memory SurrealDB, hand-moved clock)
+//! and talks HTTP to it like a browser or curl would.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Duration, Utc};
+use docket::server::clock::Clock;
+use docket::server::config::Settings;
+use docket::server::{Running, start};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::Value;
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: Clock,
+    pub setup_link: Option<String>,
+    _running: Running,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn start_time() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra_env: &[(&str, &str)]) -> TestApp {
+    let mut env: Vec<(String, String)> = vec![
+        ("DOCKET_ADDR".into(), "127.0.0.1:0".into()),
+        ("DOCKET_DATABASE_URL".into(), "mem://".into()),
+        (
+            "DOCKET_SITE_ROOT".into(),
+            std::env::temp_dir().to_string_lossy().into_owned(),
+        ),
+    ];
+    env.extend(
+        extra_env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
+    let settings = Settings::from_sources("test", None, &env).expect("test settings are valid");
+    let clock = Clock::manual(start_time());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = start(settings, clock.clone(), async {
+        let _ = stopped.await;
+    })
+    .await
+    .expect("the app starts");
+    TestApp {
+        base: format!("http://{}", running.addr),
+        clock,
+        setup_link: running.setup_link.clone(),
+        _running: running,
+        _stop: stop,
+    }
+}
+
+/// A browser: its own cookie jar.
+pub fn browser() -> Client {
+    Client::builder().cookie_store(true).build().unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Calls a server function the way the UI does (form-encoded POST under /rpc).
+    pub async fn rpc(&self, client: &Client, name: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/rpc/{name}")))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn rpc_json(
+        &self,
+        client: &Client,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let response = self.rpc(client, name, form).await;
+        let status = response.status();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body)
+    }
+
+    pub async fn sign_up(&self, client: &Client, email: &str, name: &str) -> (StatusCode, Value) {
+        self.rpc_json(
+            client,
+            "sign_up",
+            &[("email", email), ("name", name), ("password", PASSWORD)],
+        )
+        .await
+    }
+
+    pub async fn sign_in(
+        &self,
+        client: &Client,
+        email: &str,
+        password: &str,
+    ) -> (StatusCode, Value) {
+        self.rpc_json(
+            client,
+            "sign_in",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    pub async fn whoami(&self, client: &Client) -> Value {
+        self.rpc_json(client, "current_session", &[]).await.1["user"].clone()
+    }
+
+    /// Completes first-run setup and returns a client signed in as that admin.
+    pub async fn admin(&self) -> Client {
+        let link = self
+            .setup_link
+            .as_ref()
+            .expect("a new app has a setup link");
+        let token = link.split("token=").nth(1).unwrap();
+        let client = browser();
+        let (status, body) = self
+            .rpc_json(
+                &client,
+                "complete_setup",
+                &[
+                    ("token", token),
+                    ("email", "admin@example.com"),
+                    ("name", "Ada Admin"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        client
+    }
+
+    /// Creates a staff account through the admin and returns a client signed in as it.
+    pub async fn staff(&self, admin: &Client, email: &str, role: &str) -> Client {
+        let (status, body) = self
+            .rpc_json(
+                admin,
+                "create_staff",
+                &[
+                    ("email", email),
+                    ("name", "Staff Member"),
+                    ("role", role),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let client = browser();
+        let (status, body) = self.sign_in(&client, email, PASSWORD).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        client
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+}
