@@ -84,14 +84,14 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let running = start(settings, Clock::System, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
-    tracing::info!(addr = %running.addr, elapsed_ms = started.elapsed().as_millis() as u64, "Docket is ready");
-    println!("Docket is ready at {base_url}");
     if let Some(link) = &running.setup_link {
         tracing::warn!(%link, "no administrator exists yet: open the one-time setup link");
         println!(
             "\nNo administrator exists yet. Create one with this one-time link:\n\n    {link}\n"
         );
     }
+    tracing::info!(addr = %running.addr, elapsed_ms = started.elapsed().as_millis() as u64, "Docket is ready");
+    println!("Docket is ready at {base_url}");
     match running.task.await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(format!("server stopped: {e}")),

@@ -38,6 +38,7 @@ pub async fn spawn_app_with(extra_env: &[(&str, &str)]) -> TestApp {
             std::env::temp_dir().to_string_lossy().into_owned(),
         ),
     ];
+    env.retain(|(k, _)| !extra_env.iter().any(|(extra, _)| extra == k));
     env.extend(
         extra_env
             .iter()

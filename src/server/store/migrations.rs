@@ -96,7 +96,7 @@ pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {
         if let Some((_, error)) = errors.into_iter().min_by_key(|(i, _)| *i) {
             // Another process applied it in the meantime: fine, as long as the version moved on.
             if current_version(store).await? < *version {
-                return Err(StoreError::Database(error));
+                return Err(error.into());
             }
         }
         tracing::info!(version, "applied schema migration");

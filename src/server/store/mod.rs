@@ -22,7 +22,7 @@ use crate::server::config::DatabaseSettings;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Database(#[from] surrealdb::Error),
+    Database(Box<surrealdb::Error>),
     /// A rule checked inside a transaction refused the write (see [`Refusal`]).
     #[error("refused: {0:?}")]
     Refused(Refusal),
@@ -32,10 +32,16 @@ pub enum StoreError {
     )]
     Open {
         url: String,
-        source: surrealdb::Error,
+        source: Box<surrealdb::Error>,
     },
     #[error("unexpected data: {0}")]
     Corrupt(String),
+}
+
+impl From<surrealdb::Error> for StoreError {
+    fn from(error: surrealdb::Error) -> Self {
+        StoreError::Database(Box::new(error))
+    }
 }
 
 /// Business rules the database enforces atomically, thrown by name from SurrealQL.
@@ -93,7 +99,7 @@ impl Store {
             .await
             .map_err(|source| StoreError::Open {
                 url: settings.url.clone(),
-                source,
+                source: Box::new(source),
             })?;
         if let (Some(username), Some(password)) = (&settings.username, &settings.password) {
             db.signin(Root {
@@ -162,7 +168,7 @@ impl Store {
                     .into_iter()
                     .min_by_key(|(i, _)| *i)
                     .expect("errors is not empty");
-                return Err(StoreError::Database(first));
+                return Err(first.into());
             }
         }
     }

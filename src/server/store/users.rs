@@ -174,3 +174,69 @@ impl Store {
             .into_summary()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::audit::{AuditActor, Origin};
+    use crate::server::config::Settings;
+
+    async fn store() -> Store {
+        let env = [("DOCKET_DATABASE_URL".to_string(), "mem://".to_string())];
+        let settings = Settings::from_sources("test", None, &env).unwrap();
+        Store::connect(&settings.database).await.unwrap()
+    }
+
+    fn new_user(email: &str, role: Role) -> NewUser {
+        NewUser {
+            email: Email::parse(email).unwrap(),
+            name: "Someone".into(),
+            role,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaA".into(),
+            at: chrono::Utc::now(),
+        }
+    }
+
+    fn record() -> AuditRecord {
+        AuditRecord::new(
+            chrono::Utc::now(),
+            AuditActor::system(),
+            "user.created",
+            Origin::default(),
+        )
+    }
+
+    #[tokio::test]
+    async fn admin_exists_once_an_active_admin_is_created() {
+        let store = store().await;
+        assert!(!store.admin_exists().await.unwrap());
+        store
+            .create_user(&new_user("c@example.com", Role::Customer), &record())
+            .await
+            .unwrap();
+        assert!(!store.admin_exists().await.unwrap());
+        let admin = store
+            .create_user(&new_user("a@example.com", Role::Admin), &record())
+            .await
+            .unwrap();
+        assert_eq!(admin.role, Role::Admin);
+        assert!(store.admin_exists().await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_taken_email_is_refused_by_name() {
+        let store = store().await;
+        store
+            .create_user(&new_user("c@example.com", Role::Customer), &record())
+            .await
+            .unwrap();
+        let err = store
+            .create_user(&new_user("c@example.com", Role::Agent), &record())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Refused(super::super::Refusal::EmailTaken)),
+            "{err:?}"
+        );
+    }
+}
