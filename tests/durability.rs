@@ -35,10 +35,10 @@ impl DocketProcess {
         let stdout = BufReader::new(child.stdout.take().unwrap());
         for line in stdout.lines() {
             let line = line.unwrap();
-            if let Some(at) = line.find("http") {
-                if line.contains("/setup?token=") {
-                    setup_link = Some(line[at..].trim().to_string());
-                }
+            if let Some(at) = line.find("http")
+                && line.contains("/setup?token=")
+            {
+                setup_link = Some(line[at..].trim().to_string());
             }
             if line.starts_with("Docket is ready") {
                 break;
