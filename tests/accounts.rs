@@ -3,7 +3,7 @@
 mod common;
 
 use chrono::Duration;
-use common::{PASSWORD, browser, spawn_app, spawn_app_with};
+use common::{PASSWORD, browser, session_cookie, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -186,112 +186,38 @@ async fn throttling_also_applies_to_one_address_trying_many_accounts() {
 #[tokio::test]
 async fn sign_out_revokes_the_session_on_the_server() {
     let app = spawn_app().await;
-    let response = app
-        .rpc(
-            &browser(),
-            "sign_up",
-            &[
-                ("email", "cee@example.com"),
-                ("name", "Cee"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    // A client that keeps the old cookie no matter what the server says.
-    let stubborn = reqwest::Client::new();
-    let who = |c: &reqwest::Client| {
-        c.post(app.url("/rpc/current_session"))
-            .header("cookie", cookie.clone())
-            .send()
-    };
-    let me: serde_json::Value = who(&stubborn).await.unwrap().json().await.unwrap();
-    assert_eq!(me["user"]["email"], "cee@example.com");
+    let cookie = app.sign_up_cookie("cee@example.com").await;
+    // A client that keeps presenting the old cookie no matter what the server says.
+    let me = app.who_has(&cookie).await;
+    assert_eq!(me["email"], "cee@example.com");
 
-    let out = stubborn
-        .post(app.url("/rpc/sign_out"))
-        .header("cookie", cookie.clone())
-        .send()
-        .await
-        .unwrap();
+    let out = app.rpc_with_cookie("sign_out", &cookie, &[]).await;
     assert_eq!(out.status(), StatusCode::OK);
-    assert!(
-        out.headers()
-            .get("set-cookie")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains("Max-Age=0")
-    );
+    let cleared = out.headers().get("set-cookie").unwrap().to_str().unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
 
-    let me: serde_json::Value = who(&stubborn).await.unwrap().json().await.unwrap();
-    assert!(me["user"].is_null(), "the old cookie must be dead: {me}");
+    let me = app.who_has(&cookie).await;
+    assert!(me.is_null(), "the old cookie must be dead: {me}");
 }
 
 #[tokio::test]
 async fn signing_in_rotates_the_session() {
     let app = spawn_app().await;
-    let first = app
-        .rpc(
-            &browser(),
-            "sign_up",
-            &[
-                ("email", "cee@example.com"),
-                ("name", "Cee"),
-                ("password", PASSWORD),
-            ],
+    let old = app.sign_up_cookie("cee@example.com").await;
+    let second = app
+        .rpc_with_cookie(
+            "sign_in",
+            &old,
+            &[("email", "cee@example.com"), ("password", PASSWORD)],
         )
         .await;
-    let old = first
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let second = reqwest::Client::new()
-        .post(app.url("/rpc/sign_in"))
-        .header("cookie", old.clone())
-        .form(&[("email", "cee@example.com"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    let new = second
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let new = session_cookie(&second);
     assert_ne!(old, new);
-    let me: serde_json::Value = reqwest::Client::new()
-        .post(app.url("/rpc/current_session"))
-        .header("cookie", old)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     assert!(
-        me["user"].is_null(),
-        "the replaced session must be dead: {me}"
+        app.who_has(&old).await.is_null(),
+        "the replaced session must be dead"
     );
+    assert_eq!(app.who_has(&new).await["email"], "cee@example.com");
 }
 
 #[tokio::test]

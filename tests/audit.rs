@@ -56,6 +56,14 @@ async fn account_changes_are_audited_with_who_what_and_where() {
             .unwrap()
             .contains("cee@example.com")
     );
+    let object = signed_up["object"].as_str().unwrap();
+    let signed_in = events
+        .iter()
+        .find(|e| e["action"] == "user.signed_in" && e["object"] == object);
+    assert!(
+        object.starts_with("user:") && signed_in.is_some(),
+        "sign-up and sign-in name the same account: {object}"
+    );
 }
 
 #[tokio::test]

@@ -165,7 +165,57 @@ impl TestApp {
         client
     }
 
+    /// Calls a server function presenting exactly `cookie` (no cookie jar), as a stubborn client.
+    pub async fn rpc_with_cookie(
+        &self,
+        name: &str,
+        cookie: &str,
+        form: &[(&str, &str)],
+    ) -> Response {
+        Client::new()
+            .post(self.url(&format!("/rpc/{name}")))
+            .header("cookie", cookie)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs up a customer and returns their session cookie (`name=value`).
+    pub async fn sign_up_cookie(&self, email: &str) -> String {
+        let response = self
+            .rpc(
+                &Client::new(),
+                "sign_up",
+                &[("email", email), ("name", "Cee"), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        session_cookie(&response)
+    }
+
+    /// The user a session cookie belongs to (null when none).
+    pub async fn who_has(&self, cookie: &str) -> Value {
+        let response = self.rpc_with_cookie("current_session", cookie, &[]).await;
+        response.json::<Value>().await.unwrap()["user"].clone()
+    }
+
     pub fn advance(&self, by: Duration) {
         self.clock.advance(by);
     }
+}
+
+/// The `name=value` part of the response's `Set-Cookie`.
+pub fn session_cookie(response: &Response) -> String {
+    let header = response
+        .headers()
+        .get("set-cookie")
+        .expect("a Set-Cookie header");
+    header
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
 }

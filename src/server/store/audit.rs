@@ -158,8 +158,7 @@ impl Store {
 
     /// Appends one event on its own, for things that change nothing else (a failed sign-in).
     pub async fn append_audit(&self, record: &AuditRecord) -> Result<(), StoreError> {
-        self.audited::<Option<bool>>("RETURN true;", super::Binds::default(), record, 0)
+        self.audited_write("RETURN true;", super::Binds::default(), record)
             .await
-            .map(|_| ())
     }
 }

@@ -95,7 +95,7 @@ impl Store {
     /// Connects by URL (`surrealkv://`, `mem://`, `ws://`), selects namespace and database and
     /// applies pending migrations.
     pub async fn connect(settings: &DatabaseSettings) -> Result<Store, StoreError> {
-        let db = connect(settings.url.as_str())
+        let db = connect(durable(&settings.url).as_str())
             .await
             .map_err(|source| StoreError::Open {
                 url: settings.url.clone(),
@@ -174,6 +174,31 @@ impl Store {
     }
 }
 
+impl Store {
+    /// [`Store::audited`] for writes that return nothing.
+    async fn audited_write(
+        &self,
+        body: &str,
+        binds: Binds,
+        record: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        self.audited::<Option<bool>>(body, binds, record, 0)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// The URL with SurrealKV's `sync=every` (fsync each commit before acknowledging it) made explicit
+/// unless the operator chose another mode.
+fn durable(url: &str) -> String {
+    if url.starts_with("surrealkv://") && !url.contains("sync=") {
+        let separator = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{separator}sync=every")
+    } else {
+        url.to_string()
+    }
+}
+
 fn refusal_of(error: &surrealdb::Error) -> Option<Refusal> {
     if !error.is_thrown() {
         return None;
@@ -181,4 +206,23 @@ fn refusal_of(error: &surrealdb::Error) -> Option<Refusal> {
     Refusal::ALL
         .into_iter()
         .find(|r| error.message().contains(r.code()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::durable;
+
+    #[test]
+    fn embedded_stores_fsync_every_commit_unless_told_otherwise() {
+        assert_eq!(
+            durable("surrealkv://data/docket.db"),
+            "surrealkv://data/docket.db?sync=every"
+        );
+        assert_eq!(
+            durable("surrealkv://d?versioned=true"),
+            "surrealkv://d?versioned=true&sync=every"
+        );
+        assert_eq!(durable("surrealkv://d?sync=1s"), "surrealkv://d?sync=1s");
+        assert_eq!(durable("mem://"), "mem://");
+    }
 }

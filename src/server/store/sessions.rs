@@ -54,9 +54,7 @@ impl Store {
             .with("ip", session.ip.to_string())
             .with("ua", session.user_agent.map(str::to_string))
             .with("email", email.as_str().to_string());
-        self.audited::<Option<bool>>(sql, binds, record, 0)
-            .await
-            .map(|_| ())
+        self.audited_write(sql, binds, record).await
     }
 
     /// The session's user when the session exists, has not expired and the account is active.
@@ -86,9 +84,8 @@ impl Store {
 
     pub async fn end_session(&self, key: &str, record: &AuditRecord) -> Result<(), StoreError> {
         let binds = Binds::default().with("key", key.to_string());
-        self.audited::<Option<bool>>("DELETE type::record('session', $key);", binds, record, 0)
+        self.audited_write("DELETE type::record('session', $key);", binds, record)
             .await
-            .map(|_| ())
     }
 
     /// Records a failed sign-in and its audit event together.
@@ -103,14 +100,12 @@ impl Store {
             .with("email", email.to_string())
             .with("ip", ip.to_string())
             .with("at", at);
-        self.audited::<Option<bool>>(
+        self.audited_write(
             "CREATE login_failure CONTENT { email: $email, ip: $ip, at: $at } RETURN NONE;",
             binds,
             record,
-            0,
         )
         .await
-        .map(|_| ())
     }
 
     /// Times of failed sign-ins since `since`, for the account and for the address.

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::users::{CREATE_USER, NewUser, UserRow};
+use super::users::{CREATE_USER, NewUser, UserRow, new_key};
 use super::{Store, StoreError};
 use crate::domain::audit::AuditRecord;
 use crate::domain::user::UserSummary;
@@ -18,14 +18,8 @@ impl Store {
         let binds = super::Binds::default()
             .with("hash", token_hash.to_string())
             .with("at", at);
-        self.audited::<Option<bool>>(
-            "UPSERT setup_token:current CONTENT { token_hash: $hash, created_at: $at } RETURN NONE;",
-            binds,
-            record,
-            0,
-        )
-        .await
-        .map(|_| ())
+        self.audited_write("UPSERT setup_token:current CONTENT { token_hash: $hash, created_at: $at } RETURN NONE;",
+            binds, record).await
     }
 
     /// Creates the first admin if the token matches and no admin exists yet; the token dies.
@@ -41,8 +35,10 @@ impl Store {
              {CREATE_USER}
              DELETE setup_token:current;"
         );
-        let binds = admin.binds().with("setup_token", token_hash.to_string());
-        let row: Option<UserRow> = self.audited(&sql, binds, record, 3).await?;
+        let id = new_key();
+        let record = record.clone().object("user", &id);
+        let binds = admin.binds(&id).with("setup_token", token_hash.to_string());
+        let row: Option<UserRow> = self.audited(&sql, binds, &record, 3).await?;
         row.ok_or_else(|| StoreError::Corrupt("created admin not returned".into()))?
             .into_summary()
     }

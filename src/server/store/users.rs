@@ -22,6 +22,14 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
+/// A new record key: 20 random lower-case letters and digits, like the ones SurrealDB makes.
+pub(super) fn new_key() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..20)
+        .map(|_| char::from(ALPHABET[rand::random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
 #[derive(SurrealValue)]
 pub(super) struct UserRow {
     pub id: String,
@@ -56,16 +64,18 @@ struct CredentialRow {
 
 pub(super) const USER_FIELDS: &str = "record::id(id) AS id, email, name, role, active";
 
-/// Creates the user unless the email is taken; `$email`, `$name`, `$role`, `$hash`, `$at` bound.
+/// Creates the user unless the email is taken; bound by [`NewUser::binds`].
 pub(super) const CREATE_USER: &str = "
 IF array::len(SELECT VALUE id FROM user WHERE email = $email LIMIT 1) > 0 { THROW 'docket:email_taken' };
-CREATE user CONTENT { email: $email, name: $name, role: $role, active: true, password_hash: $hash,
+CREATE type::record('user', $id) CONTENT { email: $email, name: $name, role: $role, active: true, password_hash: $hash,
     created_at: $at, updated_at: $at } RETURN record::id(id) AS id, email, name, role, active;
 ";
 
 impl NewUser {
-    pub(super) fn binds(&self) -> Binds {
+    /// The bindings of [`CREATE_USER`] for a user with record key `id`.
+    pub(super) fn binds(&self, id: &str) -> Binds {
         Binds::default()
+            .with("id", id.to_string())
             .with("email", self.email.as_str().to_string())
             .with("name", self.name.clone())
             .with("role", self.role.as_str())
@@ -80,7 +90,11 @@ impl Store {
         user: &NewUser,
         record: &AuditRecord,
     ) -> Result<UserSummary, StoreError> {
-        let row: Option<UserRow> = self.audited(CREATE_USER, user.binds(), record, 1).await?;
+        let id = new_key();
+        let record = record.clone().object("user", &id);
+        let row: Option<UserRow> = self
+            .audited(CREATE_USER, user.binds(&id), &record, 1)
+            .await?;
         row.ok_or_else(|| StoreError::Corrupt("created user not returned".into()))?
             .into_summary()
     }
