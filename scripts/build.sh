@@ -10,7 +10,9 @@ release=false
 if $release; then
   wasm_profile=wasm-release; wasm_dir=wasm-release; server_flags=(--release)
 else
-  wasm_profile=dev; wasm_dir=debug; server_flags=()
+  # --all-targets: the test binaries' dev-dependencies unify features with the server's, so the
+  # server binary built here is the one `cargo test` uses and nothing is compiled twice.
+  wasm_profile=dev; wasm_dir=debug; server_flags=(--all-targets)
 fi
 
 echo "==> building the browser bundle ($wasm_profile)" >&2

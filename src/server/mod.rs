@@ -7,6 +7,7 @@ pub mod config;
 pub mod http;
 pub mod request;
 pub mod rpc;
+pub mod sanitize;
 pub mod state;
 pub mod store;
 pub mod use_cases;

@@ -1,0 +1,194 @@
+//! The ticket's vocabulary: states and statuses, priorities, sources, thread entries, and the rules
+//! about who sees what and which status changes a customer may make.
+
+use serde::{Deserialize, Serialize};
+
+/// What a status means underneath its admin-chosen name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Open,
+    Closed,
+}
+
+/// A named status (data, osTicket style): Open, Waiting on customer, Resolved, Closed, ...
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    pub key: String,
+    pub name: String,
+    pub state: State,
+    /// While a ticket has this status its SLA clocks stop.
+    pub pauses_sla: bool,
+    /// Whether a customer may reopen a ticket in this (closed) status.
+    pub customer_may_reopen: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Priority {
+    pub key: String,
+    pub name: String,
+    /// Higher is more urgent; orders queues.
+    pub urgency: u8,
+}
+
+/// Where a ticket came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Web,
+    Email,
+    Api,
+    Phone,
+    Alert,
+    Other,
+}
+
+impl Source {
+    pub const ALL: [Source; 6] = [
+        Source::Web,
+        Source::Email,
+        Source::Api,
+        Source::Phone,
+        Source::Alert,
+        Source::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Web => "web",
+            Source::Email => "email",
+            Source::Api => "api",
+            Source::Phone => "phone",
+            Source::Alert => "alert",
+            Source::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// The kinds of entries in a ticket's thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    CustomerMessage,
+    AgentReply,
+    /// Staff only: never shown to customers in any view or API.
+    InternalNote,
+    /// Created, assigned, transferred, status changed, ...
+    SystemEvent,
+}
+
+impl EntryKind {
+    pub fn customer_visible(self) -> bool {
+        self != EntryKind::InternalNote
+    }
+}
+
+/// What a customer asks to do with the status of their ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CustomerStatusChange {
+    Close,
+    Reopen,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StatusChangeRefused {
+    #[error("This ticket is already closed.")]
+    AlreadyClosed,
+    #[error("This ticket is already open.")]
+    AlreadyOpen,
+    #[error("This ticket cannot be reopened; open a new one and mention its number.")]
+    ReopenNotAllowed,
+}
+
+/// Whether a customer may make `change` to a ticket whose status is `current`.
+pub fn customer_may_change(
+    current: &Status,
+    change: CustomerStatusChange,
+) -> Result<(), StatusChangeRefused> {
+    match (change, current.state) {
+        (CustomerStatusChange::Close, State::Closed) => Err(StatusChangeRefused::AlreadyClosed),
+        (CustomerStatusChange::Close, State::Open) => Ok(()),
+        (CustomerStatusChange::Reopen, State::Open) => Err(StatusChangeRefused::AlreadyOpen),
+        (CustomerStatusChange::Reopen, State::Closed) if current.customer_may_reopen => Ok(()),
+        (CustomerStatusChange::Reopen, State::Closed) => Err(StatusChangeRefused::ReopenNotAllowed),
+    }
+}
+
+/// A customer sees a ticket when they asked for it or were copied on it; anything else reads as
+/// "not found", never "forbidden", so ticket numbers cannot be probed.
+pub fn customer_may_see(
+    customer_id: &str,
+    requester_id: &str,
+    collaborator_ids: &[String],
+) -> bool {
+    requester_id == customer_id || collaborator_ids.iter().any(|c| c == customer_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(state: State, customer_may_reopen: bool) -> Status {
+        Status {
+            key: "s".into(),
+            name: "S".into(),
+            state,
+            pauses_sla: false,
+            customer_may_reopen,
+        }
+    }
+
+    #[test]
+    fn a_customer_may_close_an_open_ticket_but_not_a_closed_one() {
+        assert_eq!(
+            customer_may_change(&status(State::Open, true), CustomerStatusChange::Close),
+            Ok(())
+        );
+        assert_eq!(
+            customer_may_change(&status(State::Closed, true), CustomerStatusChange::Close),
+            Err(StatusChangeRefused::AlreadyClosed)
+        );
+    }
+
+    #[test]
+    fn a_customer_may_reopen_only_where_the_status_allows_it() {
+        assert_eq!(
+            customer_may_change(&status(State::Closed, true), CustomerStatusChange::Reopen),
+            Ok(())
+        );
+        assert_eq!(
+            customer_may_change(&status(State::Closed, false), CustomerStatusChange::Reopen),
+            Err(StatusChangeRefused::ReopenNotAllowed)
+        );
+        assert_eq!(
+            customer_may_change(&status(State::Open, true), CustomerStatusChange::Reopen),
+            Err(StatusChangeRefused::AlreadyOpen)
+        );
+    }
+
+    #[test]
+    fn internal_notes_are_never_customer_visible() {
+        assert!(!EntryKind::InternalNote.customer_visible());
+        assert!(EntryKind::AgentReply.customer_visible());
+        assert!(EntryKind::CustomerMessage.customer_visible());
+    }
+
+    #[test]
+    fn customers_see_their_own_and_copied_tickets_only() {
+        let ccs = vec!["bob".to_string()];
+        assert!(customer_may_see("alice", "alice", &ccs));
+        assert!(customer_may_see("bob", "alice", &ccs));
+        assert!(!customer_may_see("mallory", "alice", &ccs));
+    }
+
+    #[test]
+    fn sources_round_trip_through_their_names() {
+        for s in Source::ALL {
+            assert_eq!(Source::parse(s.as_str()), Some(s));
+        }
+    }
+}
