@@ -11,8 +11,11 @@ async fn account_changes_are_audited_with_who_what_and_where() {
     let admin = app.admin().await;
     let customer = browser();
     app.sign_up(&customer, "cee@example.com", "Cee").await;
-    app.sign_in(&browser(), "cee@example.com", "wrong horse battery")
-        .await;
+    // Five failures, then one refused by throttling.
+    for _ in 0..6 {
+        app.sign_in(&browser(), "cee@example.com", "wrong horse battery")
+            .await;
+    }
     app.rpc(&customer, "sign_out", &[]).await;
 
     let (status, page) = app.rpc_json(&admin, "audit_page", &[]).await;
@@ -28,6 +31,7 @@ async fn account_changes_are_audited_with_who_what_and_where() {
         "user.signed_up",
         "user.signed_in",
         "user.sign_in_failed",
+        "user.sign_in_throttled",
         "user.signed_out",
     ] {
         assert!(

@@ -79,6 +79,26 @@ pub enum FieldValue {
     Files(Vec<String>),
 }
 
+impl FieldValue {
+    /// The value as people read it; choices show their labels when the field is known.
+    pub fn display(&self, def: Option<&FieldDef>) -> String {
+        let label = |value: &str| {
+            def.and_then(|d| d.choices.iter().find(|c| c.value == value))
+                .map_or_else(|| value.to_string(), |c| c.label.clone())
+        };
+        match self {
+            FieldValue::Text(text) => text.clone(),
+            FieldValue::Number(n) => n.to_string(),
+            FieldValue::Date(d) => d.format("%Y-%m-%d").to_string(),
+            FieldValue::DateTime(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+            FieldValue::Flag(b) => if *b { "Yes" } else { "No" }.to_string(),
+            FieldValue::Choice(c) => label(c),
+            FieldValue::Choices(cs) => cs.iter().map(|c| label(c)).collect::<Vec<_>>().join(", "),
+            FieldValue::Files(ids) => format!("{} file(s)", ids.len()),
+        }
+    }
+}
+
 /// The longest text any field accepts, whatever its own rules say.
 pub const MAX_TEXT: usize = 20_000;
 

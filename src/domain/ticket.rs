@@ -87,6 +87,85 @@ impl EntryKind {
     }
 }
 
+/// A ticket as stored, with references by key (catalogue) or id (people).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub number: String,
+    pub subject: String,
+    pub requester_id: String,
+    pub requester_name: String,
+    pub collaborator_ids: Vec<String>,
+    pub department: String,
+    pub department_name: String,
+    pub help_topic: Option<String>,
+    pub help_topic_name: Option<String>,
+    pub priority: String,
+    pub priority_name: String,
+    pub status: Status,
+    pub source: Source,
+    pub team: Option<String>,
+    pub tags: Vec<String>,
+    pub fields: std::collections::BTreeMap<String, crate::domain::form::FieldValue>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// One entry of a ticket's thread.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThreadEntry {
+    pub kind: EntryKind,
+    pub author_name: String,
+    pub body: String,
+    pub html: bool,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::CustomerMessage => "customer_message",
+            EntryKind::AgentReply => "agent_reply",
+            EntryKind::InternalNote => "internal_note",
+            EntryKind::SystemEvent => "system_event",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EntryKind> {
+        [
+            EntryKind::CustomerMessage,
+            EntryKind::AgentReply,
+            EntryKind::InternalNote,
+            EntryKind::SystemEvent,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// Subjects are one line of at most this many characters.
+pub const MAX_SUBJECT: usize = 200;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SubjectError {
+    #[error("Enter a subject.")]
+    Empty,
+    #[error("Keep the subject under 200 characters.")]
+    TooLong,
+}
+
+/// Trims a subject and folds it onto one line.
+pub fn parse_subject(raw: &str) -> Result<String, SubjectError> {
+    let subject = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if subject.is_empty() {
+        Err(SubjectError::Empty)
+    } else if subject.chars().count() > MAX_SUBJECT {
+        Err(SubjectError::TooLong)
+    } else {
+        Ok(subject)
+    }
+}
+
 /// What a customer asks to do with the status of their ticket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CustomerStatusChange {
@@ -183,6 +262,13 @@ mod tests {
         assert!(customer_may_see("alice", "alice", &ccs));
         assert!(customer_may_see("bob", "alice", &ccs));
         assert!(!customer_may_see("mallory", "alice", &ccs));
+    }
+
+    #[test]
+    fn subjects_are_one_trimmed_line() {
+        assert_eq!(parse_subject("  VPN \n down  "), Ok("VPN down".to_string()));
+        assert_eq!(parse_subject(" \t "), Err(SubjectError::Empty));
+        assert_eq!(parse_subject(&"x".repeat(201)), Err(SubjectError::TooLong));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use chrono::Duration;
 
 use crate::domain::registration::RegistrationPolicy;
+use crate::domain::ticket_number::NumberFormat;
 
 /// Where the database lives: one URL, one code path (see `store::connect`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +46,7 @@ pub struct Settings {
     pub upload_max_files: u32,
     /// Proxies whose `X-Forwarded-For` is believed; empty means the socket address is the client.
     pub trusted_proxies: Vec<IpAddr>,
+    pub ticket_numbers: NumberFormat,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,6 +92,7 @@ const KEYS: &[(&str, Option<&str>)] = &[
     ("uploads.max_file_size_mb", Some("25")),
     ("uploads.max_files", Some("10")),
     ("security.trusted_proxies", Some("")),
+    ("tickets.number_format", Some("random")),
 ];
 
 /// The environment variable that overrides `key`.
@@ -299,6 +302,11 @@ impl Reader {
                 "a whole number from 1 to 100",
                 |s| s.parse::<u32>().ok().filter(|n| (1..=100).contains(n)),
             )?,
+            ticket_numbers: self.parse(
+                "tickets.number_format",
+                "random, random:N (3 to 12 digits) or a mask like SOC-####",
+                |s| NumberFormat::parse(s).ok(),
+            )?,
             trusted_proxies: self.parse(
                 "security.trusted_proxies",
                 "a comma-separated list of IP addresses",
@@ -421,6 +429,7 @@ mod tests {
             ("DOCKET_UPLOADS_MAX_FILE_SIZE_MB", "-3"),
             ("DOCKET_SECURITY_TRUSTED_PROXIES", "10.0.0.1, nope"),
             ("DOCKET_LOG_FORMAT", "xml"),
+            ("DOCKET_TICKETS_NUMBER_FORMAT", "SOC-"),
         ] {
             let err =
                 Settings::from_sources("Leptos.toml", None, &env(&[(var, value)])).unwrap_err();

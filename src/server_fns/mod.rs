@@ -5,3 +5,4 @@ pub mod accounts;
 pub mod audit;
 pub mod directory;
 pub mod setup;
+pub mod tickets;

@@ -156,9 +156,10 @@ impl Store {
         rows.into_iter().map(EventRow::into_event).collect()
     }
 
-    /// Appends one event on its own, for things that change nothing else (a failed sign-in).
+    /// Appends one event on its own, for things that change nothing else (a view, a refusal).
+    /// (The body is empty: a `RETURN` would end the transaction before the append.)
     pub async fn append_audit(&self, record: &AuditRecord) -> Result<(), StoreError> {
-        self.audited_write("RETURN true;", super::Binds::default(), record)
+        self.audited_write("", super::Binds::default(), record)
             .await
     }
 }

@@ -6,7 +6,7 @@ use super::{Store, StoreError};
 
 /// Each entry runs once, in its own transaction together with the version bump. Never edit a
 /// released migration: add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, V1_ACCOUNTS_SESSIONS_AUDIT)];
+const MIGRATIONS: &[(i64, &str)] = &[(1, V1_ACCOUNTS_SESSIONS_AUDIT), (2, V2_TICKETS)];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
 DEFINE TABLE user SCHEMAFULL;
@@ -64,6 +64,116 @@ DEFINE FIELD seq ON audit_head TYPE int;
 DEFINE FIELD hash ON audit_head TYPE string;
 ";
 
+/// Tickets, their threads, and the catalogue they draw on (departments, statuses, priorities,
+/// forms, help topics), seeded with osTicket-like defaults. Catalogue records use readable keys
+/// (`status:open`, `help_topic:security_incident`) so configuration reads well in the database.
+const V2_TICKETS: &str = "
+DEFINE TABLE department SCHEMAFULL;
+DEFINE FIELD name ON department TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD active ON department TYPE bool;
+
+DEFINE TABLE status SCHEMAFULL;
+DEFINE FIELD name ON status TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD state ON status TYPE string ASSERT $value IN ['open', 'closed'];
+DEFINE FIELD pauses_sla ON status TYPE bool;
+DEFINE FIELD customer_may_reopen ON status TYPE bool;
+DEFINE FIELD sort ON status TYPE int;
+
+DEFINE TABLE priority SCHEMAFULL;
+DEFINE FIELD name ON priority TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD urgency ON priority TYPE int ASSERT $value >= 0 AND $value <= 100;
+DEFINE FIELD is_default ON priority TYPE bool;
+
+DEFINE TABLE form SCHEMAFULL;
+DEFINE FIELD name ON form TYPE string;
+DEFINE TABLE form_field SCHEMAFULL;
+DEFINE FIELD form ON form_field TYPE record<form>;
+DEFINE FIELD sort ON form_field TYPE int;
+DEFINE FIELD name ON form_field TYPE string ASSERT $value = /^[a-z][a-z0-9_]{0,63}$/;
+-- The whole definition (domain::form::FieldDef) as JSON.
+DEFINE FIELD definition ON form_field TYPE string;
+DEFINE INDEX form_field_name ON form_field FIELDS form, name UNIQUE;
+
+DEFINE TABLE help_topic SCHEMAFULL;
+DEFINE FIELD name ON help_topic TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD department ON help_topic TYPE record<department>;
+DEFINE FIELD priority ON help_topic TYPE option<record<priority>>;
+DEFINE FIELD forms ON help_topic TYPE array<record<form>>;
+DEFINE FIELD active ON help_topic TYPE bool;
+DEFINE FIELD public ON help_topic TYPE bool;
+DEFINE FIELD sort ON help_topic TYPE int;
+
+DEFINE TABLE ticket_sequence SCHEMAFULL;
+DEFINE FIELD value ON ticket_sequence TYPE int;
+
+DEFINE TABLE ticket SCHEMAFULL;
+DEFINE FIELD number ON ticket TYPE string READONLY ASSERT string::len($value) > 0;
+DEFINE FIELD subject ON ticket TYPE string ASSERT string::len($value) > 0 AND string::len($value) <= 200;
+DEFINE FIELD requester ON ticket TYPE record<user>;
+DEFINE FIELD collaborators ON ticket TYPE array<record<user>>;
+DEFINE FIELD department ON ticket TYPE record<department>;
+DEFINE FIELD help_topic ON ticket TYPE option<record<help_topic>>;
+DEFINE FIELD priority ON ticket TYPE record<priority>;
+DEFINE FIELD status ON ticket TYPE record<status>;
+DEFINE FIELD state ON ticket TYPE string ASSERT $value IN ['open', 'closed'];
+DEFINE FIELD source ON ticket TYPE string ASSERT $value IN ['web', 'email', 'api', 'phone', 'alert', 'other'];
+DEFINE FIELD assignee ON ticket TYPE option<record<user>>;
+DEFINE FIELD team ON ticket TYPE option<string>;
+DEFINE FIELD tags ON ticket TYPE array<string>;
+-- Custom field values (name -> domain::form::FieldValue) as JSON.
+DEFINE FIELD fields ON ticket TYPE string;
+DEFINE FIELD created_at ON ticket TYPE datetime READONLY;
+DEFINE FIELD updated_at ON ticket TYPE datetime;
+DEFINE FIELD first_response_at ON ticket TYPE option<datetime>;
+DEFINE FIELD closed_at ON ticket TYPE option<datetime>;
+-- How many thread entries the ticket has; numbers them in order.
+DEFINE FIELD entries ON ticket TYPE int;
+DEFINE INDEX ticket_number ON ticket FIELDS number UNIQUE;
+DEFINE INDEX ticket_requester ON ticket FIELDS requester, updated_at;
+DEFINE INDEX ticket_collaborators ON ticket FIELDS collaborators;
+
+DEFINE TABLE thread_entry SCHEMAFULL;
+DEFINE FIELD ticket ON thread_entry TYPE record<ticket> READONLY;
+DEFINE FIELD seq ON thread_entry TYPE int READONLY ASSERT $value >= 1;
+DEFINE FIELD kind ON thread_entry TYPE string READONLY
+    ASSERT $value IN ['customer_message', 'agent_reply', 'internal_note', 'system_event'];
+DEFINE FIELD author ON thread_entry TYPE option<record<user>> READONLY;
+DEFINE FIELD author_name ON thread_entry TYPE string READONLY;
+DEFINE FIELD body ON thread_entry TYPE string READONLY;
+DEFINE FIELD format ON thread_entry TYPE string READONLY ASSERT $value IN ['text', 'html'];
+DEFINE FIELD source ON thread_entry TYPE string READONLY;
+DEFINE FIELD at ON thread_entry TYPE datetime READONLY;
+DEFINE INDEX thread_entry_ticket ON thread_entry FIELDS ticket, seq UNIQUE;
+
+CREATE department:support CONTENT { name: 'Support', active: true };
+CREATE department:security_operations CONTENT { name: 'Security Operations', active: true };
+
+CREATE status:open CONTENT { name: 'Open', state: 'open', pauses_sla: false, customer_may_reopen: false, sort: 1 };
+CREATE status:waiting CONTENT { name: 'Waiting on customer', state: 'open', pauses_sla: true, customer_may_reopen: false, sort: 2 };
+CREATE status:resolved CONTENT { name: 'Resolved', state: 'closed', pauses_sla: false, customer_may_reopen: true, sort: 3 };
+CREATE status:closed CONTENT { name: 'Closed', state: 'closed', pauses_sla: false, customer_may_reopen: true, sort: 4 };
+
+CREATE priority:low CONTENT { name: 'Low', urgency: 10, is_default: false };
+CREATE priority:normal CONTENT { name: 'Normal', urgency: 20, is_default: true };
+CREATE priority:high CONTENT { name: 'High', urgency: 30, is_default: false };
+CREATE priority:emergency CONTENT { name: 'Emergency', urgency: 40, is_default: false };
+
+CREATE form:problem CONTENT { name: 'Problem details' };
+CREATE form:incident CONTENT { name: 'Incident details' };
+CREATE form_field CONTENT { form: form:problem, sort: 1, name: 'affected_device',
+    definition: '{\"name\":\"affected_device\",\"label\":\"Affected device\",\"hint\":\"Laptop, phone, printer or system name\",\"kind\":\"short_text\",\"rules\":{\"max_length\":100},\"choices\":[],\"customer_visible\":true,\"customer_editable\":true,\"customer_required\":false,\"agent_required\":false}' };
+CREATE form_field CONTENT { form: form:problem, sort: 2, name: 'impact',
+    definition: '{\"name\":\"impact\",\"label\":\"Who is affected\",\"hint\":\"\",\"kind\":\"single_choice\",\"rules\":{},\"choices\":[{\"value\":\"me\",\"label\":\"Just me\"},{\"value\":\"team\",\"label\":\"My team\"},{\"value\":\"everyone\",\"label\":\"Everyone\"}],\"customer_visible\":true,\"customer_editable\":true,\"customer_required\":true,\"agent_required\":true}' };
+CREATE form_field CONTENT { form: form:incident, sort: 1, name: 'affected_host',
+    definition: '{\"name\":\"affected_host\",\"label\":\"Affected host\",\"hint\":\"Host name or IP address\",\"kind\":\"short_text\",\"rules\":{\"max_length\":255},\"choices\":[],\"customer_visible\":true,\"customer_editable\":true,\"customer_required\":true,\"agent_required\":true}' };
+CREATE form_field CONTENT { form: form:incident, sort: 2, name: 'observed_at',
+    definition: '{\"name\":\"observed_at\",\"label\":\"First observed\",\"hint\":\"\",\"kind\":\"date_time\",\"rules\":{},\"choices\":[],\"customer_visible\":true,\"customer_editable\":true,\"customer_required\":false,\"agent_required\":false}' };
+
+CREATE help_topic:general CONTENT { name: 'General Inquiry', department: department:support, priority: NONE, forms: [], active: true, public: true, sort: 1 };
+CREATE help_topic:problem CONTENT { name: 'Report a Problem', department: department:support, priority: NONE, forms: [form:problem], active: true, public: true, sort: 2 };
+CREATE help_topic:security_incident CONTENT { name: 'Security Incident', department: department:security_operations, priority: priority:high, forms: [form:incident], active: true, public: true, sort: 3 };
+";
+
 #[derive(SurrealValue)]
 struct VersionRow {
     version: i64,
@@ -86,7 +196,7 @@ pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {
         // re-reads the version on its next start-up attempt through the retry below.
         let script = format!(
             "BEGIN TRANSACTION;
-             IF (SELECT VALUE version FROM ONLY schema_version:current) ?? 0 >= $version {{ THROW 'docket:migrated' }};
+             IF ((SELECT VALUE version FROM ONLY schema_version:current) ?? 0) >= $version {{ THROW 'docket:migrated' }};
              {sql}
              UPSERT schema_version:current CONTENT {{ version: $version }};
              COMMIT TRANSACTION;"

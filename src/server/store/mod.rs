@@ -1,13 +1,17 @@
 //! Persistence: the only place SurrealQL lives. One connection path for every database URL.
 
 mod audit;
+mod catalog;
 mod migrations;
 mod sessions;
 mod setup;
+mod tickets;
 mod users;
 
 pub use audit::AuditPage;
+pub use catalog::Topic;
 pub use sessions::{NewSession, SessionRow};
+pub use tickets::{NewEntry, NewTicket};
 pub use users::{Credentials, NewUser};
 
 use surrealdb::Surreal;
@@ -51,14 +55,18 @@ pub enum Refusal {
     SetupTokenInvalid,
     AdminExists,
     UnknownUser,
+    NumberTaken,
+    UnknownTicket,
 }
 
 impl Refusal {
-    const ALL: [Refusal; 4] = [
+    const ALL: [Refusal; 6] = [
         Self::EmailTaken,
         Self::SetupTokenInvalid,
         Self::AdminExists,
         Self::UnknownUser,
+        Self::NumberTaken,
+        Self::UnknownTicket,
     ];
 
     fn code(self) -> &'static str {
@@ -67,6 +75,8 @@ impl Refusal {
             Self::SetupTokenInvalid => "docket:setup_token_invalid",
             Self::AdminExists => "docket:admin_exists",
             Self::UnknownUser => "docket:unknown_user",
+            Self::NumberTaken => "docket:number_taken",
+            Self::UnknownTicket => "docket:unknown_ticket",
         }
     }
 }

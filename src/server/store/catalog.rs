@@ -1,0 +1,143 @@
+//! The catalogue tickets draw on: help topics with their forms, statuses and priorities.
+
+use surrealdb::types::SurrealValue;
+
+use super::{Store, StoreError};
+use crate::domain::form::FieldDef;
+use crate::domain::ticket::{State, Status};
+
+/// A help topic as a customer chooses it, with the fields its forms ask for, in order.
+#[derive(Clone, Debug)]
+pub struct Topic {
+    pub key: String,
+    pub name: String,
+    pub department: String,
+    pub priority: Option<String>,
+    pub fields: Vec<FieldDef>,
+}
+
+#[derive(SurrealValue)]
+struct TopicRow {
+    key: String,
+    name: String,
+    department: String,
+    priority: Option<String>,
+    forms: Vec<String>,
+}
+
+#[derive(SurrealValue)]
+struct FieldRow {
+    form: String,
+    definition: String,
+}
+
+#[derive(SurrealValue)]
+struct StatusRow {
+    key: String,
+    name: String,
+    state: String,
+    pauses_sla: bool,
+    customer_may_reopen: bool,
+}
+
+impl StatusRow {
+    fn into_status(self) -> Result<Status, StoreError> {
+        Ok(Status {
+            state: parse_state(&self.state)?,
+            key: self.key,
+            name: self.name,
+            pauses_sla: self.pauses_sla,
+            customer_may_reopen: self.customer_may_reopen,
+        })
+    }
+}
+
+pub(super) fn parse_state(state: &str) -> Result<State, StoreError> {
+    match state {
+        "open" => Ok(State::Open),
+        "closed" => Ok(State::Closed),
+        other => Err(StoreError::Corrupt(format!("state {other}"))),
+    }
+}
+
+const TOPIC_FIELDS: &str = "record::id(id) AS key, name, record::id(department) AS department,
+    (IF priority { record::id(priority) } ELSE { NONE }) AS priority, forms.map(|$f| record::id($f)) AS forms";
+
+impl Store {
+    /// Active public help topics, in display order, with their fields.
+    pub async fn public_topics(&self) -> Result<Vec<Topic>, StoreError> {
+        let rows: Vec<TopicRow> = self
+            .db
+            .query(format!(
+                "SELECT {TOPIC_FIELDS}, sort FROM help_topic WHERE active AND public ORDER BY sort"
+            ))
+            .await?
+            .take(0)?;
+        let mut topics = Vec::with_capacity(rows.len());
+        for row in rows {
+            topics.push(self.with_fields(row).await?);
+        }
+        Ok(topics)
+    }
+
+    pub async fn public_topic(&self, key: &str) -> Result<Option<Topic>, StoreError> {
+        let row: Option<TopicRow> = self
+            .db
+            .query(format!(
+                "SELECT {TOPIC_FIELDS} FROM ONLY type::record('help_topic', $key) WHERE active AND public"
+            ))
+            .bind(("key", key.to_string()))
+            .await?
+            .take(0)?;
+        match row {
+            Some(row) => Ok(Some(self.with_fields(row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The topic with its forms' fields: forms in the topic's order, fields in each form's order.
+    async fn with_fields(&self, row: TopicRow) -> Result<Topic, StoreError> {
+        let fields: Vec<FieldRow> = self
+            .db
+            .query("SELECT record::id(form) AS form, definition, sort FROM form_field WHERE record::id(form) IN $forms ORDER BY sort")
+            .bind(("forms", row.forms.clone()))
+            .await?
+            .take(0)?;
+        let mut ordered = Vec::new();
+        for form in &row.forms {
+            for field in fields.iter().filter(|f| &f.form == form) {
+                ordered.push(
+                    serde_json::from_str::<FieldDef>(&field.definition)
+                        .map_err(|e| StoreError::Corrupt(format!("field definition: {e}")))?,
+                );
+            }
+        }
+        Ok(Topic {
+            key: row.key,
+            name: row.name,
+            department: row.department,
+            priority: row.priority,
+            fields: ordered,
+        })
+    }
+
+    /// The priority new tickets get when nothing else decides.
+    pub async fn default_priority(&self) -> Result<String, StoreError> {
+        let key: Option<String> = self
+            .db
+            .query("SELECT VALUE record::id(id) FROM ONLY priority WHERE is_default LIMIT 1")
+            .await?
+            .take(0)?;
+        key.ok_or_else(|| StoreError::Corrupt("no default priority".into()))
+    }
+
+    pub async fn status(&self, key: &str) -> Result<Option<Status>, StoreError> {
+        let row: Option<StatusRow> = self
+            .db
+            .query("SELECT record::id(id) AS key, name, state, pauses_sla, customer_may_reopen FROM ONLY type::record('status', $key)")
+            .bind(("key", key.to_string()))
+            .await?
+            .take(0)?;
+        row.map(StatusRow::into_status).transpose()
+    }
+}

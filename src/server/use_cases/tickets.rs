@@ -1,0 +1,303 @@
+//! What customers do with tickets. Opening goes through [`open_ticket`] whatever the channel, so
+//! filters, SLA and notifications hook in at one place.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use crate::domain::audit::AuditRecord;
+use crate::domain::form::{Audience, MAX_TEXT, validate_form};
+use crate::domain::permission::{Action, Resource, SignedInUser, authorize};
+use crate::domain::ticket::{
+    CustomerStatusChange, EntryKind, Source, State, Ticket, customer_may_change, customer_may_see,
+    parse_subject,
+};
+use crate::error::{AppError, FieldError};
+use crate::server::request::{Caller, internal};
+use crate::server::state::AppState;
+use crate::server::store::{NewEntry, NewTicket, Refusal, StoreError};
+use crate::server_fns::tickets::{CustomerTicket, TicketSummary, TopicView};
+
+/// How many random numbers to draw before giving up (a collision is already rare).
+const NUMBER_ATTEMPTS: usize = 10;
+/// The most tickets "My tickets" lists at once.
+pub const PAGE_SIZE: usize = 100;
+
+fn customer(caller: &Caller) -> Result<&SignedInUser, AppError> {
+    authorize(&caller.actor, Action::UsePortal, &Resource::System)?;
+    caller.actor.user().ok_or(AppError::Unauthenticated)
+}
+
+pub async fn help_topics(state: &AppState, caller: &Caller) -> Result<Vec<TopicView>, AppError> {
+    customer(caller)?;
+    let topics = state.store.public_topics().await.map_err(internal)?;
+    Ok(topics
+        .into_iter()
+        .map(|t| TopicView {
+            key: t.key,
+            name: t.name,
+            fields: t
+                .fields
+                .into_iter()
+                .filter(|f| f.applies_to(Audience::Customer))
+                .collect(),
+        })
+        .collect())
+}
+
+fn message_text(message: &str) -> Result<String, FieldError> {
+    let text = message.trim();
+    if text.is_empty() {
+        Err(FieldError::new("message", "Describe what you need."))
+    } else if text.chars().count() > MAX_TEXT {
+        Err(FieldError::new(
+            "message",
+            format!("Keep the message under {MAX_TEXT} characters."),
+        ))
+    } else {
+        Ok(text.to_string())
+    }
+}
+
+pub async fn open_ticket(
+    state: &AppState,
+    caller: &Caller,
+    topic: &str,
+    subject: &str,
+    message: &str,
+    fields: &BTreeMap<String, Vec<String>>,
+) -> Result<String, AppError> {
+    let user = customer(caller)?;
+    let topic = state.store.public_topic(topic).await.map_err(internal)?;
+    let mut errors = Vec::new();
+    if topic.is_none() {
+        errors.push(FieldError::new("topic", "Choose a help topic."));
+    }
+    let subject = parse_subject(subject)
+        .map_err(|e| errors.push(FieldError::new("subject", e.to_string())))
+        .ok();
+    let message = message_text(message).map_err(|e| errors.push(e)).ok();
+    let values = match &topic {
+        Some(topic) => validate_form(&topic.fields, fields, Audience::Customer)
+            .map_err(|e| errors.extend(e))
+            .ok(),
+        None => None,
+    };
+    let (Some(topic), Some(subject), Some(message), Some(values), true) =
+        (topic, subject, message, values, errors.is_empty())
+    else {
+        return Err(AppError::Invalid { fields: errors });
+    };
+
+    let priority = match &topic.priority {
+        Some(p) => p.clone(),
+        None => state.store.default_priority().await.map_err(internal)?,
+    };
+    let now = state.clock.now();
+    for _ in 0..NUMBER_ATTEMPTS {
+        let sequence = if state.settings.ticket_numbers.uses_sequence() {
+            state.store.next_ticket_sequence().await.map_err(internal)?
+        } else {
+            0
+        };
+        let number = state
+            .settings
+            .ticket_numbers
+            .render(sequence, rand::random());
+        let record = AuditRecord::new(now, caller.audit_actor(), "ticket.created", caller.origin.clone())
+            .object("ticket", &number)
+            .after(json!({ "subject": subject, "help_topic": topic.key, "department": topic.department, "priority": priority, "source": "web" }));
+        let ticket = NewTicket {
+            number: &number,
+            subject: &subject,
+            requester_id: &user.id,
+            department: &topic.department,
+            help_topic: Some(&topic.key),
+            priority: &priority,
+            source: Source::Web,
+            fields: &values,
+            message: &message,
+            author_name: &user.name,
+            at: now,
+        };
+        match state.store.create_ticket(&ticket, &record).await {
+            Ok(()) => return Ok(number),
+            Err(StoreError::Refused(Refusal::NumberTaken)) => continue,
+            Err(other) => return Err(internal(other)),
+        }
+    }
+    Err(internal(StoreError::Corrupt(
+        "no free ticket number after several draws".into(),
+    )))
+}
+
+fn summary(ticket: &Ticket) -> TicketSummary {
+    TicketSummary {
+        number: ticket.number.clone(),
+        subject: ticket.subject.clone(),
+        status: ticket.status.name.clone(),
+        state: ticket.status.state,
+        priority: ticket.priority_name.clone(),
+        department: ticket.department_name.clone(),
+        updated_at: ticket.updated_at,
+    }
+}
+
+pub async fn my_tickets(
+    state: &AppState,
+    caller: &Caller,
+    filter: Option<State>,
+    search: &str,
+) -> Result<Vec<TicketSummary>, AppError> {
+    let user = customer(caller)?;
+    if search.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "search",
+            "Search for at most 200 characters.",
+        ));
+    }
+    let tickets = state
+        .store
+        .customer_tickets(&user.id, filter, search, PAGE_SIZE)
+        .await
+        .map_err(internal)?;
+    Ok(tickets.iter().map(summary).collect())
+}
+
+/// The ticket if this customer may see it; otherwise "not found", exactly as for no ticket at all.
+async fn visible_ticket(
+    state: &AppState,
+    user: &SignedInUser,
+    number: &str,
+) -> Result<Ticket, AppError> {
+    let ticket = state.store.ticket(number.trim()).await.map_err(internal)?;
+    match ticket {
+        Some(t) if customer_may_see(&user.id, &t.requester_id, &t.collaborator_ids) => Ok(t),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub async fn customer_ticket(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+) -> Result<CustomerTicket, AppError> {
+    let user = customer(caller)?;
+    let ticket = visible_ticket(state, user, number).await?;
+    let thread = state
+        .store
+        .thread(&ticket.number, true)
+        .await
+        .map_err(internal)?;
+    let topic = match &ticket.help_topic {
+        Some(key) => state.store.public_topic(key).await.map_err(internal)?,
+        None => None,
+    };
+    let definitions = topic.map(|t| t.fields).unwrap_or_default();
+    let fields = ticket
+        .fields
+        .iter()
+        .map(|(name, value)| {
+            let def = definitions.iter().find(|d| &d.name == name);
+            (
+                def.map_or_else(|| name.clone(), |d| d.label.clone()),
+                value.display(def),
+            )
+        })
+        .collect();
+    let record = AuditRecord::new(
+        state.clock.now(),
+        caller.audit_actor(),
+        "ticket.viewed",
+        caller.origin.clone(),
+    )
+    .object("ticket", &ticket.number);
+    state.store.append_audit(&record).await.map_err(internal)?;
+    Ok(CustomerTicket {
+        summary: summary(&ticket),
+        help_topic: ticket.help_topic_name.clone(),
+        created_at: ticket.created_at,
+        fields,
+        thread,
+        can_close: customer_may_change(&ticket.status, CustomerStatusChange::Close).is_ok(),
+        can_reopen: customer_may_change(&ticket.status, CustomerStatusChange::Reopen).is_ok(),
+    })
+}
+
+pub async fn customer_reply(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    message: &str,
+) -> Result<(), AppError> {
+    let user = customer(caller)?;
+    let ticket = visible_ticket(state, user, number).await?;
+    let body = message_text(message).map_err(|e| AppError::Invalid { fields: vec![e] })?;
+    if ticket.status.state == State::Closed {
+        return Err(AppError::conflict(
+            "This ticket is closed. Reopen it to reply.",
+        ));
+    }
+    let now = state.clock.now();
+    let entry = NewEntry {
+        kind: EntryKind::CustomerMessage,
+        author_id: Some(&user.id),
+        author_name: &user.name,
+        body: &body,
+        source: Source::Web,
+        at: now,
+    };
+    let record = AuditRecord::new(
+        now,
+        caller.audit_actor(),
+        "ticket.replied",
+        caller.origin.clone(),
+    )
+    .object("ticket", &ticket.number)
+    .after(json!({ "kind": "customer_message", "length": body.chars().count() }));
+    state
+        .store
+        .add_entry(&ticket.number, &entry, None, &record)
+        .await
+        .map_err(internal)
+}
+
+pub async fn customer_change_status(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    change: CustomerStatusChange,
+) -> Result<(), AppError> {
+    let user = customer(caller)?;
+    let ticket = visible_ticket(state, user, number).await?;
+    customer_may_change(&ticket.status, change).map_err(|e| AppError::conflict(e.to_string()))?;
+    let (target, verb, action) = match change {
+        CustomerStatusChange::Close => ("closed", "closed", "ticket.closed"),
+        CustomerStatusChange::Reopen => ("open", "reopened", "ticket.reopened"),
+    };
+    let status = state
+        .store
+        .status(target)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal(StoreError::Corrupt(format!("status {target}"))))?;
+    let now = state.clock.now();
+    let body = format!("{} {verb} the ticket.", user.name);
+    let entry = NewEntry {
+        kind: EntryKind::SystemEvent,
+        author_id: Some(&user.id),
+        author_name: &user.name,
+        body: &body,
+        source: Source::Web,
+        at: now,
+    };
+    let record = AuditRecord::new(now, caller.audit_actor(), action, caller.origin.clone())
+        .object("ticket", &ticket.number)
+        .before(json!({ "status": ticket.status.key }))
+        .after(json!({ "status": status.key }));
+    state
+        .store
+        .add_entry(&ticket.number, &entry, Some(&status), &record)
+        .await
+        .map_err(internal)
+}
