@@ -10,7 +10,9 @@ use crate::ui::layouts::{AdminLayout, AgentLayout, PortalLayout};
 use crate::ui::pages::admin::{AdminAuditPage, AdminOverviewPage, AdminUsersPage};
 use crate::ui::pages::agent::{AgentPeoplePage, AgentQueuePage};
 use crate::ui::pages::not_found::NotFoundPage;
-use crate::ui::pages::portal::{PortalHomePage, SetupPage, SignInPage, SignUpPage};
+use crate::ui::pages::portal::{
+    MyTicketsPage, NewTicketPage, PortalHomePage, SetupPage, SignInPage, SignUpPage, TicketPage,
+};
 use crate::ui::session::Session;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -62,6 +64,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("sign-in") view=SignInPage />
                     <Route path=path!("sign-up") view=SignUpPage />
                     <Route path=path!("setup") view=SetupPage />
+                    <Route path=path!("tickets") view=MyTicketsPage />
+                    <Route path=path!("tickets/new") view=NewTicketPage />
+                    <Route path=path!("tickets/:number") view=TicketPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -2,10 +2,14 @@
 
 mod account_table;
 mod area_guard;
+mod custom_field;
 mod field;
 mod form_alert;
+mod ticket_table;
 
 pub use account_table::AccountTable;
 pub use area_guard::AreaGuard;
+pub use custom_field::CustomField;
 pub use field::{Field, FieldKind};
 pub use form_alert::FormAlert;
+pub use ticket_table::TicketTable;

@@ -4,11 +4,22 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::domain::ticket::State;
+use crate::server_fns::tickets::my_tickets;
+use crate::ui::components::TicketTable;
 use crate::ui::session::use_session;
 
 #[component]
 pub fn PortalHomePage() -> impl IntoView {
     let session = use_session();
+    let signed_in = move || session.info().is_some_and(|i| i.user.is_some());
+    let open_tickets = Resource::new(signed_in, |signed_in| async move {
+        if signed_in {
+            my_tickets(Some(State::Open), String::new()).await
+        } else {
+            Ok(Vec::new())
+        }
+    });
     view! {
         <Title text="Help center" />
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -19,11 +30,22 @@ pub fn PortalHomePage() -> impl IntoView {
                         Some(user) => view! {
                             <section class="hero" aria-labelledby="home-title">
                                 <h1 id="home-title">{format!("Welcome, {}", user.name)}</h1>
-                                <p class="lead">"This is your help center. Your requests and their progress appear here."</p>
+                                <p class="lead">"Open a ticket, follow its progress and reply, all in one place."</p>
                             </section>
                             <section class="card" aria-labelledby="requests-title">
-                                <h2 id="requests-title">"Your requests"</h2>
-                                <p class="empty">"You have no open requests."</p>
+                                <header class="page-header page-header--split">
+                                    <h2 id="requests-title">"Your open tickets"</h2>
+                                    <div class="actions">
+                                        <A href="/tickets/new" attr:class="button button--primary">"Open a ticket"</A>
+                                        <A href="/tickets" attr:class="button">"All my tickets"</A>
+                                    </div>
+                                </header>
+                                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                                    {move || open_tickets.get().map(|result| match result {
+                                        Ok(list) => view! { <TicketTable tickets=list empty="You have no open tickets." /> }.into_any(),
+                                        Err(e) => view! { <div class="alert alert--error" role="alert">{e.to_string()}</div> }.into_any(),
+                                    })}
+                                </Transition>
                             </section>
                             <section class="card" aria-labelledby="account-title">
                                 <h2 id="account-title">"Your account"</h2>

@@ -1,11 +1,17 @@
 //! The customer portal's screens.
 
 mod home;
+mod my_tickets;
+mod new_ticket;
 mod setup;
 mod sign_in;
 mod sign_up;
+mod ticket;
 
 pub use home::PortalHomePage;
+pub use my_tickets::MyTicketsPage;
+pub use new_ticket::NewTicketPage;
 pub use setup::SetupPage;
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
+pub use ticket::TicketPage;

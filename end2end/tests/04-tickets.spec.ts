@@ -1,0 +1,68 @@
+import { expect, test } from '@playwright/test';
+import { gotoReady, uniqueEmail } from './helpers';
+
+// Customers and their tickets: open one with a help topic's custom fields, find it, reply,
+// close and reopen it. The journey builds on itself, so it runs in order.
+test.describe.configure({ mode: 'serial' });
+
+test('a customer opens a ticket with custom fields, finds it, replies, closes and reopens it', async ({ page }) => {
+  const name = 'Tess Ticket';
+  await gotoReady(page, '/sign-up');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Email', { exact: true }).fill(uniqueEmail('tess'));
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: `Welcome, ${name}` })).toBeVisible();
+  await expect(page.getByText('You have no open tickets.')).toBeVisible();
+
+  await page.getByRole('link', { name: 'Open a ticket' }).click();
+  await expect(page.getByRole('heading', { name: 'Open a ticket' })).toBeVisible();
+  await page.getByLabel('Help topic').selectOption({ label: 'Security Incident' });
+  // The topic's own fields appear once it is chosen.
+  await expect(page.getByLabel('Affected host')).toBeVisible();
+  await page.getByLabel('Subject').fill('Suspicious outbound traffic');
+  await page.getByLabel('Message').fill('web-01 talks to an unknown host since 09:00.');
+  await page.getByRole('button', { name: 'Open ticket' }).click();
+  // A required custom field left empty is explained in place, and nothing typed is lost.
+  await expect(page.getByText('Enter affected host.')).toBeVisible();
+  await expect(page.getByLabel('Subject')).toHaveValue('Suspicious outbound traffic');
+  await page.getByLabel('Affected host').fill('web-01');
+  await page.getByRole('button', { name: 'Open ticket' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Suspicious outbound traffic' })).toBeVisible();
+  const banner = page.getByRole('status').filter({ hasText: /Ticket #\d{6} is open/ });
+  await expect(banner).toBeVisible();
+  const number = (await banner.textContent())!.match(/#(\d{6})/)![1];
+  await expect(page.getByText('web-01', { exact: true })).toBeVisible();
+  await expect(page.getByText('Security Operations')).toBeVisible();
+
+  await gotoReady(page, '/tickets');
+  await expect(page.getByRole('heading', { name: 'My tickets' })).toBeVisible();
+  await page.getByLabel('Search tickets').fill('outbound');
+  await page.getByRole('link', { name: `#${number}` }).click();
+  await expect(page.getByRole('heading', { name: 'Suspicious outbound traffic' })).toBeVisible();
+
+  await page.getByLabel('Your reply').fill('It stopped at 10:00.');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(page.getByText('It stopped at 10:00.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Close ticket' }).click();
+  await expect(page.getByRole('button', { name: 'Reopen ticket' })).toBeVisible();
+  await expect(page.getByText(`${name} closed the ticket.`)).toBeVisible();
+  await expect(page.getByLabel('Your reply')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Reopen ticket' }).click();
+  await expect(page.getByRole('button', { name: 'Close ticket' })).toBeVisible();
+  await expect(page.getByText(`${name} reopened the ticket.`)).toBeVisible();
+});
+
+test('another customer gets "not found" for that ticket', async ({ page }) => {
+  await gotoReady(page, '/sign-up');
+  await page.getByLabel('Name', { exact: true }).fill('Nosy Neighbour');
+  await page.getByLabel('Email', { exact: true }).fill(uniqueEmail('nosy'));
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Welcome, Nosy Neighbour' })).toBeVisible();
+  await gotoReady(page, '/tickets/000001');
+  await expect(page.getByRole('heading', { name: 'Ticket not found' })).toBeVisible();
+});
