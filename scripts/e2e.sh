@@ -78,6 +78,8 @@ fi
 
 export DOCKET_BASE_URL="$BASE_URL"
 export DOCKET_SETUP_LINK="$SETUP_LINK"
+# Guest access links go to the log until email delivery lands; the guest journey reads them there.
+export DOCKET_SERVER_LOG="$LOG"
 echo "e2e: server at $BASE_URL"
 
 status=0

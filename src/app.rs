@@ -11,7 +11,8 @@ use crate::ui::pages::admin::{AdminAuditPage, AdminOverviewPage, AdminUsersPage}
 use crate::ui::pages::agent::{AgentPeoplePage, AgentQueuePage};
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::portal::{
-    MyTicketsPage, NewTicketPage, PortalHomePage, SetupPage, SignInPage, SignUpPage, TicketPage,
+    CheckStatusPage, GuestTicketPage, MyTicketsPage, NewTicketPage, PortalHomePage, SetupPage,
+    SignInPage, SignUpPage, TicketPage,
 };
 use crate::ui::session::Session;
 
@@ -64,6 +65,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("sign-in") view=SignInPage />
                     <Route path=path!("sign-up") view=SignUpPage />
                     <Route path=path!("setup") view=SetupPage />
+                    <Route path=path!("status") view=CheckStatusPage />
+                    <Route path=path!("guest/:token") view=GuestTicketPage />
                     <Route path=path!("tickets") view=MyTicketsPage />
                     <Route path=path!("tickets/new") view=NewTicketPage />
                     <Route path=path!("tickets/:number") view=TicketPage />

@@ -13,6 +13,10 @@ use crate::domain::user::Role;
 pub enum Actor {
     Anonymous,
     User(SignedInUser),
+    /// Whoever holds a guest access link to one ticket (by number); nothing else.
+    Guest {
+        ticket: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,7 +30,7 @@ pub struct SignedInUser {
 impl Actor {
     pub fn user(&self) -> Option<&SignedInUser> {
         match self {
-            Actor::Anonymous => None,
+            Actor::Anonymous | Actor::Guest { .. } => None,
             Actor::User(u) => Some(u),
         }
     }
@@ -173,6 +177,19 @@ mod tests {
             assert!(
                 authorize(&admin, action, &Resource::System).is_ok(),
                 "{action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_guest_link_holder_is_not_signed_in_for_anything_else() {
+        let guest = Actor::Guest {
+            ticket: "482913".into(),
+        };
+        for action in EVERY_ACTION {
+            assert_eq!(
+                authorize(&guest, action, &Resource::System),
+                Err(Denied::Unauthenticated)
             );
         }
     }

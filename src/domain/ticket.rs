@@ -94,6 +94,7 @@ pub struct Ticket {
     pub subject: String,
     pub requester_id: String,
     pub requester_name: String,
+    pub requester_email: String,
     pub collaborator_ids: Vec<String>,
     pub department: String,
     pub department_name: String,

@@ -47,6 +47,8 @@ pub struct Settings {
     /// Proxies whose `X-Forwarded-For` is believed; empty means the socket address is the client.
     pub trusted_proxies: Vec<IpAddr>,
     pub ticket_numbers: NumberFormat,
+    /// How long a guest access link works.
+    pub guest_link_lifetime: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -93,6 +95,7 @@ const KEYS: &[(&str, Option<&str>)] = &[
     ("uploads.max_files", Some("10")),
     ("security.trusted_proxies", Some("")),
     ("tickets.number_format", Some("random")),
+    ("tickets.guest_link_lifetime", Some("7d")),
 ];
 
 /// The environment variable that overrides `key`.
@@ -306,6 +309,11 @@ impl Reader {
                 "tickets.number_format",
                 "random, random:N (3 to 12 digits) or a mask like SOC-####",
                 |s| NumberFormat::parse(s).ok(),
+            )?,
+            guest_link_lifetime: self.parse(
+                "tickets.guest_link_lifetime",
+                "a duration like 30m, 12h or 14d",
+                parse_duration,
             )?,
             trusted_proxies: self.parse(
                 "security.trusted_proxies",

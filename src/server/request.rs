@@ -23,6 +23,16 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The same caller acting through a guest link to `ticket`.
+    pub fn as_guest(&self, ticket: &str) -> Caller {
+        Caller {
+            actor: Actor::Guest {
+                ticket: ticket.to_string(),
+            },
+            ..self.clone()
+        }
+    }
+
     pub fn ip(&self) -> &str {
         self.origin.ip.as_deref().unwrap_or("unknown")
     }
@@ -32,6 +42,10 @@ impl Caller {
         match &self.actor {
             Actor::Anonymous => AuditActor::anonymous(),
             Actor::User(user) => AuditActor::user(&user.id, &user.email),
+            Actor::Guest { ticket } => AuditActor {
+                label: format!("guest link for ticket {ticket}"),
+                ..AuditActor::anonymous()
+            },
         }
     }
 

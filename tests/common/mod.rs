@@ -219,3 +219,112 @@ pub fn session_cookie(response: &Response) -> String {
         .unwrap()
         .to_string()
 }
+
+/// A `docket` process of its own, as an operator starts it, with its output collected.
+pub struct DocketProcess {
+    child: std::process::Child,
+    pub base: String,
+    pub setup_link: Option<String>,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    arrived: std::sync::mpsc::Receiver<()>,
+}
+
+impl DocketProcess {
+    /// Starts `docket` on a free port with `env` and waits until it says it is ready.
+    pub fn start(env: &[(&str, &str)]) -> DocketProcess {
+        use std::io::{BufRead, BufReader};
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_docket"));
+        command
+            .env("DOCKET_CONFIG", "/nonexistent")
+            .env("DOCKET_ADDR", format!("127.0.0.1:{port}"))
+            .env("DOCKET_BASE_URL", format!("http://127.0.0.1:{port}"))
+            .env("DOCKET_LOG", "info,surrealdb=error,surrealkv=error")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().unwrap();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (tx, arrived) = std::sync::mpsc::channel();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let collected = lines.clone();
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                collected.lock().unwrap().push(line);
+                let _ = tx.send(());
+            }
+        });
+        let mut process = DocketProcess {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            setup_link: None,
+            lines,
+            arrived,
+        };
+        process.wait_for_line("Docket is ready at");
+        process.setup_link = process
+            .find(|line| line.contains("/setup?token="))
+            .map(|line| {
+                let at = line.find("http").unwrap();
+                line[at..].split_whitespace().next().unwrap().to_string()
+            });
+        process
+    }
+
+    fn find(&self, matches: impl Fn(&str) -> bool) -> Option<String> {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|l| matches(l))
+            .cloned()
+    }
+
+    /// Waits (at most 20 s) for an output line containing `needle` and returns it.
+    pub fn wait_for_line(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if let Some(line) = self.find(|l| l.contains(needle)) {
+                return line;
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            assert!(!left.is_zero(), "docket never printed {needle:?}");
+            let _ = self.arrived.recv_timeout(left);
+        }
+    }
+
+    /// SIGTERM, as a service manager would send; Docket must finish and exit cleanly.
+    pub fn terminate(mut self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        assert!(exit.success(), "docket exited with {exit}");
+    }
+}
+
+/// Calls a server function on any base URL.
+pub async fn rpc_at(
+    client: &Client,
+    base: &str,
+    name: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let response = client
+        .post(format!("{base}/rpc/{name}"))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or_default())
+}

@@ -145,6 +145,15 @@ DEFINE FIELD source ON thread_entry TYPE string READONLY;
 DEFINE FIELD at ON thread_entry TYPE datetime READONLY;
 DEFINE INDEX thread_entry_ticket ON thread_entry FIELDS ticket, seq UNIQUE;
 
+-- Guest access: a link to one ticket for whoever holds it, keyed by the SHA-256 of its token.
+DEFINE TABLE guest_link SCHEMAFULL;
+DEFINE FIELD ticket ON guest_link TYPE record<ticket> READONLY;
+DEFINE FIELD email ON guest_link TYPE string READONLY;
+DEFINE FIELD created_at ON guest_link TYPE datetime READONLY;
+DEFINE FIELD expires_at ON guest_link TYPE datetime READONLY;
+DEFINE FIELD revoked_at ON guest_link TYPE option<datetime>;
+DEFINE INDEX guest_link_ticket ON guest_link FIELDS ticket;
+
 CREATE department:support CONTENT { name: 'Support', active: true };
 CREATE department:security_operations CONTENT { name: 'Security Operations', active: true };
 

@@ -2,6 +2,7 @@
 
 mod audit;
 mod catalog;
+mod guest_links;
 mod migrations;
 mod sessions;
 mod setup;
@@ -216,6 +217,14 @@ fn refusal_of(error: &surrealdb::Error) -> Option<Refusal> {
     Refusal::ALL
         .into_iter()
         .find(|r| error.message().contains(r.code()))
+}
+
+/// A fresh, migrated in-memory store for store tests.
+#[cfg(test)]
+pub(super) async fn test_store() -> Store {
+    let env = [("DOCKET_DATABASE_URL".to_string(), "mem://".to_string())];
+    let settings = crate::server::config::Settings::from_sources("test", None, &env).unwrap();
+    Store::connect(&settings.database).await.unwrap()
 }
 
 #[cfg(test)]

@@ -42,6 +42,7 @@ struct TicketRow {
     subject: String,
     requester_id: String,
     requester_name: String,
+    requester_email: String,
     collaborator_ids: Vec<String>,
     department: String,
     department_name: String,
@@ -63,7 +64,7 @@ struct TicketRow {
     closed_at: Option<DateTime<Utc>>,
 }
 
-const TICKET_FIELDS: &str = "number, subject, record::id(requester) AS requester_id, requester.name AS requester_name,
+const TICKET_FIELDS: &str = "number, subject, record::id(requester) AS requester_id, requester.name AS requester_name, requester.email AS requester_email,
     collaborators.map(|$c| record::id($c)) AS collaborator_ids,
     record::id(department) AS department, department.name AS department_name,
     (IF help_topic { record::id(help_topic) } ELSE { NONE }) AS help_topic, help_topic.name AS help_topic_name,
@@ -89,6 +90,7 @@ impl TicketRow {
             subject: self.subject,
             requester_id: self.requester_id,
             requester_name: self.requester_name,
+            requester_email: self.requester_email,
             collaborator_ids: self.collaborator_ids,
             department: self.department,
             department_name: self.department_name,

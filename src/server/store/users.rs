@@ -193,13 +193,8 @@ impl Store {
 mod tests {
     use super::*;
     use crate::domain::audit::{AuditActor, Origin};
-    use crate::server::config::Settings;
 
-    async fn store() -> Store {
-        let env = [("DOCKET_DATABASE_URL".to_string(), "mem://".to_string())];
-        let settings = Settings::from_sources("test", None, &env).unwrap();
-        Store::connect(&settings.database).await.unwrap()
-    }
+    use crate::server::store::test_store as store;
 
     fn new_user(email: &str, role: Role) -> NewUser {
         NewUser {

@@ -4,5 +4,6 @@
 pub mod accounts;
 pub mod audit_trail;
 pub mod directory;
+pub mod guest_access;
 pub mod setup;
 pub mod tickets;

@@ -184,6 +184,22 @@ pub async fn customer_ticket(
 ) -> Result<CustomerTicket, AppError> {
     let user = customer(caller)?;
     let ticket = visible_ticket(state, user, number).await?;
+    let record = AuditRecord::new(
+        state.clock.now(),
+        caller.audit_actor(),
+        "ticket.viewed",
+        caller.origin.clone(),
+    )
+    .object("ticket", &ticket.number);
+    state.store.append_audit(&record).await.map_err(internal)?;
+    customer_view(state, ticket).await
+}
+
+/// The ticket as any customer-side reader sees it (its customer or a guest link holder).
+pub(super) async fn customer_view(
+    state: &AppState,
+    ticket: Ticket,
+) -> Result<CustomerTicket, AppError> {
     let thread = state
         .store
         .thread(&ticket.number, true)
@@ -205,14 +221,6 @@ pub async fn customer_ticket(
             )
         })
         .collect();
-    let record = AuditRecord::new(
-        state.clock.now(),
-        caller.audit_actor(),
-        "ticket.viewed",
-        caller.origin.clone(),
-    )
-    .object("ticket", &ticket.number);
-    state.store.append_audit(&record).await.map_err(internal)?;
     Ok(CustomerTicket {
         summary: summary(&ticket),
         help_topic: ticket.help_topic_name.clone(),
@@ -232,6 +240,16 @@ pub async fn customer_reply(
 ) -> Result<(), AppError> {
     let user = customer(caller)?;
     let ticket = visible_ticket(state, user, number).await?;
+    add_customer_message(state, caller, &ticket, message).await
+}
+
+/// Adds the requester's message to an open ticket (from the portal or a guest link).
+pub(super) async fn add_customer_message(
+    state: &AppState,
+    caller: &Caller,
+    ticket: &Ticket,
+    message: &str,
+) -> Result<(), AppError> {
     let body = message_text(message).map_err(|e| AppError::Invalid { fields: vec![e] })?;
     if ticket.status.state == State::Closed {
         return Err(AppError::conflict(
@@ -241,8 +259,8 @@ pub async fn customer_reply(
     let now = state.clock.now();
     let entry = NewEntry {
         kind: EntryKind::CustomerMessage,
-        author_id: Some(&user.id),
-        author_name: &user.name,
+        author_id: Some(&ticket.requester_id),
+        author_name: &ticket.requester_name,
         body: &body,
         source: Source::Web,
         at: now,

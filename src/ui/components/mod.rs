@@ -6,6 +6,7 @@ mod custom_field;
 mod field;
 mod form_alert;
 mod ticket_table;
+mod ticket_view;
 
 pub use account_table::AccountTable;
 pub use area_guard::AreaGuard;
@@ -13,3 +14,4 @@ pub use custom_field::CustomField;
 pub use field::{Field, FieldKind};
 pub use form_alert::FormAlert;
 pub use ticket_table::TicketTable;
+pub use ticket_view::TicketFacts;

@@ -69,6 +69,7 @@ pub fn PortalHomePage() -> impl IntoView {
                                     {info
                                         .registration_open
                                         .then(|| view! { <A href="/sign-up" attr:class="button">"Create an account"</A> })}
+                                    <A href="/status" attr:class="button button--quiet">"Check a ticket's status"</A>
                                 </div>
                                 {info.setup_pending.then(|| view! {
                                     <p class="alert alert--info" role="status">

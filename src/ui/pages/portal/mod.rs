@@ -1,5 +1,7 @@
 //! The customer portal's screens.
 
+mod check_status;
+mod guest_ticket;
 mod home;
 mod my_tickets;
 mod new_ticket;
@@ -8,6 +10,8 @@ mod sign_in;
 mod sign_up;
 mod ticket;
 
+pub use check_status::CheckStatusPage;
+pub use guest_ticket::GuestTicketPage;
 pub use home::PortalHomePage;
 pub use my_tickets::MyTicketsPage;
 pub use new_ticket::NewTicketPage;

@@ -5,9 +5,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::domain::ticket::{CustomerStatusChange, EntryKind};
+use crate::domain::ticket::CustomerStatusChange;
 use crate::server_fns::tickets::{ChangeTicketStatus, CustomerTicket, ReplyToTicket, view_ticket};
-use crate::ui::components::FormAlert;
+use crate::ui::components::{FormAlert, TicketFacts};
 
 #[component]
 pub fn TicketPage() -> impl IntoView {
@@ -81,38 +81,7 @@ fn TicketDetail(
             </div>
         </header>
         <FormAlert error=change_error fields=&[] />
-        <section class="card" aria-label="Details">
-            <dl class="facts">
-                <dt>"Status"</dt>
-                <dd>{ticket.summary.status.clone()}</dd>
-                <dt>"Priority"</dt>
-                <dd>{ticket.summary.priority.clone()}</dd>
-                <dt>"Department"</dt>
-                <dd>{ticket.summary.department.clone()}</dd>
-                {ticket.help_topic.clone().map(|t| view! { <dt>"Help topic"</dt><dd>{t}</dd> })}
-                <dt>"Opened (UTC)"</dt>
-                <dd>{ticket.created_at.format("%Y-%m-%d %H:%M").to_string()}</dd>
-                {ticket.fields.iter().map(|(label, value)| view! { <dt>{label.clone()}</dt><dd>{value.clone()}</dd> }).collect_view()}
-            </dl>
-        </section>
-        <section class="card" aria-labelledby="thread-title">
-            <h2 id="thread-title">"Conversation"</h2>
-            <ol class="thread">
-                {ticket.thread.iter().map(|entry| {
-                    let event = entry.kind == EntryKind::SystemEvent;
-                    view! {
-                        <li class="thread__entry" class:thread__entry--event=event>
-                            <p class="thread__meta">
-                                <strong>{entry.author_name.clone()}</strong>
-                                " · "
-                                <time datetime=entry.at.to_rfc3339()>{entry.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
-                            </p>
-                            <p class="thread__body">{entry.body.clone()}</p>
-                        </li>
-                    }
-                }).collect_view()}
-            </ol>
-        </section>
+        <TicketFacts ticket=ticket.clone() />
         {can_close.then(|| view! {
             <section class="card" aria-labelledby="reply-title">
                 <h2 id="reply-title">"Reply"</h2>

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { gotoReady, uniqueEmail } from './helpers';
+
+// A customer follows a ticket without signing in: email + number give a private link.
+test('a guest opens a ticket by link, replies and revokes the link', async ({ page, browser }) => {
+  const email = uniqueEmail('guest');
+  await gotoReady(page, '/sign-up');
+  await page.getByLabel('Name', { exact: true }).fill('Gail Guest');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Welcome, Gail Guest' })).toBeVisible();
+  await gotoReady(page, '/tickets/new');
+  await page.getByLabel('Help topic').selectOption({ label: 'General Inquiry' });
+  await page.getByLabel('Subject').fill('Where is my invoice?');
+  await page.getByLabel('Message').fill('I did not receive the invoice for March.');
+  await page.getByRole('button', { name: 'Open ticket' }).click();
+  const banner = page.getByRole('status').filter({ hasText: /Ticket #\d{6} is open/ });
+  await expect(banner).toBeVisible();
+  const number = (await banner.textContent())!.match(/#(\d{6})/)![1];
+
+  // Someone without a session, on another browser.
+  const guest = await (await browser.newContext()).newPage();
+  await gotoReady(guest, '/');
+  await guest.getByRole('link', { name: "Check a ticket's status" }).click();
+  await expect(guest.getByRole('heading', { name: "Check a ticket's status" })).toBeVisible();
+  await guest.getByLabel('Email', { exact: true }).fill(email);
+  await guest.getByLabel('Ticket number').fill(number);
+  await guest.getByRole('button', { name: 'Send me a link' }).click();
+  await expect(guest.getByText('a link to it is on its way')).toBeVisible();
+
+  // Until email delivery lands, the link is in the server's log.
+  let link = '';
+  await expect
+    .poll(() => {
+      const lines = readFileSync(process.env.DOCKET_SERVER_LOG!, 'utf8').split('\n');
+      const line = lines.find((l) => l.includes('guest access link issued') && l.includes(number)) ?? '';
+      link = line.match(/https?:\/\/\S+\/guest\/[0-9a-f]{64}/)?.[0] ?? '';
+      return link;
+    })
+    .not.toBe('');
+  await gotoReady(guest, new URL(link).pathname);
+  await expect(guest.getByRole('heading', { name: 'Where is my invoice?' })).toBeVisible();
+  await guest.getByLabel('Your reply').fill('Any news?');
+  await guest.getByRole('button', { name: 'Send reply' }).click();
+  await expect(guest.getByText('Any news?')).toBeVisible();
+
+  await guest.getByRole('button', { name: 'Revoke this link' }).click();
+  await expect(guest.getByRole('heading', { name: 'Link revoked' })).toBeVisible();
+  await gotoReady(guest, new URL(link).pathname);
+  await expect(guest.getByRole('heading', { name: 'This link does not work' })).toBeVisible();
+});

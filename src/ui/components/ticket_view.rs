@@ -1,0 +1,48 @@
+//! A ticket as customers read it: its facts and its conversation.
+
+use leptos::prelude::*;
+
+use crate::domain::ticket::EntryKind;
+use crate::server_fns::tickets::CustomerTicket;
+
+#[component]
+pub fn TicketFacts(ticket: CustomerTicket) -> impl IntoView {
+    view! {
+        <section class="card" aria-label="Details">
+            <dl class="facts">
+                <dt>"Status"</dt>
+                <dd>{ticket.summary.status}</dd>
+                <dt>"Priority"</dt>
+                <dd>{ticket.summary.priority}</dd>
+                <dt>"Department"</dt>
+                <dd>{ticket.summary.department}</dd>
+                {ticket.help_topic.map(|t| view! { <dt>"Help topic"</dt><dd>{t}</dd> })}
+                <dt>"Opened (UTC)"</dt>
+                <dd>{ticket.created_at.format("%Y-%m-%d %H:%M").to_string()}</dd>
+                {ticket.fields.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
+            </dl>
+        </section>
+        <section class="card" aria-labelledby="thread-title">
+            <h2 id="thread-title">"Conversation"</h2>
+            <ol class="thread">
+                {ticket
+                    .thread
+                    .into_iter()
+                    .map(|entry| {
+                        let event = entry.kind == EntryKind::SystemEvent;
+                        view! {
+                            <li class="thread__entry" class:thread__entry--event=event>
+                                <p class="thread__meta">
+                                    <strong>{entry.author_name}</strong>
+                                    " · "
+                                    <time datetime=entry.at.to_rfc3339()>{entry.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
+                                </p>
+                                <p class="thread__body">{entry.body}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,125 @@
+//! Guest access: a link by email and ticket number opens that one ticket, until it expires or is
+//! revoked. Runs the real binary, because the link goes to its log until email delivery lands.
+
+mod common;
+
+use common::{DocketProcess, PASSWORD, browser, rpc_at};
+use reqwest::StatusCode;
+
+async fn ticket_by_customer(server: &DocketProcess) -> String {
+    let customer = browser();
+    let (status, body) = rpc_at(
+        &customer,
+        &server.base,
+        "sign_up",
+        &[
+            ("email", "cee@example.com"),
+            ("name", "Cee"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, number) = rpc_at(
+        &customer,
+        &server.base,
+        "open_ticket",
+        &[
+            ("topic", "general"),
+            ("subject", "Printer jam"),
+            ("message", "The 3rd floor printer jams."),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{number}");
+    number.as_str().unwrap().to_string()
+}
+
+fn guest_token(line: &str) -> String {
+    let at = line.find("/guest/").expect("a guest link") + "/guest/".len();
+    line[at..at + 64].to_string()
+}
+
+#[tokio::test]
+async fn a_guest_link_opens_exactly_one_ticket_and_can_be_revoked() {
+    let server = DocketProcess::start(&[("DOCKET_DATABASE_URL", "mem://")]);
+    let number = ticket_by_customer(&server).await;
+    let guest = browser();
+
+    // Wrong email or unknown number: the same answer, and no link.
+    for (email, num) in [
+        ("someone@example.com", number.as_str()),
+        ("cee@example.com", "999999"),
+    ] {
+        let (status, _) = rpc_at(
+            &guest,
+            &server.base,
+            "request_guest_link",
+            &[("email", email), ("number", num)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, _) = rpc_at(
+        &guest,
+        &server.base,
+        "request_guest_link",
+        &[
+            ("email", "CEE@example.com"),
+            ("number", &format!("#{number}")),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let line = server.wait_for_line("guest access link issued");
+    assert!(line.contains(&number), "{line}");
+    let token = guest_token(&line);
+
+    let (status, ticket) = rpc_at(&guest, &server.base, "guest_ticket", &[("token", &token)]).await;
+    assert_eq!(status, StatusCode::OK, "{ticket}");
+    assert_eq!(ticket["summary"]["number"], number.as_str());
+    let (status, body) = rpc_at(
+        &guest,
+        &server.base,
+        "guest_reply",
+        &[("token", &token), ("message", "Still jammed.")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, ticket) = rpc_at(&guest, &server.base, "guest_ticket", &[("token", &token)]).await;
+    assert_eq!(ticket["thread"][1]["body"], "Still jammed.");
+    assert_eq!(
+        ticket["thread"][1]["author_name"], "Cee",
+        "guest replies are the requester's"
+    );
+
+    // The link is no session: the rest of the portal still needs signing in.
+    let (status, _) = rpc_at(&guest, &server.base, "my_tickets", &[("search", "")]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = rpc_at(&guest, &server.base, "view_ticket", &[("number", &number)]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, _) = rpc_at(
+        &guest,
+        &server.base,
+        "revoke_guest_link",
+        &[("token", &token)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = rpc_at(&guest, &server.base, "guest_ticket", &[("token", &token)]).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a revoked link opens nothing"
+    );
+    let (status, _) = rpc_at(
+        &guest,
+        &server.base,
+        "guest_ticket",
+        &[("token", &"0".repeat(64))],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    server.terminate();
+}
