@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { gotoReady, uniqueEmail } from './helpers';
+import { gotoReady, signUpCustomer, uniqueEmail } from './helpers';
 
 // Customers and their tickets: open one with a help topic's custom fields, find it, reply,
 // close and reopen it. The journey builds on itself, so it runs in order.
@@ -7,12 +7,7 @@ test.describe.configure({ mode: 'serial' });
 
 test('a customer opens a ticket with custom fields, finds it, replies, closes and reopens it', async ({ page }) => {
   const name = 'Tess Ticket';
-  await gotoReady(page, '/sign-up');
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Email', { exact: true }).fill(uniqueEmail('tess'));
-  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('heading', { name: `Welcome, ${name}` })).toBeVisible();
+  await signUpCustomer(page, name, uniqueEmail('tess'));
   await expect(page.getByText('You have no open tickets.')).toBeVisible();
 
   await page.getByRole('link', { name: 'Open a ticket' }).click();
@@ -57,12 +52,7 @@ test('a customer opens a ticket with custom fields, finds it, replies, closes an
 });
 
 test('another customer gets "not found" for that ticket', async ({ page }) => {
-  await gotoReady(page, '/sign-up');
-  await page.getByLabel('Name', { exact: true }).fill('Nosy Neighbour');
-  await page.getByLabel('Email', { exact: true }).fill(uniqueEmail('nosy'));
-  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('heading', { name: 'Welcome, Nosy Neighbour' })).toBeVisible();
+  await signUpCustomer(page, 'Nosy Neighbour', uniqueEmail('nosy'));
   await gotoReady(page, '/tickets/000001');
   await expect(page.getByRole('heading', { name: 'Ticket not found' })).toBeVisible();
 });

@@ -1,16 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { gotoReady, uniqueEmail } from './helpers';
+import { gotoReady, signUpCustomer, uniqueEmail } from './helpers';
 
 // A customer follows a ticket without signing in: email + number give a private link.
 test('a guest opens a ticket by link, replies and revokes the link', async ({ page, browser }) => {
   const email = uniqueEmail('guest');
-  await gotoReady(page, '/sign-up');
-  await page.getByLabel('Name', { exact: true }).fill('Gail Guest');
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('heading', { name: 'Welcome, Gail Guest' })).toBeVisible();
+  await signUpCustomer(page, 'Gail Guest', email);
   await gotoReady(page, '/tickets/new');
   await page.getByLabel('Help topic').selectOption({ label: 'General Inquiry' });
   await page.getByLabel('Subject').fill('Where is my invoice?');

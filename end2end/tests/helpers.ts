@@ -40,3 +40,13 @@ export async function signOut(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { name: 'How can we help?' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
 }
+
+/** Creates a customer account through the sign-up form and waits for their portal home. */
+export async function signUpCustomer(page: Page, name: string, email: string): Promise<void> {
+  await gotoReady(page, '/sign-up');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: `Welcome, ${name}` })).toBeVisible();
+}
