@@ -68,8 +68,8 @@ async fn a_customer_opens_a_ticket_with_custom_fields_and_follows_it() {
 
     let (status, list) = app.rpc_json(&client, "my_tickets", &[("search", "")]).await;
     assert_eq!(status, StatusCode::OK, "{list}");
-    assert_eq!(list[0]["number"], number.as_str());
-    assert_eq!(list[0]["status"], "Open");
+    assert_eq!(list["tickets"][0]["number"], number.as_str());
+    assert_eq!(list["tickets"][0]["status"], "Open");
 
     let (status, ticket) = app
         .rpc_json(&client, "view_ticket", &[("number", &number)])
@@ -132,7 +132,7 @@ async fn bad_input_is_reported_per_field_and_creates_nothing() {
     assert_eq!(body["fields"][0]["field"], "topic");
 
     let (_, list) = app.rpc_json(&client, "my_tickets", &[("search", "")]).await;
-    assert_eq!(list.as_array().unwrap().len(), 0);
+    assert_eq!(list["tickets"].as_array().unwrap().len(), 0);
 }
 
 #[tokio::test]
@@ -175,7 +175,7 @@ async fn another_customer_cannot_read_reply_to_or_close_the_ticket() {
     let (_, list) = app
         .rpc_json(&mallory, "my_tickets", &[("search", "")])
         .await;
-    assert_eq!(list.as_array().unwrap().len(), 0);
+    assert_eq!(list["tickets"].as_array().unwrap().len(), 0);
     let (status, _) = app
         .rpc_json(&browser(), "view_ticket", &[("number", &number)])
         .await;
@@ -254,11 +254,11 @@ async fn a_customer_replies_closes_and_reopens() {
             &[("state_filter", "closed"), ("search", "")],
         )
         .await;
-    assert_eq!(closed.as_array().unwrap().len(), 0);
+    assert_eq!(closed["tickets"].as_array().unwrap().len(), 0);
     let (_, found) = app
         .rpc_json(&client, "my_tickets", &[("search", "reply")])
         .await;
-    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(found["tickets"].as_array().unwrap().len(), 1);
 }
 
 async fn fetch_ticket(app: &TestApp, client: &Client, number: &str) -> Value {
@@ -295,4 +295,41 @@ async fn opening_and_viewing_a_ticket_is_audited() {
         .collect();
     actions.sort_unstable();
     assert_eq!(actions, ["ticket.created", "ticket.viewed"], "{page}");
+}
+
+#[tokio::test]
+async fn my_tickets_are_sorted_and_paged() {
+    let app = spawn_app_with(&[("DOCKET_TICKETS_NUMBER_FORMAT", "T-###")]).await;
+    let client = customer(&app, "cee@example.com").await;
+    for n in 1..=27 {
+        app.advance(chrono::Duration::minutes(1));
+        open_incident(&app, &client, &format!("Incident {n:02}")).await;
+    }
+    let page = |order: &'static str, page: &'static str| {
+        let client = client.clone();
+        let app = &app;
+        async move {
+            let (status, list) = app
+                .rpc_json(
+                    &client,
+                    "my_tickets",
+                    &[("search", ""), ("order", order), ("page", page)],
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{list}");
+            list
+        }
+    };
+    let first = page("newest", "0").await;
+    assert_eq!(first["tickets"].as_array().unwrap().len(), 25);
+    assert_eq!(first["has_more"], true);
+    assert_eq!(first["tickets"][0]["number"], "T-027");
+    let second = page("newest", "1").await;
+    assert_eq!(second["tickets"].as_array().unwrap().len(), 2);
+    assert_eq!(second["has_more"], false);
+    assert_eq!(second["tickets"][1]["number"], "T-001");
+    let oldest = page("oldest", "0").await;
+    assert_eq!(oldest["tickets"][0]["subject"], "Incident 01");
+    let by_subject = page("subject", "1").await;
+    assert_eq!(by_subject["tickets"][1]["subject"], "Incident 27");
 }

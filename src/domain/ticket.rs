@@ -144,6 +144,48 @@ impl EntryKind {
     }
 }
 
+/// How a list of tickets is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketOrder {
+    #[default]
+    RecentlyUpdated,
+    Newest,
+    Oldest,
+    Subject,
+}
+
+impl TicketOrder {
+    pub const ALL: [TicketOrder; 4] = [
+        TicketOrder::RecentlyUpdated,
+        TicketOrder::Newest,
+        TicketOrder::Oldest,
+        TicketOrder::Subject,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketOrder::RecentlyUpdated => "recently_updated",
+            TicketOrder::Newest => "newest",
+            TicketOrder::Oldest => "oldest",
+            TicketOrder::Subject => "subject",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TicketOrder::RecentlyUpdated => "Recently updated",
+            TicketOrder::Newest => "Newest first",
+            TicketOrder::Oldest => "Oldest first",
+            TicketOrder::Subject => "Subject (A to Z)",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TicketOrder> {
+        TicketOrder::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
 /// Subjects are one line of at most this many characters.
 pub const MAX_SUBJECT: usize = 200;
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::form::FieldDef;
-use crate::domain::ticket::{CustomerStatusChange, State, ThreadEntry};
+use crate::domain::ticket::{CustomerStatusChange, State, ThreadEntry, TicketOrder};
 use crate::error::AppError;
 
 /// A help topic as the new-ticket form offers it, with the fields a customer fills.
@@ -28,6 +28,15 @@ pub struct TicketSummary {
     pub priority: String,
     pub department: String,
     pub updated_at: DateTime<Utc>,
+}
+
+/// One page of "My tickets".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TicketList {
+    pub tickets: Vec<TicketSummary>,
+    /// Zero-based.
+    pub page: u32,
+    pub has_more: bool,
 }
 
 /// A ticket as its customer sees it: never internal notes or internal details.
@@ -67,10 +76,12 @@ pub async fn open_ticket(
 pub async fn my_tickets(
     state_filter: Option<State>,
     search: String,
-) -> Result<Vec<TicketSummary>, AppError> {
+    #[server(default)] order: TicketOrder,
+    #[server(default)] page: u32,
+) -> Result<TicketList, AppError> {
     use crate::server::{rpc, use_cases::tickets};
     let (state, caller) = rpc::context().await?;
-    tickets::my_tickets(&state, &caller, state_filter, &search).await
+    tickets::my_tickets(&state, &caller, state_filter, &search, order, page).await
 }
 
 #[server(prefix = "/rpc", endpoint = "view_ticket")]

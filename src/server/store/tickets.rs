@@ -9,7 +9,7 @@ use super::catalog::parse_state;
 use super::{Binds, Store, StoreError};
 use crate::domain::audit::AuditRecord;
 use crate::domain::form::FieldValue;
-use crate::domain::ticket::{EntryKind, Source, State, Status, ThreadEntry, Ticket};
+use crate::domain::ticket::{EntryKind, Source, State, Status, ThreadEntry, Ticket, TicketOrder};
 
 /// A ticket about to be created with its first thread entry.
 pub struct NewTicket<'a> {
@@ -201,14 +201,22 @@ impl Store {
         row.map(TicketRow::into_ticket).transpose()
     }
 
-    /// A customer's tickets (as requester or collaborator), most recently updated first.
+    /// A page of a customer's tickets (as requester or collaborator) in `order`.
     pub async fn customer_tickets(
         &self,
         customer_id: &str,
         state: Option<State>,
         search: &str,
+        order: TicketOrder,
+        offset: usize,
         limit: usize,
     ) -> Result<Vec<Ticket>, StoreError> {
+        let order_by = match order {
+            TicketOrder::RecentlyUpdated => "updated_at DESC",
+            TicketOrder::Newest => "created_at DESC",
+            TicketOrder::Oldest => "created_at ASC",
+            TicketOrder::Subject => "subject ASC",
+        };
         let rows: Vec<TicketRow> = self
             .db
             .query(format!(
@@ -216,12 +224,13 @@ impl Store {
                  WHERE (requester = type::record('user', $me) OR collaborators CONTAINS type::record('user', $me))
                    AND ($state = NONE OR state = $state)
                    AND ($search = '' OR string::contains(string::lowercase(subject), $search) OR string::lowercase(number) = $search)
-                 ORDER BY updated_at DESC LIMIT $limit"
+                 ORDER BY {order_by}, number LIMIT $limit START $offset"
             ))
             .bind(("me", customer_id.to_string()))
             .bind(("state", state.map(|s| if s == State::Open { "open" } else { "closed" })))
             .bind(("search", search.trim().to_lowercase()))
             .bind(("limit", limit as i64))
+            .bind(("offset", offset as i64))
             .await?
             .take(0)?;
         rows.into_iter().map(TicketRow::into_ticket).collect()

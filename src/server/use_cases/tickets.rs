@@ -9,19 +9,19 @@ use crate::domain::audit::AuditRecord;
 use crate::domain::form::{Audience, MAX_TEXT, validate_form};
 use crate::domain::permission::{Action, Resource, SignedInUser, authorize};
 use crate::domain::ticket::{
-    CustomerStatusChange, EntryKind, Source, State, Ticket, customer_may_change, customer_may_see,
-    parse_subject,
+    CustomerStatusChange, EntryKind, Source, State, Ticket, TicketOrder, customer_may_change,
+    customer_may_see, parse_subject,
 };
 use crate::error::{AppError, FieldError};
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{NewEntry, NewTicket, Refusal, StoreError};
-use crate::server_fns::tickets::{CustomerTicket, TicketSummary, TopicView};
+use crate::server_fns::tickets::{CustomerTicket, TicketList, TicketSummary, TopicView};
 
 /// How many random numbers to draw before giving up (a collision is already rare).
 const NUMBER_ATTEMPTS: usize = 10;
-/// The most tickets "My tickets" lists at once.
-pub const PAGE_SIZE: usize = 100;
+/// How many tickets one page of "My tickets" lists.
+pub const PAGE_SIZE: usize = 25;
 
 fn customer(caller: &Caller) -> Result<&SignedInUser, AppError> {
     authorize(&caller.actor, Action::UsePortal, &Resource::System)?;
@@ -148,7 +148,9 @@ pub async fn my_tickets(
     caller: &Caller,
     filter: Option<State>,
     search: &str,
-) -> Result<Vec<TicketSummary>, AppError> {
+    order: TicketOrder,
+    page: u32,
+) -> Result<TicketList, AppError> {
     let user = customer(caller)?;
     if search.chars().count() > 200 {
         return Err(AppError::invalid(
@@ -156,12 +158,22 @@ pub async fn my_tickets(
             "Search for at most 200 characters.",
         ));
     }
-    let tickets = state
+    let offset = usize::try_from(page)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(PAGE_SIZE);
+    // One more than a page tells whether another page follows.
+    let mut tickets = state
         .store
-        .customer_tickets(&user.id, filter, search, PAGE_SIZE)
+        .customer_tickets(&user.id, filter, search, order, offset, PAGE_SIZE + 1)
         .await
         .map_err(internal)?;
-    Ok(tickets.iter().map(summary).collect())
+    let has_more = tickets.len() > PAGE_SIZE;
+    tickets.truncate(PAGE_SIZE);
+    Ok(TicketList {
+        tickets: tickets.iter().map(summary).collect(),
+        page,
+        has_more,
+    })
 }
 
 /// The ticket if this customer may see it; otherwise "not found", exactly as for no ticket at all.

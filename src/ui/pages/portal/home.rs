@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::domain::ticket::State;
+use crate::domain::ticket::{State, TicketOrder};
 use crate::server_fns::tickets::my_tickets;
 use crate::ui::components::TicketTable;
 use crate::ui::session::use_session;
@@ -15,7 +15,14 @@ pub fn PortalHomePage() -> impl IntoView {
     let signed_in = move || session.info().is_some_and(|i| i.user.is_some());
     let open_tickets = Resource::new(signed_in, |signed_in| async move {
         if signed_in {
-            my_tickets(Some(State::Open), String::new()).await
+            my_tickets(
+                Some(State::Open),
+                String::new(),
+                TicketOrder::RecentlyUpdated,
+                0,
+            )
+            .await
+            .map(|list| list.tickets)
         } else {
             Ok(Vec::new())
         }
