@@ -1,4 +1,4 @@
-//! The agent's queue. Tickets arrive with the ticket model (issue #3) and the live queue (#4).
+//! The agent's queue. TODO(#4): the live queue of tickets; until then the page says so.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +11,7 @@ pub fn AgentQueuePage() -> impl IntoView {
             <h1>"Queue"</h1>
         </header>
         <section class="card empty-state" aria-label="Tickets">
-            <p class="empty">"No tickets yet. New tickets will appear here as they arrive."</p>
+            <p class="empty">"The live queue is not switched on in this build yet: tickets customers open are kept and will be listed here."</p>
         </section>
     }
 }

@@ -6,6 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::domain::ticket::CustomerStatusChange;
+use crate::error::AppError;
 use crate::server_fns::tickets::{ChangeTicketStatus, CustomerTicket, ReplyToTicket, view_ticket};
 use crate::ui::components::{FormAlert, TicketFacts};
 
@@ -25,6 +26,17 @@ pub fn TicketPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || ticket.get().map(|result| match result {
                 Ok(t) => view! { <TicketDetail ticket=t reply change just_created=just_created() /> }.into_any(),
+                Err(AppError::Unauthenticated) => view! {
+                    <Title text="Sign in required" />
+                    <section class="notice">
+                        <h1>"Sign in required"</h1>
+                        <p>"Sign in to see this ticket, or ask for a private link with its number and your email."</p>
+                        <div class="actions">
+                            <A href="/sign-in" attr:class="button button--primary">"Sign in"</A>
+                            <A href="/status" attr:class="button">"Check a ticket's status"</A>
+                        </div>
+                    </section>
+                }.into_any(),
                 Err(e) => view! {
                     <Title text="Ticket not found" />
                     <section class="notice">
