@@ -22,6 +22,13 @@ test('a customer opens a ticket with custom fields, finds it, replies, closes an
   await expect(page.getByText('Enter affected host.')).toBeVisible();
   await expect(page.getByLabel('Subject')).toHaveValue('Suspicious outbound traffic');
   await page.getByLabel('Affected host').fill('web-01');
+  // Files upload as soon as they are picked, with progress, before the form is sent.
+  await page.getByLabel('Attachments').setInputFiles({
+    name: 'capture.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('src=10.0.0.5 dst=203.0.113.9 bytes=48213\n'),
+  });
+  await expect(page.getByText('Attached (1 KB)')).toBeVisible();
   await page.getByRole('button', { name: 'Open ticket' }).click();
 
   await expect(page.getByRole('heading', { name: 'Suspicious outbound traffic' })).toBeVisible();
@@ -30,6 +37,9 @@ test('a customer opens a ticket with custom fields, finds it, replies, closes an
   const number = (await banner.textContent())!.match(/#(\d{6})/)![1];
   await expect(page.getByText('web-01', { exact: true })).toBeVisible();
   await expect(page.getByText('Security Operations')).toBeVisible();
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('link', { name: /capture\.txt/ }).click();
+  expect((await downloading).suggestedFilename()).toBe('capture.txt');
 
   await gotoReady(page, '/tickets');
   await expect(page.getByRole('heading', { name: 'My tickets' })).toBeVisible();

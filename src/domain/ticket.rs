@@ -120,6 +120,7 @@ pub struct ThreadEntry {
     pub body: String,
     pub html: bool,
     pub at: chrono::DateTime<chrono::Utc>,
+    pub attachments: Vec<crate::domain::attachment::AttachmentRef>,
 }
 
 impl EntryKind {

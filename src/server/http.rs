@@ -5,11 +5,12 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -21,6 +22,7 @@ use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 
 use crate::app::{App, shell};
 use crate::error::AppError;
+use crate::server::files;
 use crate::server::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -28,11 +30,19 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let site_root = state.settings.site_root.clone();
+    // All files of one upload plus room for the multipart framing.
+    let upload_limit = usize::try_from(
+        state.settings.upload_max_file_bytes * u64::from(state.settings.upload_max_files),
+    )
+    .unwrap_or(usize::MAX)
+    .saturating_add(1024 * 1024);
     let context_state = state.clone();
     let fallback_state = state.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+        .route("/files", post(files::upload).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/files/{id}", get(files::download))
         .route("/api/{*rest}", any(|| async { (StatusCode::NOT_FOUND, "No such API endpoint.") }))
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = state.leptos_options.clone();

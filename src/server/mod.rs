@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod files;
 pub mod http;
 pub mod request;
 pub mod rpc;

@@ -56,13 +56,21 @@ impl Caller {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip());
-        let ip = client_ip(peer, &parts.headers, &state.settings.trusted_proxies);
-        let user_agent = parts
-            .headers
+        Caller::from_request(state, peer, &parts.headers).await
+    }
+
+    /// The same from the socket peer and the request headers (for plain axum handlers).
+    pub async fn from_request(
+        state: &AppState,
+        peer: Option<IpAddr>,
+        headers: &HeaderMap,
+    ) -> Result<Caller, AppError> {
+        let ip = client_ip(peer, headers, &state.settings.trusted_proxies);
+        let user_agent = headers
             .get(axum::http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(512).collect());
-        let session_token = auth::session_token(&parts.headers);
+        let session_token = auth::session_token(headers);
         let actor = match &session_token {
             Some(token) => match state
                 .store

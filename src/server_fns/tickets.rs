@@ -66,10 +66,20 @@ pub async fn open_ticket(
     subject: String,
     message: String,
     #[server(default)] fields: BTreeMap<String, Vec<String>>,
+    #[server(default)] attachments: Vec<String>,
 ) -> Result<String, AppError> {
     use crate::server::{rpc, use_cases::tickets};
     let (state, caller) = rpc::context().await?;
-    tickets::open_ticket(&state, &caller, &topic, &subject, &message, &fields).await
+    tickets::open_ticket(
+        &state,
+        &caller,
+        &topic,
+        &subject,
+        &message,
+        &fields,
+        &attachments,
+    )
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "my_tickets")]
@@ -92,10 +102,14 @@ pub async fn view_ticket(number: String) -> Result<CustomerTicket, AppError> {
 }
 
 #[server(prefix = "/rpc", endpoint = "reply_to_ticket")]
-pub async fn reply_to_ticket(number: String, message: String) -> Result<(), AppError> {
+pub async fn reply_to_ticket(
+    number: String,
+    message: String,
+    #[server(default)] attachments: Vec<String>,
+) -> Result<(), AppError> {
     use crate::server::{rpc, use_cases::tickets};
     let (state, caller) = rpc::context().await?;
-    tickets::customer_reply(&state, &caller, &number, &message).await
+    tickets::customer_reply(&state, &caller, &number, &message, &attachments).await
 }
 
 #[server(prefix = "/rpc", endpoint = "change_ticket_status")]

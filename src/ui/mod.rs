@@ -4,3 +4,4 @@ pub mod components;
 pub mod layouts;
 pub mod pages;
 pub mod session;
+pub mod uploads;

@@ -92,6 +92,7 @@ mod tests {
         let user = store.create_user(&user, &record()).await.unwrap();
         let fields = BTreeMap::new();
         let ticket = NewTicket {
+            attachments: &[],
             number: "482913",
             subject: "Printer",
             requester_id: &user.id,

@@ -145,6 +145,19 @@ DEFINE FIELD source ON thread_entry TYPE string READONLY;
 DEFINE FIELD at ON thread_entry TYPE datetime READONLY;
 DEFINE INDEX thread_entry_ticket ON thread_entry FIELDS ticket, seq UNIQUE;
 
+-- Uploaded files. An upload waits (ticket NONE) until its uploader sends it with a message.
+DEFINE TABLE attachment SCHEMAFULL;
+DEFINE FIELD uploader ON attachment TYPE record<user> READONLY;
+DEFINE FIELD ticket ON attachment TYPE option<record<ticket>>;
+DEFINE FIELD entry ON attachment TYPE option<record<thread_entry>>;
+DEFINE FIELD name ON attachment TYPE string READONLY;
+DEFINE FIELD content_type ON attachment TYPE string READONLY;
+DEFINE FIELD size ON attachment TYPE int READONLY;
+DEFINE FIELD sha256 ON attachment TYPE string READONLY;
+DEFINE FIELD data ON attachment TYPE bytes READONLY;
+DEFINE FIELD created_at ON attachment TYPE datetime READONLY;
+DEFINE INDEX attachment_entry ON attachment FIELDS entry;
+
 -- Guest access: a link to one ticket for whoever holds it, keyed by the SHA-256 of its token.
 DEFINE TABLE guest_link SCHEMAFULL;
 DEFINE FIELD ticket ON guest_link TYPE record<ticket> READONLY;

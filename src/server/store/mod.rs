@@ -1,5 +1,6 @@
 //! Persistence: the only place SurrealQL lives. One connection path for every database URL.
 
+mod attachments;
 mod audit;
 mod catalog;
 mod guest_links;
@@ -9,6 +10,7 @@ mod setup;
 mod tickets;
 mod users;
 
+pub use attachments::{AttachmentMeta, NewAttachment};
 pub use audit::AuditPage;
 pub use catalog::Topic;
 pub use sessions::{NewSession, SessionRow};
@@ -58,10 +60,12 @@ pub enum Refusal {
     UnknownUser,
     NumberTaken,
     UnknownTicket,
+    AttachmentInvalid,
 }
 
 impl Refusal {
-    const ALL: [Refusal; 6] = [
+    const ALL: [Refusal; 7] = [
+        Self::AttachmentInvalid,
         Self::EmailTaken,
         Self::SetupTokenInvalid,
         Self::AdminExists,
@@ -78,6 +82,7 @@ impl Refusal {
             Self::UnknownUser => "docket:unknown_user",
             Self::NumberTaken => "docket:number_taken",
             Self::UnknownTicket => "docket:unknown_ticket",
+            Self::AttachmentInvalid => "docket:attachment_invalid",
         }
     }
 }

@@ -7,12 +7,15 @@ use surrealdb::types::SurrealValue;
 
 use super::catalog::parse_state;
 use super::{Binds, Store, StoreError};
+use crate::domain::attachment::AttachmentRef;
 use crate::domain::audit::AuditRecord;
 use crate::domain::form::FieldValue;
 use crate::domain::ticket::{EntryKind, Source, State, Status, ThreadEntry, Ticket, TicketOrder};
 
 /// A ticket about to be created with its first thread entry.
 pub struct NewTicket<'a> {
+    /// Ids of the requester's pending uploads to attach to the first message.
+    pub attachments: &'a [String],
     pub number: &'a str,
     pub subject: &'a str,
     pub requester_id: &'a str,
@@ -29,6 +32,8 @@ pub struct NewTicket<'a> {
 /// A thread entry about to be added, possibly with a status change.
 pub struct NewEntry<'a> {
     pub kind: EntryKind,
+    /// Ids of the author's pending uploads to attach.
+    pub attachments: &'a [String],
     pub author_id: Option<&'a str>,
     pub author_name: &'a str,
     pub body: &'a str,
@@ -114,14 +119,27 @@ struct EntryRow {
     body: String,
     format: String,
     at: DateTime<Utc>,
+    attachments: Vec<AttachmentRow>,
+}
+
+#[derive(SurrealValue)]
+struct AttachmentRow {
+    id: String,
+    name: String,
+    size: i64,
+    content_type: String,
 }
 
 /// Adds a thread entry to the ticket `$ticket` from the `$entry_*` parameters, numbered after the
-/// ticket's last one (in the same transaction, so entries never share a number).
+/// ticket's last one (in the same transaction, so entries never share a number), and attaches the
+/// uploads `$entry_attachments` that `$entry_author` made and has not sent yet (all or nothing).
 const ADD_ENTRY: &str = "LET $entry_seq = (UPDATE ONLY $ticket SET entries += 1 RETURN VALUE entries);
-    CREATE thread_entry CONTENT { ticket: $ticket, seq: $entry_seq, kind: $entry_kind,
+    LET $entry = (CREATE ONLY thread_entry CONTENT { ticket: $ticket, seq: $entry_seq, kind: $entry_kind,
     author: IF $entry_author { type::record('user', $entry_author) } ELSE { NONE }, author_name: $entry_author_name,
-    body: $entry_body, format: 'text', source: $entry_source, at: $entry_at } RETURN NONE;";
+    body: $entry_body, format: 'text', source: $entry_source, at: $entry_at }).id;
+    LET $entry_linked = (UPDATE attachment SET ticket = $ticket, entry = $entry
+        WHERE record::id(id) IN $entry_attachments AND record::id(uploader) = $entry_author AND ticket = NONE RETURN VALUE id);
+    IF array::len($entry_linked) != array::len($entry_attachments) { THROW 'docket:attachment_invalid' };";
 
 fn entry_binds(binds: Binds, entry: &NewEntry<'_>) -> Binds {
     binds
@@ -131,6 +149,7 @@ fn entry_binds(binds: Binds, entry: &NewEntry<'_>) -> Binds {
         .with("entry_body", entry.body.to_string())
         .with("entry_source", entry.source.as_str())
         .with("entry_at", entry.at)
+        .with("entry_attachments", entry.attachments.to_vec())
 }
 
 impl Store {
@@ -168,6 +187,7 @@ impl Store {
              {ADD_ENTRY}"
         );
         let entry = NewEntry {
+            attachments: ticket.attachments,
             kind: EntryKind::CustomerMessage,
             author_id: Some(ticket.requester_id),
             author_name: ticket.author_name,
@@ -245,7 +265,9 @@ impl Store {
         let rows: Vec<EntryRow> = self
             .db
             .query(
-                "SELECT kind, author_name, body, format, at, seq FROM thread_entry
+                "SELECT kind, author_name, body, format, at, seq,
+                    (SELECT record::id(id) AS id, name, size, content_type FROM attachment WHERE entry = $parent.id) AS attachments
+                 FROM thread_entry
                  WHERE ticket = (SELECT VALUE id FROM ONLY ticket WHERE number = $number LIMIT 1)
                    AND ($customer_view = false OR kind != 'internal_note')
                  ORDER BY seq ASC",
@@ -263,6 +285,16 @@ impl Store {
                     body: r.body,
                     html: r.format == "html",
                     at: r.at,
+                    attachments: r
+                        .attachments
+                        .into_iter()
+                        .map(|a| AttachmentRef {
+                            id: a.id,
+                            name: a.name,
+                            size: u64::try_from(a.size).unwrap_or(0),
+                            content_type: a.content_type,
+                        })
+                        .collect(),
                 })
             })
             .collect()

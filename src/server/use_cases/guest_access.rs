@@ -103,7 +103,14 @@ pub async fn guest_reply(
     message: &str,
 ) -> Result<(), AppError> {
     let ticket = linked_ticket(state, token).await?;
-    add_customer_message(state, &caller.as_guest(&ticket.number), &ticket, message).await
+    add_customer_message(
+        state,
+        &caller.as_guest(&ticket.number),
+        &ticket,
+        message,
+        &[],
+    )
+    .await
 }
 
 pub async fn revoke_guest_link(

@@ -2,6 +2,7 @@
 //! Each one authorises the caller, validates input and writes its change with its audit event.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit_trail;
 pub mod directory;
 pub mod guest_access;

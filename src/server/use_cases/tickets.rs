@@ -66,8 +66,10 @@ pub async fn open_ticket(
     subject: &str,
     message: &str,
     fields: &BTreeMap<String, Vec<String>>,
+    attachments: &[String],
 ) -> Result<String, AppError> {
     let user = customer(caller)?;
+    check_attachment_count(state, attachments)?;
     let topic = state.store.public_topic(topic).await.map_err(internal)?;
     let mut errors = Vec::new();
     if topic.is_none() {
@@ -108,6 +110,7 @@ pub async fn open_ticket(
             .object("ticket", &number)
             .after(json!({ "subject": subject, "help_topic": topic.key, "department": topic.department, "priority": priority, "source": "web" }));
         let ticket = NewTicket {
+            attachments,
             number: &number,
             subject: &subject,
             requester_id: &user.id,
@@ -123,12 +126,32 @@ pub async fn open_ticket(
         match state.store.create_ticket(&ticket, &record).await {
             Ok(()) => return Ok(number),
             Err(StoreError::Refused(Refusal::NumberTaken)) => continue,
+            Err(StoreError::Refused(Refusal::AttachmentInvalid)) => return Err(attachment_gone()),
             Err(other) => return Err(internal(other)),
         }
     }
     Err(internal(StoreError::Corrupt(
         "no free ticket number after several draws".into(),
     )))
+}
+
+/// An attachment id that is not the caller's pending upload (sent already, or never theirs).
+fn attachment_gone() -> AppError {
+    AppError::invalid(
+        "attachments",
+        "An attachment is no longer available; upload it again.",
+    )
+}
+
+fn check_attachment_count(state: &AppState, attachments: &[String]) -> Result<(), AppError> {
+    if attachments.len() > state.settings.upload_max_files as usize {
+        let max = state.settings.upload_max_files;
+        return Err(AppError::invalid(
+            "attachments",
+            format!("Attach at most {max} files to one message."),
+        ));
+    }
+    Ok(())
 }
 
 fn summary(ticket: &Ticket) -> TicketSummary {
@@ -249,10 +272,11 @@ pub async fn customer_reply(
     caller: &Caller,
     number: &str,
     message: &str,
+    attachments: &[String],
 ) -> Result<(), AppError> {
     let user = customer(caller)?;
     let ticket = visible_ticket(state, user, number).await?;
-    add_customer_message(state, caller, &ticket, message).await
+    add_customer_message(state, caller, &ticket, message, attachments).await
 }
 
 /// Adds the requester's message to an open ticket (from the portal or a guest link).
@@ -261,7 +285,9 @@ pub(super) async fn add_customer_message(
     caller: &Caller,
     ticket: &Ticket,
     message: &str,
+    attachments: &[String],
 ) -> Result<(), AppError> {
+    check_attachment_count(state, attachments)?;
     let body = message_text(message).map_err(|e| AppError::Invalid { fields: vec![e] })?;
     if ticket.status.state == State::Closed {
         return Err(AppError::conflict(
@@ -270,6 +296,7 @@ pub(super) async fn add_customer_message(
     }
     let now = state.clock.now();
     let entry = NewEntry {
+        attachments,
         kind: EntryKind::CustomerMessage,
         author_id: Some(&ticket.requester_id),
         author_name: &ticket.requester_name,
@@ -289,7 +316,10 @@ pub(super) async fn add_customer_message(
         .store
         .add_entry(&ticket.number, &entry, None, &record)
         .await
-        .map_err(internal)
+        .map_err(|e| match e {
+            StoreError::Refused(Refusal::AttachmentInvalid) => attachment_gone(),
+            other => internal(other),
+        })
 }
 
 pub async fn customer_change_status(
@@ -314,6 +344,7 @@ pub async fn customer_change_status(
     let now = state.clock.now();
     let body = format!("{} {verb} the ticket.", user.name);
     let entry = NewEntry {
+        attachments: &[],
         kind: EntryKind::SystemEvent,
         author_id: Some(&user.id),
         author_name: &user.name,

@@ -6,7 +6,8 @@ use crate::domain::ticket::EntryKind;
 use crate::server_fns::tickets::CustomerTicket;
 
 #[component]
-pub fn TicketFacts(ticket: CustomerTicket) -> impl IntoView {
+/// `downloadable`: whether the reader has a session that may fetch attachments (guests do not).
+pub fn TicketFacts(ticket: CustomerTicket, downloadable: bool) -> impl IntoView {
     view! {
         <section class="card" aria-label="Details">
             <dl class="facts">
@@ -38,6 +39,18 @@ pub fn TicketFacts(ticket: CustomerTicket) -> impl IntoView {
                                     <time datetime=entry.at.to_rfc3339()>{entry.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
                                 </p>
                                 <p class="thread__body">{entry.body}</p>
+                                {(!entry.attachments.is_empty()).then(|| view! {
+                                    <ul class="attachments" aria-label="Attachments">
+                                        {entry.attachments.into_iter().map(|a| {
+                                            let label = format!("{} ({} KB)", a.name, a.size.div_ceil(1024));
+                                            if downloadable {
+                                                view! { <li><a href=format!("/files/{}", a.id) download=a.name.clone()>{label}</a></li> }.into_any()
+                                            } else {
+                                                view! { <li>{label}</li> }.into_any()
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                })}
                             </li>
                         }
                     })

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::server_fns::tickets::{OpenTicket, help_topics};
 use crate::ui::components::{CustomField, Field, FormAlert};
+use crate::ui::uploads::AttachmentPicker;
 
 #[component]
 pub fn NewTicketPage() -> impl IntoView {
@@ -34,7 +35,7 @@ pub fn NewTicketPage() -> impl IntoView {
                     Ok(list) => {
                         let list = StoredValue::new(list);
                         view! {
-                            <FormAlert error fields=&["topic", "subject", "message", "field.*"] />
+                            <FormAlert error fields=&["topic", "subject", "message", "field.*", "attachments"] />
                             // The server checks every field and explains each problem in place.
                             <ActionForm action attr:novalidate=true>
                                 <div class="field" class:field--invalid=move || field("topic".into()).get().is_some()>
@@ -69,6 +70,8 @@ pub fn NewTicketPage() -> impl IntoView {
                                                 .collect_view()
                                         })
                                 }}
+                                <AttachmentPicker />
+                                {move || field("attachments".into()).get().map(|m| view! { <p class="field__error">{m}</p> })}
                                 <button type="submit" class="button button--primary" disabled=move || action.pending().get()>
                                     {move || if action.pending().get() { "Sending…" } else { "Open ticket" }}
                                 </button>

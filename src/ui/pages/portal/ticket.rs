@@ -9,6 +9,7 @@ use crate::domain::ticket::CustomerStatusChange;
 use crate::error::AppError;
 use crate::server_fns::tickets::{ChangeTicketStatus, CustomerTicket, ReplyToTicket, view_ticket};
 use crate::ui::components::{FormAlert, TicketFacts};
+use crate::ui::uploads::AttachmentPicker;
 
 #[component]
 pub fn TicketPage() -> impl IntoView {
@@ -93,7 +94,7 @@ fn TicketDetail(
             </div>
         </header>
         <FormAlert error=change_error fields=&[] />
-        <TicketFacts ticket=ticket.clone() />
+        <TicketFacts ticket=ticket.clone() downloadable=true />
         {can_close.then(|| view! {
             <section class="card" aria-labelledby="reply-title">
                 <h2 id="reply-title">"Reply"</h2>
@@ -106,6 +107,7 @@ fn TicketDetail(
                             aria-invalid=move || message_error().is_some().then_some("true")></textarea>
                         {move || message_error().map(|m| view! { <p class="field__error">{m}</p> })}
                     </div>
+                    <AttachmentPicker />
                     <button type="submit" class="button button--primary" disabled=move || reply.pending().get()>"Send reply"</button>
                 </ActionForm>
             </section>

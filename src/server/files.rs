@@ -1,0 +1,121 @@
+//! `POST /files` (multipart uploads) and `GET /files/{id}` (downloads): plain HTTP because files
+//! are streams of bytes, not arguments; the session cookie identifies the caller.
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Multipart, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+use crate::server::request::Caller;
+use crate::server::state::AppState;
+use crate::server::use_cases::attachments::{self, Upload};
+
+fn error(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(e)).into_response()
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let caller = match Caller::from_request(&state, Some(peer.ip()), &headers).await {
+        Ok(caller) => caller,
+        Err(e) => return error(e),
+    };
+    let mut files = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.file_name().unwrap_or("attachment").to_string();
+                match field.bytes().await {
+                    Ok(data) => files.push(Upload {
+                        name,
+                        data: data.to_vec(),
+                    }),
+                    Err(_) => {
+                        return error(AppError::invalid(
+                            "files",
+                            "The upload was cut short or too large.",
+                        ));
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                return error(AppError::invalid(
+                    "files",
+                    "The upload was cut short or too large.",
+                ));
+            }
+        }
+    }
+    match attachments::upload(&state, &caller, files).await {
+        Ok(refs) => Json(refs).into_response(),
+        Err(e) => error(e),
+    }
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let caller = match Caller::from_request(&state, Some(peer.ip()), &headers).await {
+        Ok(caller) => caller,
+        Err(e) => return error(e),
+    };
+    match attachments::download(&state, &caller, &id).await {
+        Ok(file) => {
+            // RFC 6266: an ASCII fallback plus the exact name, percent-encoded.
+            let ascii: String = file
+                .name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_graphic() || c == ' ' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let encoded: String = file
+                .name
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            let disposition =
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+            let mut response = file.data.into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&file.content_type)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            );
+            headers.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            );
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            response
+        }
+        Err(e) => error(e),
+    }
+}

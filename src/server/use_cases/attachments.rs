@@ -1,0 +1,154 @@
+//! Uploading files to send with a message, and downloading them, for those who may see the ticket.
+
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::domain::attachment::{AttachmentRef, is_allowed, safe_filename};
+use crate::domain::audit::AuditRecord;
+use crate::domain::permission::{Action, Resource, authorize};
+use crate::domain::ticket::customer_may_see;
+use crate::error::{AppError, FieldError};
+use crate::server::request::{Caller, internal};
+use crate::server::state::AppState;
+use crate::server::store::NewAttachment;
+
+/// One file as it arrived.
+pub struct Upload {
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+/// A file to send back.
+pub struct Download {
+    pub name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// The content type the bytes say they are; plain text when they are UTF-8 without NULs.
+fn sniff(data: &[u8]) -> Option<String> {
+    match infer::get(data) {
+        Some(kind) => Some(kind.mime_type().to_string()),
+        None if !data.contains(&0) && std::str::from_utf8(data).is_ok() => {
+            Some("text/plain".to_string())
+        }
+        None => None,
+    }
+}
+
+/// Checks every file against the limits, then stores them as pending uploads of the caller.
+pub async fn upload(
+    state: &AppState,
+    caller: &Caller,
+    files: Vec<Upload>,
+) -> Result<Vec<AttachmentRef>, AppError> {
+    authorize(&caller.actor, Action::UsePortal, &Resource::System)?;
+    let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
+    let settings = &state.settings;
+    if files.is_empty() {
+        return Err(AppError::invalid("files", "Choose a file to upload."));
+    }
+    if files.len() > settings.upload_max_files as usize {
+        return Err(AppError::invalid(
+            "files",
+            format!("Send at most {} files at once.", settings.upload_max_files),
+        ));
+    }
+    let mut problems = Vec::new();
+    let mut accepted = Vec::new();
+    for file in &files {
+        let name = safe_filename(&file.name);
+        let content_type = sniff(&file.data);
+        if file.data.is_empty() {
+            problems.push(FieldError::new("files", format!("{name} is empty.")));
+        } else if file.data.len() as u64 > settings.upload_max_file_bytes {
+            let mb = settings.upload_max_file_bytes / (1024 * 1024);
+            problems.push(FieldError::new(
+                "files",
+                format!("{name} is larger than {mb} MB."),
+            ));
+        } else {
+            match content_type {
+                Some(ct) if is_allowed(&ct) => accepted.push((name, ct, file)),
+                _ => problems.push(FieldError::new(
+                    "files",
+                    format!("{name} is not a type of file we accept."),
+                )),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid { fields: problems });
+    }
+    let now = state.clock.now();
+    let mut refs = Vec::with_capacity(accepted.len());
+    for (name, content_type, file) in accepted {
+        let sha256 = hex::encode(Sha256::digest(&file.data));
+        let record = AuditRecord::new(now, caller.audit_actor(), "attachment.uploaded", caller.origin.clone())
+            .after(json!({ "name": name, "size": file.data.len(), "content_type": content_type, "sha256": sha256 }));
+        let upload = NewAttachment {
+            uploader_id: &user.id,
+            name: &name,
+            content_type: &content_type,
+            sha256: &sha256,
+            data: &file.data,
+            at: now,
+        };
+        let id = state
+            .store
+            .save_upload(&upload, &record)
+            .await
+            .map_err(internal)?;
+        refs.push(AttachmentRef {
+            id,
+            name,
+            size: file.data.len() as u64,
+            content_type,
+        });
+    }
+    Ok(refs)
+}
+
+/// The file, for its uploader or whoever may see its ticket; "not found" for everyone else.
+pub async fn download(state: &AppState, caller: &Caller, id: &str) -> Result<Download, AppError> {
+    let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
+    if id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::NotFound);
+    }
+    let meta = state
+        .store
+        .attachment(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let allowed = meta.uploader_id == user.id
+        || match &meta.ticket_number {
+            Some(number) => match state.store.ticket(number).await.map_err(internal)? {
+                Some(ticket) => {
+                    customer_may_see(&user.id, &ticket.requester_id, &ticket.collaborator_ids)
+                }
+                None => false,
+            },
+            None => false,
+        };
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    let data = state.store.attachment_data(id).await.map_err(internal)?;
+    let mut record = AuditRecord::new(
+        state.clock.now(),
+        caller.audit_actor(),
+        "attachment.downloaded",
+        caller.origin.clone(),
+    )
+    .object("attachment", id);
+    if let Some(number) = &meta.ticket_number {
+        record = record.after(json!({ "ticket": number, "name": meta.name, "size": meta.size }));
+    }
+    state.store.append_audit(&record).await.map_err(internal)?;
+    Ok(Download {
+        name: meta.name,
+        content_type: meta.content_type,
+        data,
+    })
+}
