@@ -333,3 +333,16 @@ async fn my_tickets_are_sorted_and_paged() {
     let by_subject = page("subject", "1").await;
     assert_eq!(by_subject["tickets"][1]["subject"], "Incident 27");
 }
+
+#[tokio::test]
+async fn random_numbers_stay_unique_when_draws_collide() {
+    // 60 tickets among 900 possible numbers: collisions (and so redraws) are all but certain.
+    let app = spawn_app_with(&[("DOCKET_TICKETS_NUMBER_FORMAT", "random:3")]).await;
+    let client = customer(&app, "cee@example.com").await;
+    let mut numbers = std::collections::BTreeSet::new();
+    for n in 0..60 {
+        let number = open_incident(&app, &client, &format!("Incident {n}")).await;
+        assert_eq!(number.len(), 3);
+        assert!(numbers.insert(number), "a number was handed out twice");
+    }
+}

@@ -44,6 +44,8 @@ pub struct TicketList {
 pub struct CustomerTicket {
     pub summary: TicketSummary,
     pub help_topic: Option<String>,
+    /// The team working on it, if one is assigned (never the agents' names or internal notes).
+    pub team: Option<String>,
     pub created_at: DateTime<Utc>,
     /// Custom field label and value, in form order.
     pub fields: Vec<(String, String)>,

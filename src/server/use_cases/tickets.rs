@@ -259,6 +259,7 @@ pub(super) async fn customer_view(
     Ok(CustomerTicket {
         summary: summary(&ticket),
         help_topic: ticket.help_topic_name.clone(),
+        team: ticket.team.clone(),
         created_at: ticket.created_at,
         fields,
         thread,

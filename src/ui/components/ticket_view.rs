@@ -18,6 +18,7 @@ pub fn TicketFacts(ticket: CustomerTicket, downloadable: bool) -> impl IntoView 
                 <dt>"Department"</dt>
                 <dd>{ticket.summary.department}</dd>
                 {ticket.help_topic.map(|t| view! { <dt>"Help topic"</dt><dd>{t}</dd> })}
+                {ticket.team.map(|t| view! { <dt>"Team"</dt><dd>{t}</dd> })}
                 <dt>"Opened (UTC)"</dt>
                 <dd>{ticket.created_at.format("%Y-%m-%d %H:%M").to_string()}</dd>
                 {ticket.fields.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
