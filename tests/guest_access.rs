@@ -6,7 +6,8 @@ mod common;
 use common::{DocketProcess, PASSWORD, browser, rpc_at};
 use reqwest::StatusCode;
 
-async fn ticket_by_customer(server: &DocketProcess) -> String {
+/// A customer's ticket with one attached file: (number, attachment id).
+async fn ticket_by_customer(server: &DocketProcess) -> (String, String) {
     let customer = browser();
     let (status, body) = rpc_at(
         &customer,
@@ -20,6 +21,20 @@ async fn ticket_by_customer(server: &DocketProcess) -> String {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"paper path diagram".to_vec()).file_name("jam.txt"),
+    );
+    let uploaded: serde_json::Value = customer
+        .post(format!("{}/files", server.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let file_id = uploaded[0]["id"].as_str().unwrap().to_string();
     let (status, number) = rpc_at(
         &customer,
         &server.base,
@@ -28,11 +43,12 @@ async fn ticket_by_customer(server: &DocketProcess) -> String {
             ("topic", "general"),
             ("subject", "Printer jam"),
             ("message", "The 3rd floor printer jams."),
+            ("attachments[0]", &file_id),
         ],
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{number}");
-    number.as_str().unwrap().to_string()
+    (number.as_str().unwrap().to_string(), file_id)
 }
 
 fn guest_token(line: &str) -> String {
@@ -43,7 +59,7 @@ fn guest_token(line: &str) -> String {
 #[tokio::test]
 async fn a_guest_link_opens_exactly_one_ticket_and_can_be_revoked() {
     let server = DocketProcess::start(&[("DOCKET_DATABASE_URL", "mem://")]);
-    let number = ticket_by_customer(&server).await;
+    let (number, file_id) = ticket_by_customer(&server).await;
     let guest = browser();
 
     // Wrong email or unknown number: the same answer, and no link.
@@ -99,6 +115,23 @@ async fn a_guest_link_opens_exactly_one_ticket_and_can_be_revoked() {
     let (status, _) = rpc_at(&guest, &server.base, "view_ticket", &[("number", &number)]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
+    let file = format!("{}/guest/{token}/files/{file_id}", server.base);
+    let download = guest.get(&file).send().await.unwrap();
+    assert_eq!(
+        download.status(),
+        StatusCode::OK,
+        "the link holder may download the ticket's files"
+    );
+    assert_eq!(
+        download.bytes().await.unwrap().as_ref(),
+        b"paper path diagram"
+    );
+    let forged = format!("{}/guest/{}/files/{file_id}", server.base, "1".repeat(64));
+    assert_eq!(
+        guest.get(&forged).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
     let (status, _) = rpc_at(
         &guest,
         &server.base,
@@ -112,6 +145,10 @@ async fn a_guest_link_opens_exactly_one_ticket_and_can_be_revoked() {
         status,
         StatusCode::NOT_FOUND,
         "a revoked link opens nothing"
+    );
+    assert_eq!(
+        guest.get(&file).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
     );
     let (status, _) = rpc_at(
         &guest,

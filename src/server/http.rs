@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ready))
         .route("/files", post(files::upload).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/files/{id}", get(files::download))
+        .route("/guest/{token}/files/{id}", get(files::guest_download))
         .route("/api/{*rest}", any(|| async { (StatusCode::NOT_FOUND, "No such API endpoint.") }))
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = state.leptos_options.clone();

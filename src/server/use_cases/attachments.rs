@@ -8,9 +8,10 @@ use crate::domain::audit::AuditRecord;
 use crate::domain::permission::{Action, Resource, authorize};
 use crate::domain::ticket::customer_may_see;
 use crate::error::{AppError, FieldError};
+use crate::server::auth;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
-use crate::server::store::NewAttachment;
+use crate::server::store::{AttachmentMeta, NewAttachment};
 
 /// One file as it arrived.
 pub struct Upload {
@@ -112,15 +113,7 @@ pub async fn upload(
 /// The file, for its uploader or whoever may see its ticket; "not found" for everyone else.
 pub async fn download(state: &AppState, caller: &Caller, id: &str) -> Result<Download, AppError> {
     let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
-    if id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(AppError::NotFound);
-    }
-    let meta = state
-        .store
-        .attachment(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let meta = attachment(state, id).await?;
     let allowed = meta.uploader_id == user.id
         || match &meta.ticket_number {
             Some(number) => match state.store.ticket(number).await.map_err(internal)? {
@@ -134,17 +127,57 @@ pub async fn download(state: &AppState, caller: &Caller, id: &str) -> Result<Dow
     if !allowed {
         return Err(AppError::NotFound);
     }
+    send(state, caller, id, meta).await
+}
+
+/// The file, for the holder of a guest link to its ticket.
+pub async fn guest_download(
+    state: &AppState,
+    caller: &Caller,
+    token: &str,
+    id: &str,
+) -> Result<Download, AppError> {
+    let number = state
+        .store
+        .guest_link_ticket(&auth::token_key(token.trim()), state.clock.now())
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let meta = attachment(state, id).await?;
+    if meta.ticket_number.as_deref() != Some(number.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    send(state, &caller.as_guest(&number), id, meta).await
+}
+
+async fn attachment(state: &AppState, id: &str) -> Result<AttachmentMeta, AppError> {
+    if id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::NotFound);
+    }
+    state
+        .store
+        .attachment(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)
+}
+
+/// Reads the bytes and audits the download.
+async fn send(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    meta: AttachmentMeta,
+) -> Result<Download, AppError> {
     let data = state.store.attachment_data(id).await.map_err(internal)?;
-    let mut record = AuditRecord::new(
+    let record = AuditRecord::new(
         state.clock.now(),
         caller.audit_actor(),
         "attachment.downloaded",
         caller.origin.clone(),
     )
-    .object("attachment", id);
-    if let Some(number) = &meta.ticket_number {
-        record = record.after(json!({ "ticket": number, "name": meta.name, "size": meta.size }));
-    }
+    .object("attachment", id)
+    .after(json!({ "ticket": meta.ticket_number, "name": meta.name, "size": meta.size }));
     state.store.append_audit(&record).await.map_err(internal)?;
     Ok(Download {
         name: meta.name,

@@ -6,8 +6,9 @@ use crate::domain::ticket::EntryKind;
 use crate::server_fns::tickets::CustomerTicket;
 
 #[component]
-/// `downloadable`: whether the reader has a session that may fetch attachments (guests do not).
-pub fn TicketFacts(ticket: CustomerTicket, downloadable: bool) -> impl IntoView {
+/// `files_at`: where attachments are fetched from (`/files` with a session, or a guest link's own
+/// `/guest/TOKEN/files`).
+pub fn TicketFacts(ticket: CustomerTicket, #[prop(into)] files_at: String) -> impl IntoView {
     view! {
         <section class="card" aria-label="Details">
             <dl class="facts">
@@ -44,11 +45,7 @@ pub fn TicketFacts(ticket: CustomerTicket, downloadable: bool) -> impl IntoView 
                                     <ul class="attachments" aria-label="Attachments">
                                         {entry.attachments.into_iter().map(|a| {
                                             let label = format!("{} ({} KB)", a.name, a.size.div_ceil(1024));
-                                            if downloadable {
-                                                view! { <li><a href=format!("/files/{}", a.id) download=a.name.clone()>{label}</a></li> }.into_any()
-                                            } else {
-                                                view! { <li>{label}</li> }.into_any()
-                                            }
+                                            view! { <li><a href=format!("{files_at}/{}", a.id) download=a.name.clone()>{label}</a></li> }
                                         }).collect_view()}
                                     </ul>
                                 })}

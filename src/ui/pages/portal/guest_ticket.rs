@@ -51,7 +51,7 @@ pub fn GuestTicketPage() -> impl IntoView {
                                 revoke.dispatch(RevokeGuestLink { token: token() });
                             }>"Revoke this link"</button>
                         </header>
-                        <TicketFacts ticket=t downloadable=false />
+                        <TicketFacts ticket=t files_at=format!("/guest/{}/files", token()) />
                         {open.then(|| view! {
                             <section class="card" aria-labelledby="reply-title">
                                 <h2 id="reply-title">"Reply"</h2>

@@ -94,7 +94,7 @@ fn TicketDetail(
             </div>
         </header>
         <FormAlert error=change_error fields=&[] />
-        <TicketFacts ticket=ticket.clone() downloadable=true />
+        <TicketFacts ticket=ticket.clone() files_at="/files" />
         {can_close.then(|| view! {
             <section class="card" aria-labelledby="reply-title">
                 <h2 id="reply-title">"Reply"</h2>
