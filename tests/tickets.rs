@@ -7,8 +7,12 @@ use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
 async fn customer(app: &TestApp, email: &str) -> Client {
+    customer_named(app, email, "Cee Customer").await
+}
+
+async fn customer_named(app: &TestApp, email: &str, name: &str) -> Client {
     let client = browser();
-    let (status, body) = app.sign_up(&client, email, "Cee Customer").await;
+    let (status, body) = app.sign_up(&client, email, name).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     client
 }
@@ -345,4 +349,51 @@ async fn random_numbers_stay_unique_when_draws_collide() {
         assert_eq!(number.len(), 3);
         assert!(numbers.insert(number), "a number was handed out twice");
     }
+}
+
+#[tokio::test]
+async fn copied_customers_follow_the_ticket_and_strangers_do_not() {
+    let app = spawn_app().await;
+    let alice = customer(&app, "alice@example.com").await;
+    let bob = customer_named(&app, "bob@example.com", "Bob").await;
+    let mallory = customer(&app, "mallory@example.com").await;
+    let form = [
+        ("topic", "general"),
+        ("subject", "Team laptop order"),
+        ("message", "Three laptops, please."),
+    ];
+
+    let mut unknown = form.to_vec();
+    unknown.push(("cc", "nobody@example.com"));
+    let (status, body) = app.rpc_json(&alice, "open_ticket", &unknown).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["field"], "cc");
+
+    let mut copied = form.to_vec();
+    copied.push(("cc", "BOB@example.com, alice@example.com"));
+    let (status, number) = app.rpc_json(&alice, "open_ticket", &copied).await;
+    assert_eq!(status, StatusCode::OK, "{number}");
+    let number = number.as_str().unwrap();
+
+    let (_, list) = app.rpc_json(&bob, "my_tickets", &[("search", "")]).await;
+    assert_eq!(list["tickets"][0]["number"], number);
+    let (status, _) = app
+        .rpc_json(
+            &bob,
+            "reply_to_ticket",
+            &[("number", number), ("message", "Make it four.")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, ticket) = app
+        .rpc_json(&alice, "view_ticket", &[("number", number)])
+        .await;
+    assert_eq!(
+        ticket["thread"][1]["author_name"], "Bob",
+        "a copied customer writes as themselves"
+    );
+    let (status, _) = app
+        .rpc_json(&mallory, "view_ticket", &[("number", number)])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -69,19 +69,19 @@ pub async fn open_ticket(
     message: String,
     #[server(default)] fields: BTreeMap<String, Vec<String>>,
     #[server(default)] attachments: Vec<String>,
+    #[server(default)] cc: String,
 ) -> Result<String, AppError> {
     use crate::server::{rpc, use_cases::tickets};
     let (state, caller) = rpc::context().await?;
-    tickets::open_ticket(
-        &state,
-        &caller,
-        &topic,
-        &subject,
-        &message,
-        &fields,
-        &attachments,
-    )
-    .await
+    let request = tickets::OpenTicket {
+        topic: &topic,
+        subject: &subject,
+        message: &message,
+        fields: &fields,
+        attachments: &attachments,
+        cc: &cc,
+    };
+    tickets::open_ticket(&state, &caller, request).await
 }
 
 #[server(prefix = "/rpc", endpoint = "my_tickets")]

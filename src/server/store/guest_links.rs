@@ -93,6 +93,7 @@ mod tests {
         let fields = BTreeMap::new();
         let ticket = NewTicket {
             attachments: &[],
+            collaborators: &[],
             number: "482913",
             subject: "Printer",
             requester_id: &user.id,

@@ -14,6 +14,8 @@ use crate::domain::ticket::{EntryKind, Source, State, Status, ThreadEntry, Ticke
 
 /// A ticket about to be created with its first thread entry.
 pub struct NewTicket<'a> {
+    /// Ids of the accounts copied on the ticket (they follow it like the requester).
+    pub collaborators: &'a [String],
     /// Ids of the requester's pending uploads to attach to the first message.
     pub attachments: &'a [String],
     pub number: &'a str,
@@ -179,7 +181,7 @@ impl Store {
         let sql = format!(
             "IF array::len(SELECT VALUE id FROM ticket WHERE number = $number LIMIT 1) > 0 {{ THROW 'docket:number_taken' }};
              LET $ticket = (CREATE ONLY ticket CONTENT {{ number: $number, subject: $subject,
-                requester: type::record('user', $requester), collaborators: [], department: type::record('department', $department),
+                requester: type::record('user', $requester), collaborators: $collaborators.map(|$c| type::record('user', $c)), department: type::record('department', $department),
                 help_topic: IF $topic {{ type::record('help_topic', $topic) }} ELSE {{ NONE }},
                 priority: type::record('priority', $priority), status: status:open, state: 'open', source: $source,
                 assignee: NONE, team: NONE, tags: [], fields: $fields, created_at: $at, updated_at: $at,
@@ -199,6 +201,7 @@ impl Store {
             .with("number", ticket.number.to_string())
             .with("subject", ticket.subject.to_string())
             .with("requester", ticket.requester_id.to_string())
+            .with("collaborators", ticket.collaborators.to_vec())
             .with("department", ticket.department.to_string())
             .with("topic", ticket.help_topic.map(str::to_string))
             .with("priority", ticket.priority.to_string())

@@ -134,6 +134,19 @@ impl Store {
         row.map(UserRow::into_summary).transpose()
     }
 
+    /// The accounts with these (normalised) email addresses; unknown ones are simply absent.
+    pub async fn users_by_email(&self, emails: &[String]) -> Result<Vec<UserSummary>, StoreError> {
+        let rows: Vec<UserRow> = self
+            .db
+            .query(format!(
+                "SELECT {USER_FIELDS} FROM user WHERE email IN $emails"
+            ))
+            .bind(("emails", emails.to_vec()))
+            .await?
+            .take(0)?;
+        rows.into_iter().map(UserRow::into_summary).collect()
+    }
+
     pub async fn admin_exists(&self) -> Result<bool, StoreError> {
         let ids: Vec<String> = self
             .db

@@ -12,6 +12,7 @@ use crate::domain::ticket::{
     CustomerStatusChange, EntryKind, Source, State, Ticket, TicketOrder, customer_may_change,
     customer_may_see, parse_subject,
 };
+use crate::domain::user::Email;
 use crate::error::{AppError, FieldError};
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
@@ -59,15 +60,32 @@ fn message_text(message: &str) -> Result<String, FieldError> {
     }
 }
 
+/// What a customer sends to open a ticket, as the form and the API carry it.
+pub struct OpenTicket<'a> {
+    pub topic: &'a str,
+    pub subject: &'a str,
+    pub message: &'a str,
+    /// Custom field inputs by field name.
+    pub fields: &'a BTreeMap<String, Vec<String>>,
+    /// Ids of the customer's pending uploads.
+    pub attachments: &'a [String],
+    /// Addresses of people to copy, separated by commas, semicolons or spaces.
+    pub cc: &'a str,
+}
+
 pub async fn open_ticket(
     state: &AppState,
     caller: &Caller,
-    topic: &str,
-    subject: &str,
-    message: &str,
-    fields: &BTreeMap<String, Vec<String>>,
-    attachments: &[String],
+    request: OpenTicket<'_>,
 ) -> Result<String, AppError> {
+    let OpenTicket {
+        topic,
+        subject,
+        message,
+        fields,
+        attachments,
+        cc,
+    } = request;
     let user = customer(caller)?;
     check_attachment_count(state, attachments)?;
     let topic = state.store.public_topic(topic).await.map_err(internal)?;
@@ -79,15 +97,24 @@ pub async fn open_ticket(
         .map_err(|e| errors.push(FieldError::new("subject", e.to_string())))
         .ok();
     let message = message_text(message).map_err(|e| errors.push(e)).ok();
+    let collaborators = copied(state, user, cc)
+        .await
+        .map_err(|e| errors.push(e))
+        .ok();
     let values = match &topic {
         Some(topic) => validate_form(&topic.fields, fields, Audience::Customer)
             .map_err(|e| errors.extend(e))
             .ok(),
         None => None,
     };
-    let (Some(topic), Some(subject), Some(message), Some(values), true) =
-        (topic, subject, message, values, errors.is_empty())
-    else {
+    let (Some(topic), Some(subject), Some(message), Some(values), Some(collaborators), true) = (
+        topic,
+        subject,
+        message,
+        values,
+        collaborators,
+        errors.is_empty(),
+    ) else {
         return Err(AppError::Invalid { fields: errors });
     };
 
@@ -111,6 +138,7 @@ pub async fn open_ticket(
             .after(json!({ "subject": subject, "help_topic": topic.key, "department": topic.department, "priority": priority, "source": "web" }));
         let ticket = NewTicket {
             attachments,
+            collaborators: &collaborators,
             number: &number,
             subject: &subject,
             requester_id: &user.id,
@@ -133,6 +161,54 @@ pub async fn open_ticket(
     Err(internal(StoreError::Corrupt(
         "no free ticket number after several draws".into(),
     )))
+}
+
+/// The most people one ticket can copy.
+const MAX_CC: usize = 10;
+
+/// The accounts named in a CC list (addresses separated by commas, semicolons or spaces).
+async fn copied(
+    state: &AppState,
+    requester: &SignedInUser,
+    cc: &str,
+) -> Result<Vec<String>, FieldError> {
+    let mut emails = Vec::new();
+    for raw in cc
+        .split([',', ';', ' ', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let email = Email::parse(raw)
+            .map_err(|_| FieldError::new("cc", format!("{raw} is not an email address.")))?;
+        if email.as_str() != requester.email && !emails.contains(&email.as_str().to_string()) {
+            emails.push(email.as_str().to_string());
+        }
+    }
+    if emails.len() > MAX_CC {
+        return Err(FieldError::new(
+            "cc",
+            format!("Copy at most {MAX_CC} people."),
+        ));
+    }
+    let found = state.store.users_by_email(&emails).await.map_err(|e| {
+        let AppError::Internal { reference } = internal(e) else {
+            unreachable!("internal() is Internal")
+        };
+        FieldError::new(
+            "cc",
+            format!("The copied people could not be looked up (reference {reference})."),
+        )
+    })?;
+    if let Some(missing) = emails
+        .iter()
+        .find(|e| !found.iter().any(|u| &u.email == *e && u.active))
+    {
+        return Err(FieldError::new(
+            "cc",
+            format!("{missing} has no account here; they can create one and be copied then."),
+        ));
+    }
+    Ok(found.into_iter().map(|u| u.id).collect())
 }
 
 /// An attachment id that is not the caller's pending upload (sent already, or never theirs).
@@ -296,11 +372,17 @@ pub(super) async fn add_customer_message(
         ));
     }
     let now = state.clock.now();
+    // A signed-in customer (requester or copied) writes as themselves; a guest link speaks for
+    // the requester it was sent to.
+    let (author_id, author_name) = match caller.actor.user() {
+        Some(user) => (user.id.as_str(), user.name.as_str()),
+        None => (ticket.requester_id.as_str(), ticket.requester_name.as_str()),
+    };
     let entry = NewEntry {
         attachments,
         kind: EntryKind::CustomerMessage,
-        author_id: Some(&ticket.requester_id),
-        author_name: &ticket.requester_name,
+        author_id: Some(author_id),
+        author_name,
         body: &body,
         source: Source::Web,
         at: now,

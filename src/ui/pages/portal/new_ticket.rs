@@ -35,7 +35,7 @@ pub fn NewTicketPage() -> impl IntoView {
                     Ok(list) => {
                         let list = StoredValue::new(list);
                         view! {
-                            <FormAlert error fields=&["topic", "subject", "message", "field.*", "attachments"] />
+                            <FormAlert error fields=&["topic", "subject", "message", "field.*", "attachments", "cc"] />
                             // The server checks every field and explains each problem in place.
                             <ActionForm action attr:novalidate=true>
                                 <div class="field" class:field--invalid=move || field("topic".into()).get().is_some()>
@@ -70,6 +70,9 @@ pub fn NewTicketPage() -> impl IntoView {
                                                 .collect_view()
                                         })
                                 }}
+                                <Field label="CC (optional)" name="cc" required=false
+                                    hint="Email addresses of colleagues with an account here who should follow this ticket."
+                                    error=field("cc".into()) />
                                 <AttachmentPicker />
                                 {move || field("attachments".into()).get().map(|m| view! { <p class="field__error">{m}</p> })}
                                 <button type="submit" class="button button--primary" disabled=move || action.pending().get()>
