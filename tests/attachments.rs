@@ -200,3 +200,38 @@ async fn size_type_and_count_limits_are_enforced() {
     let (status, _) = upload(&app, &browser(), &[("a.txt", b"a")]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_file_field_takes_uploads_and_links_them_to_the_ticket() {
+    let app = spawn_app().await;
+    let client = customer(&app, "cee@example.com").await;
+    let (_, uploaded) = upload(&app, &client, &[("error.png", PNG)]).await;
+    let id = uploaded[0]["id"].as_str().unwrap();
+    let (status, number) = app
+        .rpc_json(
+            &client,
+            "open_ticket",
+            &[
+                ("topic", "problem"),
+                ("subject", "Error on start"),
+                ("message", "The app shows an error."),
+                ("fields[impact][0]", "me"),
+                ("fields[screenshot][0]", id),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{number}");
+    let (_, ticket) = app
+        .rpc_json(
+            &client,
+            "view_ticket",
+            &[("number", number.as_str().unwrap())],
+        )
+        .await;
+    let fields = ticket["fields"].as_array().unwrap();
+    assert!(
+        fields.contains(&serde_json::json!(["Screenshot", "1 file(s)"])),
+        "{ticket}"
+    );
+    assert_eq!(ticket["thread"][0]["attachments"][0]["name"], "error.png");
+}

@@ -19,8 +19,15 @@ struct Item {
     outcome: RwSignal<Option<Result<AttachmentRef, String>>>,
 }
 
+/// `name`: the form inputs it fills, `NAME[0]`, `NAME[1]`, ... (`attachments` for a message's
+/// files, `fields[FIELD]` for a file field); `label` and `id` name the control.
 #[component]
-pub fn AttachmentPicker() -> impl IntoView {
+pub fn AttachmentPicker(
+    #[prop(into, default = "attachments".to_string())] name: String,
+    #[prop(into, default = "Attachments".to_string())] label: String,
+    #[prop(into, default = "attachments-input".to_string())] id: String,
+    #[prop(default = true)] optional: bool,
+) -> impl IntoView {
     let items = RwSignal::new(Vec::<Item>::new());
     let next_key = StoredValue::new(0usize);
     let start = move |files: FileList| {
@@ -48,7 +55,7 @@ pub fn AttachmentPicker() -> impl IntoView {
     };
     view! {
         <div class="field">
-            <label for="attachments-input">"Attachments" <span class="muted">" (optional)"</span></label>
+            <label for=id.clone()>{label} {optional.then(|| view! { <span class="muted">" (optional)"</span> })}</label>
             <div
                 class="dropzone"
                 on:dragover=|ev: DragEvent| ev.prevent_default()
@@ -60,7 +67,7 @@ pub fn AttachmentPicker() -> impl IntoView {
                 }
             >
                 <input
-                    id="attachments-input"
+                    id=id
                     type="file"
                     multiple=true
                     on:change=move |ev| {
@@ -96,7 +103,7 @@ pub fn AttachmentPicker() -> impl IntoView {
                 </For>
             </ul>
             {move || done().into_iter().enumerate().map(|(i, file)| view! {
-                <input type="hidden" name=format!("attachments[{i}]") value=file.id />
+                <input type="hidden" name=format!("{name}[{i}]") value=file.id />
             }).collect_view()}
         </div>
     }

@@ -186,6 +186,8 @@ CREATE form_field CONTENT { form: form:problem, sort: 1, name: 'affected_device'
     definition: '{\"name\":\"affected_device\",\"label\":\"Affected device\",\"hint\":\"Laptop, phone, printer or system name\",\"kind\":\"short_text\",\"rules\":{\"max_length\":100},\"choices\":[],\"customer_visible\":true,\"customer_editable\":true,\"customer_required\":false,\"agent_required\":false}' };
 CREATE form_field CONTENT { form: form:problem, sort: 2, name: 'impact',
     definition: '{\"name\":\"impact\",\"label\":\"Who is affected\",\"hint\":\"\",\"kind\":\"single_choice\",\"rules\":{},\"choices\":[{\"value\":\"me\",\"label\":\"Just me\"},{\"value\":\"team\",\"label\":\"My team\"},{\"value\":\"everyone\",\"label\":\"Everyone\"}],\"customer_visible\":true,\"customer_editable\":true,\"customer_required\":true,\"agent_required\":true}' };
+CREATE form_field CONTENT { form: form:problem, sort: 3, name: 'screenshot',
+    definition: '{\"name\":\"screenshot\",\"label\":\"Screenshot\",\"hint\":\"A picture of the error helps.\",\"kind\":\"file\",\"rules\":{},\"choices\":[],\"customer_visible\":true,\"customer_editable\":true,\"customer_required\":false,\"agent_required\":false}' };
 CREATE form_field CONTENT { form: form:incident, sort: 1, name: 'affected_host',
     definition: '{\"name\":\"affected_host\",\"label\":\"Affected host\",\"hint\":\"Host name or IP address\",\"kind\":\"short_text\",\"rules\":{\"max_length\":255},\"choices\":[],\"customer_visible\":true,\"customer_editable\":true,\"customer_required\":true,\"agent_required\":true}' };
 CREATE form_field CONTENT { form: form:incident, sort: 2, name: 'observed_at',

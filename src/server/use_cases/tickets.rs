@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::domain::audit::AuditRecord;
-use crate::domain::form::{Audience, MAX_TEXT, validate_form};
+use crate::domain::form::{Audience, FieldValue, MAX_TEXT, validate_form};
 use crate::domain::permission::{Action, Resource, SignedInUser, authorize};
 use crate::domain::ticket::{
     CustomerStatusChange, EntryKind, Source, State, Ticket, TicketOrder, customer_may_change,
@@ -117,6 +117,22 @@ pub async fn open_ticket(
     ) else {
         return Err(AppError::Invalid { fields: errors });
     };
+
+    // Files given in file fields travel with the first message, so they are linked to the ticket
+    // (and checked to be the customer's own uploads) in the same transaction.
+    let mut attachments = attachments.to_vec();
+    for value in values.values() {
+        if let FieldValue::Files(ids) = value {
+            attachments.extend(
+                ids.iter()
+                    .filter(|id| !attachments.contains(id))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    check_attachment_count(state, &attachments)?;
+    let attachments = attachments.as_slice();
 
     let priority = match &topic.priority {
         Some(p) => p.clone(),

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::domain::form::{FieldDef, FieldKind};
+use crate::ui::uploads::AttachmentPicker;
 
 #[component]
 pub fn CustomField(def: FieldDef, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
@@ -64,10 +65,13 @@ pub fn CustomField(def: FieldDef, #[prop(into)] error: Signal<Option<String>>) -
             }
             .into_any()
         }
-        FieldKind::File => view! {
-            <p class="muted" id=id.clone()>"File attachments are not accepted here yet; describe the file in your message."</p>
+        FieldKind::File => {
+            return view! {
+                <AttachmentPicker name=format!("fields[{}]", def.name) label=def.label.clone() id=id.clone() optional=!required />
+                {move || error.get().map(|message| view! { <p class="field__error" id=error_id.clone()>{message}</p> })}
+            }
+            .into_any();
         }
-        .into_any(),
         kind => {
             let input_type = match kind {
                 FieldKind::Number => "number",
@@ -95,4 +99,5 @@ pub fn CustomField(def: FieldDef, #[prop(into)] error: Signal<Option<String>>) -
             {move || error.get().map(|message| view! { <p class="field__error" id=error_id.clone()>{message}</p> })}
         </div>
     }
+    .into_any()
 }
