@@ -27,6 +27,7 @@ pub fn AttachmentPicker(
     #[prop(into, default = "Attachments".to_string())] label: String,
     #[prop(into, default = "attachments-input".to_string())] id: String,
     #[prop(default = true)] optional: bool,
+    #[prop(into, optional)] hint: Option<String>,
 ) -> impl IntoView {
     let items = RwSignal::new(Vec::<Item>::new());
     let next_key = StoredValue::new(0usize);
@@ -56,6 +57,7 @@ pub fn AttachmentPicker(
     view! {
         <div class="field">
             <label for=id.clone()>{label} {optional.then(|| view! { <span class="muted">" (optional)"</span> })}</label>
+            {hint.filter(|h| !h.is_empty()).map(|h| view! { <p class="field__hint">{h}</p> })}
             <div
                 class="dropzone"
                 on:dragover=|ev: DragEvent| ev.prevent_default()

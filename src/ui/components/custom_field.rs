@@ -67,7 +67,8 @@ pub fn CustomField(def: FieldDef, #[prop(into)] error: Signal<Option<String>>) -
         }
         FieldKind::File => {
             return view! {
-                <AttachmentPicker name=format!("fields[{}]", def.name) label=def.label.clone() id=id.clone() optional=!required />
+                <AttachmentPicker name=format!("fields[{}]", def.name) label=def.label.clone() id=id.clone() optional=!required
+                    hint=def.hint.clone() />
                 {move || error.get().map(|message| view! { <p class="field__error" id=error_id.clone()>{message}</p> })}
             }
             .into_any();
