@@ -8,7 +8,6 @@ use crate::domain::audit::AuditRecord;
 use crate::domain::permission::{Action, Resource, authorize};
 use crate::domain::ticket::customer_may_see;
 use crate::error::{AppError, FieldError};
-use crate::server::auth;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{AttachmentMeta, NewAttachment};
@@ -137,12 +136,7 @@ pub async fn guest_download(
     token: &str,
     id: &str,
 ) -> Result<Download, AppError> {
-    let number = state
-        .store
-        .guest_link_ticket(&auth::token_key(token.trim()), state.clock.now())
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let number = super::guest_access::linked_number(state, token).await?;
     let meta = attachment(state, id).await?;
     if meta.ticket_number.as_deref() != Some(number.as_str()) {
         return Err(AppError::NotFound);

@@ -60,16 +60,21 @@ pub async fn request_guest_link(
     Ok(())
 }
 
-async fn linked_ticket(
-    state: &AppState,
-    token: &str,
-) -> Result<crate::domain::ticket::Ticket, AppError> {
-    let number = state
+/// The number of the ticket a live guest link opens; "not found" for a dead or unknown link.
+pub(super) async fn linked_number(state: &AppState, token: &str) -> Result<String, AppError> {
+    state
         .store
         .guest_link_ticket(&auth::token_key(token.trim()), state.clock.now())
         .await
         .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NotFound)
+}
+
+async fn linked_ticket(
+    state: &AppState,
+    token: &str,
+) -> Result<crate::domain::ticket::Ticket, AppError> {
+    let number = linked_number(state, token).await?;
     state
         .store
         .ticket(&number)
