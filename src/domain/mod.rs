@@ -2,11 +2,16 @@
 
 pub mod attachment;
 pub mod audit;
+pub mod canned;
 pub mod form;
+pub mod live;
 pub mod password;
 pub mod permission;
+pub mod queue;
 pub mod registration;
+pub mod search;
 pub mod throttle;
 pub mod ticket;
+pub mod ticket_change;
 pub mod ticket_number;
 pub mod user;

@@ -25,6 +25,8 @@ pub struct SignedInUser {
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// Keys of the departments an agent belongs to (admins see every department regardless).
+    pub departments: Vec<String>,
 }
 
 impl Actor {
@@ -57,6 +59,10 @@ pub enum Action {
     ReadAudit,
     /// Enter the admin settings.
     Administer,
+    /// Read one ticket (and hear about its changes).
+    ReadTicket,
+    /// Work one ticket as staff: reply, note, assign, transfer, change its fields.
+    WorkTicket,
 }
 
 /// What the action is aimed at.
@@ -68,6 +74,31 @@ pub enum Resource<'a> {
     Account(&'a str),
     /// Everything inside one department (tickets, queues); refined by per-department roles later.
     Department(&'a str),
+    /// One ticket, by who may reach it.
+    Ticket(TicketAccess<'a>),
+}
+
+/// What decides who may reach a ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TicketAccess<'a> {
+    pub number: &'a str,
+    pub department: &'a str,
+    /// Departments given access without owning the ticket.
+    pub referred: &'a [String],
+    pub requester: &'a str,
+    pub collaborators: &'a [String],
+}
+
+impl TicketAccess<'_> {
+    fn reachable_by_agent(&self, user: &SignedInUser) -> bool {
+        user.departments
+            .iter()
+            .any(|d| d == self.department || self.referred.contains(d))
+    }
+
+    fn followed_by(&self, user: &SignedInUser) -> bool {
+        self.requester == user.id || self.collaborators.contains(&user.id)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -79,15 +110,33 @@ pub enum Denied {
 }
 
 pub fn authorize(actor: &Actor, action: Action, resource: &Resource<'_>) -> Result<(), Denied> {
-    let Some(user) = actor.user() else {
-        return Err(Denied::Unauthenticated);
+    let user = match (actor, action, resource) {
+        // A guest link reaches its own ticket and nothing else.
+        (Actor::Guest { ticket }, Action::ReadTicket, Resource::Ticket(t))
+            if *ticket == t.number =>
+        {
+            return Ok(());
+        }
+        (Actor::Anonymous | Actor::Guest { .. }, _, _) => return Err(Denied::Unauthenticated),
+        (Actor::User(user), _, _) => user,
     };
-    let allowed = match (user.role, action) {
-        (Role::Admin, _) => admin_may(user, action, resource),
-        (Role::Agent, Action::UsePortal | Action::WorkQueue | Action::ViewDirectory) => true,
-        (Role::Agent, _) => false,
-        (Role::Customer, Action::UsePortal) => true,
-        (Role::Customer, _) => false,
+    let allowed = match (user.role, action, resource) {
+        (Role::Admin, _, _) => admin_may(user, action, resource),
+        (Role::Agent, Action::ReadTicket | Action::WorkTicket, Resource::Ticket(t)) => {
+            t.reachable_by_agent(user) || (action == Action::ReadTicket && t.followed_by(user))
+        }
+        (Role::Agent, Action::WorkQueue, Resource::Department(d)) => {
+            user.departments.iter().any(|m| m == d)
+        }
+        (
+            Role::Agent,
+            Action::UsePortal | Action::WorkQueue | Action::ViewDirectory,
+            Resource::System,
+        ) => true,
+        (Role::Agent, _, _) => false,
+        (Role::Customer, Action::UsePortal, Resource::System) => true,
+        (Role::Customer, Action::ReadTicket, Resource::Ticket(t)) => t.followed_by(user),
+        (Role::Customer, _, _) => false,
     };
     if allowed {
         Ok(())
@@ -111,6 +160,17 @@ mod tests {
             email: format!("{}@example.com", role.as_str()),
             name: role.label().to_string(),
             role,
+            departments: vec!["support".into()],
+        })
+    }
+
+    fn ticket<'a>(department: &'a str, referred: &'a [String]) -> Resource<'a> {
+        Resource::Ticket(TicketAccess {
+            number: "482913",
+            department,
+            referred,
+            requester: "customer-1",
+            collaborators: &[],
         })
     }
 
@@ -155,6 +215,10 @@ mod tests {
     fn agents_work_the_queue_but_do_not_administer() {
         let agent = actor(Role::Agent);
         assert!(authorize(&agent, Action::WorkQueue, &Resource::Department("support")).is_ok());
+        assert_eq!(
+            authorize(&agent, Action::WorkQueue, &Resource::Department("security")),
+            Err(Denied::Forbidden)
+        );
         assert!(authorize(&agent, Action::ViewDirectory, &Resource::System).is_ok());
         for action in [
             Action::CreateStaff,
@@ -210,5 +274,56 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn agents_reach_tickets_of_their_departments_and_those_referred_to_them() {
+        let agent = actor(Role::Agent);
+        let referred = vec!["support".to_string()];
+        for action in [Action::ReadTicket, Action::WorkTicket] {
+            assert!(authorize(&agent, action, &ticket("support", &[])).is_ok());
+            assert!(authorize(&agent, action, &ticket("security", &referred)).is_ok());
+            assert_eq!(
+                authorize(&agent, action, &ticket("security", &[])),
+                Err(Denied::Forbidden)
+            );
+        }
+    }
+
+    #[test]
+    fn admins_reach_every_ticket() {
+        let admin = actor(Role::Admin);
+        assert!(authorize(&admin, Action::WorkTicket, &ticket("security", &[])).is_ok());
+    }
+
+    #[test]
+    fn customers_read_tickets_they_follow_and_never_work_them() {
+        let customer = actor(Role::Customer);
+        assert!(authorize(&customer, Action::ReadTicket, &ticket("support", &[])).is_ok());
+        assert_eq!(
+            authorize(&customer, Action::WorkTicket, &ticket("support", &[])),
+            Err(Denied::Forbidden)
+        );
+        let other = Actor::User(SignedInUser {
+            id: "customer-2".into(),
+            ..customer.user().unwrap().clone()
+        });
+        assert_eq!(
+            authorize(&other, Action::ReadTicket, &ticket("support", &[])),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn a_guest_link_reaches_only_its_own_ticket() {
+        let own = Actor::Guest {
+            ticket: "482913".into(),
+        };
+        let other = Actor::Guest {
+            ticket: "111111".into(),
+        };
+        assert!(authorize(&own, Action::ReadTicket, &ticket("support", &[])).is_ok());
+        assert!(authorize(&own, Action::WorkTicket, &ticket("support", &[])).is_err());
+        assert!(authorize(&other, Action::ReadTicket, &ticket("support", &[])).is_err());
     }
 }

@@ -23,6 +23,13 @@ pub struct Status {
     pub customer_may_reopen: bool,
 }
 
+/// A catalogue entry offered in a choice: department, priority, help topic, agent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Named {
+    pub key: String,
+    pub name: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Priority {
     pub key: String,
@@ -77,13 +84,15 @@ pub enum EntryKind {
     AgentReply,
     /// Staff only: never shown to customers in any view or API.
     InternalNote,
-    /// Created, assigned, transferred, status changed, ...
+    /// Created, transferred, status changed, ...
     SystemEvent,
+    /// A system event about internal work (assigned, referred, tagged): staff only.
+    StaffEvent,
 }
 
 impl EntryKind {
     pub fn customer_visible(self) -> bool {
-        self != EntryKind::InternalNote
+        !matches!(self, EntryKind::InternalNote | EntryKind::StaffEvent)
     }
 }
 
@@ -110,11 +119,40 @@ pub struct Ticket {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Bumped by every change; changes name the version they were based on.
+    pub version: u64,
+    pub assignee_id: Option<String>,
+    pub assignee_name: Option<String>,
+    /// Departments given access without owning the ticket.
+    pub referred: Vec<String>,
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub first_response_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The ticket this one was merged into.
+    pub merged_into: Option<String>,
+    /// Numbers of related tickets.
+    pub links: Vec<String>,
+}
+
+impl Ticket {
+    /// What decides who may reach this ticket.
+    pub fn access(&self) -> crate::domain::permission::TicketAccess<'_> {
+        crate::domain::permission::TicketAccess {
+            number: &self.number,
+            department: &self.department,
+            referred: &self.referred,
+            requester: &self.requester_id,
+            collaborators: &self.collaborator_ids,
+        }
+    }
 }
 
 /// One entry of a ticket's thread.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThreadEntry {
+    /// The number of the ticket it was written on (differs from the ticket shown after a merge).
+    pub ticket: String,
+    /// The ticket version this entry's change produced (none for entries before versions).
+    pub version: Option<u64>,
     pub kind: EntryKind,
     pub author_name: String,
     pub body: String,
@@ -130,6 +168,7 @@ impl EntryKind {
             EntryKind::AgentReply => "agent_reply",
             EntryKind::InternalNote => "internal_note",
             EntryKind::SystemEvent => "system_event",
+            EntryKind::StaffEvent => "staff_event",
         }
     }
 
@@ -139,6 +178,7 @@ impl EntryKind {
             EntryKind::AgentReply,
             EntryKind::InternalNote,
             EntryKind::SystemEvent,
+            EntryKind::StaffEvent,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -296,6 +336,7 @@ mod tests {
     #[test]
     fn internal_notes_are_never_customer_visible() {
         assert!(!EntryKind::InternalNote.customer_visible());
+        assert!(!EntryKind::StaffEvent.customer_visible());
         assert!(EntryKind::AgentReply.customer_visible());
         assert!(EntryKind::CustomerMessage.customer_visible());
     }

@@ -137,6 +137,8 @@ pub struct UserSummary {
     pub name: String,
     pub role: Role,
     pub active: bool,
+    /// Keys of the departments an agent belongs to.
+    pub departments: Vec<String>,
 }
 
 #[cfg(test)]

@@ -22,8 +22,8 @@ use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 
 use crate::app::{App, shell};
 use crate::error::AppError;
-use crate::server::files;
 use crate::server::state::AppState;
+use crate::server::{events, files};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/files", post(files::upload).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/files/{id}", get(files::download))
         .route("/guest/{token}/files/{id}", get(files::guest_download))
+        .route("/api/v1/events", get(events::events))
         .route("/api/{*rest}", any(|| async { (StatusCode::NOT_FOUND, "No such API endpoint.") }))
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = state.leptos_options.clone();

@@ -4,8 +4,10 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod events;
 pub mod files;
 pub mod http;
+pub mod live;
 pub mod request;
 pub mod rpc;
 pub mod sanitize;
@@ -21,6 +23,7 @@ use tokio::net::TcpListener;
 
 use crate::server::clock::Clock;
 use crate::server::config::Settings;
+use crate::server::live::LiveHub;
 use crate::server::state::AppState;
 use crate::server::store::{Store, StoreError};
 
@@ -40,6 +43,11 @@ pub enum ServeError {
 /// Connects the database and builds the state every request shares.
 pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, ServeError> {
     let store = Store::connect(&settings.database).await?;
+    Ok(state_on(store, settings, clock))
+}
+
+/// The state for a store that is already connected (a second app on the same database).
+pub fn state_on(store: Store, settings: Settings, clock: Clock) -> AppState {
     let leptos_options = LeptosOptions::builder()
         .output_name("docket")
         .site_root(settings.site_root.to_string_lossy().to_string())
@@ -47,12 +55,13 @@ pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, S
         .site_addr(settings.addr)
         .env(Env::PROD)
         .build();
-    Ok(AppState {
+    AppState {
+        live: LiveHub::start(store.clone()),
         store,
         settings: Arc::new(settings),
         clock,
         leptos_options,
-    })
+    }
 }
 
 /// A server listening on its port, as started by [`start`].
@@ -70,8 +79,16 @@ pub async fn start(
     clock: Clock,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<Running, ServeError> {
-    let addr = settings.addr;
     let state = build_state(settings, clock).await?;
+    serve(state, shutdown).await
+}
+
+/// Serves `state` on its configured address until `shutdown` resolves.
+pub async fn serve(
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<Running, ServeError> {
+    let addr = state.settings.addr;
     let setup_link = use_cases::setup::setup_link(&state)
         .await
         .map_err(|e| ServeError::Startup(e.to_string()))?;

@@ -83,6 +83,7 @@ impl Caller {
                     email: session.user.email,
                     name: session.user.name,
                     role: session.user.role,
+                    departments: session.user.departments,
                 }),
                 None => Actor::Anonymous,
             },

@@ -7,6 +7,7 @@ use leptos::config::LeptosOptions;
 
 use crate::server::clock::Clock;
 use crate::server::config::Settings;
+use crate::server::live::LiveHub;
 use crate::server::store::Store;
 
 #[derive(Clone, Debug)]
@@ -14,6 +15,8 @@ pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
     pub clock: Clock,
+    /// Live events for browsers, fed by the database's live queries.
+    pub live: LiveHub,
     pub leptos_options: LeptosOptions,
 }
 

@@ -33,3 +33,14 @@ pub async fn set_account_active(id: String, active: bool) -> Result<UserSummary,
     let (state, caller) = rpc::context().await?;
     directory::set_account_active(&state, &caller, &id, active).await
 }
+
+/// Sets the departments (by key) a staff member belongs to.
+#[server(prefix = "/rpc", endpoint = "set_departments")]
+pub async fn set_departments(
+    id: String,
+    #[server(default)] departments: Vec<String>,
+) -> Result<UserSummary, AppError> {
+    use crate::server::{rpc, use_cases::directory};
+    let (state, caller) = rpc::context().await?;
+    directory::set_departments(&state, &caller, &id, &departments).await
+}

@@ -2,6 +2,8 @@
 //! and returns its result; anyone can call them with curl, so the use case authorises every call.
 
 pub mod accounts;
+pub mod agent_queue;
+pub mod agent_ticket;
 pub mod audit;
 pub mod directory;
 pub mod guest_access;

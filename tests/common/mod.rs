@@ -13,7 +13,7 @@ pub struct TestApp {
     pub base: String,
     pub clock: Clock,
     pub setup_link: Option<String>,
-    _running: Running,
+    pub running: Running,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -29,7 +29,7 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
-pub async fn spawn_app_with(extra_env: &[(&str, &str)]) -> TestApp {
+fn test_settings(extra_env: &[(&str, &str)]) -> Settings {
     let mut env: Vec<(String, String)> = vec![
         ("DOCKET_ADDR".into(), "127.0.0.1:0".into()),
         ("DOCKET_DATABASE_URL".into(), "mem://".into()),
@@ -44,7 +44,11 @@ pub async fn spawn_app_with(extra_env: &[(&str, &str)]) -> TestApp {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string())),
     );
-    let settings = Settings::from_sources("test", None, &env).expect("test settings are valid");
+    Settings::from_sources("test", None, &env).expect("test settings are valid")
+}
+
+pub async fn spawn_app_with(extra_env: &[(&str, &str)]) -> TestApp {
+    let settings = test_settings(extra_env);
     let clock = Clock::manual(start_time());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = start(settings, clock.clone(), async {
@@ -56,7 +60,31 @@ pub async fn spawn_app_with(extra_env: &[(&str, &str)]) -> TestApp {
         base: format!("http://{}", running.addr),
         clock,
         setup_link: running.setup_link.clone(),
-        _running: running,
+        running,
+        _stop: stop,
+    }
+}
+
+/// A second Docket on the same database as `first` (as a second process would be): its own
+/// router and its own live subscriptions, sharing only the database.
+pub async fn spawn_beside(first: &TestApp) -> TestApp {
+    let settings = test_settings(&[]);
+    let state = docket::server::state_on(
+        first.running.state.store.clone(),
+        settings,
+        first.clock.clone(),
+    );
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = docket::server::serve(state, async {
+        let _ = stopped.await;
+    })
+    .await
+    .expect("the second app starts");
+    TestApp {
+        base: format!("http://{}", running.addr),
+        clock: first.clock.clone(),
+        setup_link: None,
+        running,
         _stop: stop,
     }
 }
@@ -200,6 +228,32 @@ impl TestApp {
         response.json::<Value>().await.unwrap()["user"].clone()
     }
 
+    /// Calls a server function that takes JSON (complex arguments).
+    pub async fn rpc_body(&self, client: &Client, name: &str, body: Value) -> (StatusCode, Value) {
+        let response = client
+            .post(self.url(&format!("/rpc/{name}")))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Opens the live event stream as `client`.
+    pub async fn events(&self, client: &Client) -> EventStream {
+        self.events_at(client, "/api/v1/events").await
+    }
+
+    pub async fn events_at(&self, client: &Client, path: &str) -> EventStream {
+        let response = client.get(self.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "the event stream opens");
+        EventStream {
+            body: Box::pin(response.bytes_stream()),
+            buffer: String::new(),
+        }
+    }
+
     pub fn advance(&self, by: Duration) {
         self.clock.advance(by);
     }
@@ -327,4 +381,59 @@ pub async fn rpc_at(
         .unwrap();
     let status = response.status();
     (status, response.json().await.unwrap_or_default())
+}
+
+/// A server-sent event stream, read event by event.
+pub struct EventStream {
+    body: std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+    buffer: String,
+}
+
+impl EventStream {
+    /// The next event's JSON, waiting at most `within`; `None` when none arrived in time.
+    pub async fn next_within(&mut self, within: std::time::Duration) -> Option<Value> {
+        use futures::StreamExt;
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let frame: String = self.buffer.drain(..end + 2).collect();
+                let data: Vec<&str> = frame
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("data:"))
+                    .map(str::trim_start)
+                    .collect();
+                if data.is_empty() {
+                    continue; // a keep-alive comment
+                }
+                return Some(serde_json::from_str(&data.join("\n")).expect("events are JSON"));
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.body.next())
+                .await
+                .ok()??;
+            self.buffer
+                .push_str(&String::from_utf8_lossy(&chunk.expect("the stream reads")));
+        }
+    }
+
+    /// Waits (at most `within`) for the first event matching `wanted`, returning it and how
+    /// long it took; events before it are returned too, for assertions about what came first.
+    pub async fn until(
+        &mut self,
+        within: std::time::Duration,
+        wanted: impl Fn(&Value) -> bool,
+    ) -> (Value, Vec<Value>, std::time::Duration) {
+        let started = std::time::Instant::now();
+        let mut before = Vec::new();
+        loop {
+            let left = within.saturating_sub(started.elapsed());
+            let event = self
+                .next_within(left)
+                .await
+                .unwrap_or_else(|| panic!("no matching event within {within:?}; saw {before:?}"));
+            if wanted(&event) {
+                return (event, before, started.elapsed());
+            }
+            before.push(event);
+        }
+    }
 }

@@ -21,6 +21,8 @@ pub struct NewAttachment<'a> {
 pub struct AttachmentMeta {
     pub uploader_id: String,
     pub ticket_number: Option<String>,
+    /// Sent with an internal note: staff only.
+    pub staff_only: bool,
     pub name: String,
     pub content_type: String,
     pub size: u64,
@@ -30,6 +32,7 @@ pub struct AttachmentMeta {
 struct MetaRow {
     uploader_id: String,
     ticket_number: Option<String>,
+    staff_only: bool,
     name: String,
     content_type: String,
     size: i64,
@@ -68,7 +71,8 @@ impl Store {
         let row: Option<MetaRow> = self
             .db
             .query(
-                "SELECT record::id(uploader) AS uploader_id, ticket.number AS ticket_number, name, content_type, size
+                "SELECT record::id(uploader) AS uploader_id, ticket.number AS ticket_number,
+                    (entry.kind ?? '') IN ['internal_note', 'staff_event'] AS staff_only, name, content_type, size
                  FROM ONLY type::record('attachment', $id)",
             )
             .bind(("id", id.to_string()))
@@ -77,6 +81,7 @@ impl Store {
         Ok(row.map(|r| AttachmentMeta {
             uploader_id: r.uploader_id,
             ticket_number: r.ticket_number,
+            staff_only: r.staff_only,
             name: r.name,
             content_type: r.content_type,
             size: u64::try_from(r.size).unwrap_or(0),

@@ -4,7 +4,7 @@ use surrealdb::types::SurrealValue;
 
 use super::{Store, StoreError};
 use crate::domain::form::FieldDef;
-use crate::domain::ticket::{State, Status};
+use crate::domain::ticket::{Named, State, Status};
 
 /// A help topic as a customer chooses it, with the fields its forms ask for, in order.
 #[derive(Clone, Debug)]
@@ -29,6 +29,21 @@ struct TopicRow {
 struct FieldRow {
     form: String,
     definition: String,
+}
+
+#[derive(SurrealValue)]
+struct NamedRow {
+    key: String,
+    name: String,
+}
+
+impl From<NamedRow> for Named {
+    fn from(row: NamedRow) -> Self {
+        Named {
+            key: row.key,
+            name: row.name,
+        }
+    }
 }
 
 #[derive(SurrealValue)]
@@ -139,5 +154,40 @@ impl Store {
             .await?
             .take(0)?;
         row.map(StatusRow::into_status).transpose()
+    }
+
+    /// Every status, in display order.
+    pub async fn statuses(&self) -> Result<Vec<Status>, StoreError> {
+        let rows: Vec<StatusRow> = self
+            .db
+            .query("SELECT record::id(id) AS key, name, state, pauses_sla, customer_may_reopen, sort FROM status ORDER BY sort")
+            .await?
+            .take(0)?;
+        rows.into_iter().map(StatusRow::into_status).collect()
+    }
+
+    /// Priorities from least to most urgent.
+    pub async fn priorities(&self) -> Result<Vec<Named>, StoreError> {
+        self.named("SELECT record::id(id) AS key, name, urgency FROM priority ORDER BY urgency")
+            .await
+    }
+
+    /// Active departments by name.
+    pub async fn departments(&self) -> Result<Vec<Named>, StoreError> {
+        self.named("SELECT record::id(id) AS key, name FROM department WHERE active ORDER BY name")
+            .await
+    }
+
+    /// Active help topics (public or not), in display order.
+    pub async fn topics(&self) -> Result<Vec<Named>, StoreError> {
+        self.named(
+            "SELECT record::id(id) AS key, name, sort FROM help_topic WHERE active ORDER BY sort",
+        )
+        .await
+    }
+
+    async fn named(&self, sql: &'static str) -> Result<Vec<Named>, StoreError> {
+        let rows: Vec<NamedRow> = self.db.query(sql).await?.take(0)?;
+        Ok(rows.into_iter().map(Named::from).collect())
     }
 }

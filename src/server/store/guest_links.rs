@@ -104,6 +104,7 @@ mod tests {
             fields: &fields,
             message: "Jammed",
             author_name: "Cee",
+            search_text: "Printer Cee",
             at: now,
         };
         store.create_ticket(&ticket, &record()).await.unwrap();

@@ -6,7 +6,11 @@ use super::{Store, StoreError};
 
 /// Each entry runs once, in its own transaction together with the version bump. Never edit a
 /// released migration: add a new one.
-const MIGRATIONS: &[(i64, &str)] = &[(1, V1_ACCOUNTS_SESSIONS_AUDIT), (2, V2_TICKETS)];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, V1_ACCOUNTS_SESSIONS_AUDIT),
+    (2, V2_TICKETS),
+    (3, V3_AGENT_WORKSPACE),
+];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
 DEFINE TABLE user SCHEMAFULL;
@@ -196,6 +200,91 @@ CREATE form_field CONTENT { form: form:incident, sort: 2, name: 'observed_at',
 CREATE help_topic:general CONTENT { name: 'General Inquiry', department: department:support, priority: NONE, forms: [], active: true, public: true, sort: 1 };
 CREATE help_topic:problem CONTENT { name: 'Report a Problem', department: department:support, priority: NONE, forms: [form:problem], active: true, public: true, sort: 2 };
 CREATE help_topic:security_incident CONTENT { name: 'Security Incident', department: department:security_operations, priority: priority:high, forms: [form:incident], active: true, public: true, sort: 3 };
+";
+
+/// What the agent dashboard needs: department memberships, ticket versions and change notes for
+/// live events, referrals, merges and links, precomputed queue counts, full-text indexes,
+/// presence, canned responses and saved queues.
+const V3_AGENT_WORKSPACE: &str = "
+DEFINE FIELD departments ON user TYPE array<record<department>> DEFAULT [];
+UPDATE user SET departments = [];
+
+-- Every change bumps the version; a change based on an older version is refused.
+DEFINE FIELD version ON ticket TYPE int DEFAULT 1 ASSERT $value >= 0;
+-- What the last change touched, for live events (`thread`, `status`, ...), and whether only staff may hear of it.
+DEFINE FIELD changed ON ticket TYPE array<string> DEFAULT [];
+DEFINE FIELD staff_only ON ticket TYPE bool DEFAULT false;
+DEFINE FIELD referred ON ticket TYPE array<record<department>> DEFAULT [];
+DEFINE FIELD due_at ON ticket TYPE option<datetime>;
+DEFINE FIELD merged_into ON ticket TYPE option<record<ticket>>;
+DEFINE FIELD links ON ticket TYPE array<record<ticket>> DEFAULT [];
+-- Subject, requester and custom field values, for full-text search.
+DEFINE FIELD search_text ON ticket TYPE string DEFAULT '';
+UPDATE ticket SET version = 1, changed = [], staff_only = false, referred = [], links = [],
+    search_text = string::concat(subject, ' ', requester.name, ' ', requester.email);
+DEFINE FIELD version ON thread_entry TYPE option<int> READONLY;
+-- Staff events: system events about internal work (assignment, referral) customers never see.
+DEFINE FIELD OVERWRITE kind ON thread_entry TYPE string READONLY
+    ASSERT $value IN ['customer_message', 'agent_reply', 'internal_note', 'system_event', 'staff_event'];
+
+DEFINE INDEX ticket_department_state ON ticket FIELDS department, state, updated_at;
+DEFINE INDEX ticket_state_updated ON ticket FIELDS state, updated_at;
+DEFINE INDEX ticket_referred ON ticket FIELDS referred;
+DEFINE INDEX ticket_merged_into ON ticket FIELDS merged_into;
+
+-- Queue counts, kept by the database as tickets change (no scans per page view).
+DEFINE TABLE queue_count TYPE NORMAL AS
+    SELECT count() AS tickets, department, state, status, assignee FROM ticket
+    GROUP BY department, state, status, assignee;
+
+DEFINE ANALYZER docket_text TOKENIZERS blank, class, punct FILTERS lowercase, ascii, snowball(english);
+DEFINE INDEX ticket_search ON ticket FIELDS search_text FULLTEXT ANALYZER docket_text BM25 HIGHLIGHTS;
+DEFINE INDEX thread_entry_search ON thread_entry FIELDS body FULLTEXT ANALYZER docket_text BM25 HIGHLIGHTS;
+
+-- Who is on a ticket page right now (refreshed by the page, dropped when stale).
+DEFINE TABLE presence SCHEMAFULL;
+DEFINE FIELD ticket ON presence TYPE string;
+-- The ticket's department and referrals when the presence was recorded: who may hear of it.
+DEFINE FIELD department ON presence TYPE string;
+DEFINE FIELD referred ON presence TYPE array<string>;
+DEFINE FIELD user ON presence TYPE string;
+DEFINE FIELD name ON presence TYPE string;
+DEFINE FIELD activity ON presence TYPE string ASSERT $value IN ['viewing', 'typing', 'left'];
+DEFINE FIELD at ON presence TYPE datetime;
+DEFINE INDEX presence_at ON presence FIELDS at;
+
+DEFINE TABLE canned_response SCHEMAFULL;
+DEFINE FIELD title ON canned_response TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD body ON canned_response TYPE string;
+DEFINE FIELD active ON canned_response TYPE bool;
+DEFINE FIELD sort ON canned_response TYPE int;
+CREATE canned_response:received CONTENT { title: 'We are on it', sort: 1, active: true,
+    body: 'Hi {requester.first_name},\n\nThanks for reporting this. We are looking into ticket #{ticket.number} ({ticket.subject}) and will update you here.\n\n{agent.name}' };
+CREATE canned_response:more_info CONTENT { title: 'Need more information', sort: 2, active: true,
+    body: 'Hi {requester.first_name},\n\nTo move ticket #{ticket.number} forward we need a little more information: when did this start, and what did you see on screen?\n\n{agent.name}' };
+CREATE canned_response:resolved CONTENT { title: 'Resolved, please confirm', sort: 3, active: true,
+    body: 'Hi {requester.first_name},\n\nWe believe ticket #{ticket.number} is resolved. If anything is still wrong, reply here and the ticket reopens.\n\n{agent.name}' };
+
+DEFINE TABLE saved_queue SCHEMAFULL;
+DEFINE FIELD owner ON saved_queue TYPE record<user> READONLY;
+DEFINE FIELD name ON saved_queue TYPE string ASSERT string::len($value) > 0 AND string::len($value) <= 60;
+-- domain::queue::QueueFilter as JSON.
+DEFINE FIELD filter ON saved_queue TYPE string;
+DEFINE FIELD columns ON saved_queue TYPE array<string>;
+DEFINE FIELD sort ON saved_queue TYPE string;
+DEFINE FIELD created_at ON saved_queue TYPE datetime READONLY;
+DEFINE INDEX saved_queue_owner ON saved_queue FIELDS owner;
+
+-- A merge keeps both tickets: the source closes and points at its target; undo reverses it.
+DEFINE TABLE ticket_merge SCHEMAFULL;
+DEFINE FIELD source ON ticket_merge TYPE record<ticket> READONLY;
+DEFINE FIELD target ON ticket_merge TYPE record<ticket> READONLY;
+DEFINE FIELD source_status ON ticket_merge TYPE record<status> READONLY;
+DEFINE FIELD source_state ON ticket_merge TYPE string READONLY;
+DEFINE FIELD added_collaborators ON ticket_merge TYPE array<record<user>> READONLY;
+DEFINE FIELD at ON ticket_merge TYPE datetime READONLY;
+DEFINE FIELD undone_at ON ticket_merge TYPE option<datetime>;
+DEFINE INDEX ticket_merge_source ON ticket_merge FIELDS source;
 ";
 
 #[derive(SurrealValue)]

@@ -2,9 +2,15 @@
 
 mod attachments;
 mod audit;
+mod canned;
 mod catalog;
 mod guest_links;
+mod live;
+mod merges;
 mod migrations;
+mod presence;
+mod queues;
+mod saved_queues;
 mod sessions;
 mod setup;
 mod tickets;
@@ -13,8 +19,13 @@ mod users;
 pub use attachments::{AttachmentMeta, NewAttachment};
 pub use audit::AuditPage;
 pub use catalog::Topic;
+pub use live::{PresenceNotice, TicketNotice};
+pub use merges::PairEntries;
+pub use presence::{PRESENCE_TTL, Presence};
+pub use queues::{Scope, SearchHit};
+pub use saved_queues::SavedQueue;
 pub use sessions::{NewSession, SessionRow};
-pub use tickets::{NewEntry, NewTicket};
+pub use tickets::{NewEntry, NewTicket, Patch, TicketWrite};
 pub use users::{Credentials, NewUser};
 
 use surrealdb::Surreal;
@@ -61,10 +72,19 @@ pub enum Refusal {
     NumberTaken,
     UnknownTicket,
     AttachmentInvalid,
+    /// The ticket's version moved on since the change was prepared.
+    Stale,
+    /// The record named does not exist (or is not the caller's).
+    UnknownRecord,
+    /// A merge that would loop (into itself, or into a ticket merged elsewhere).
+    MergeInvalid,
 }
 
 impl Refusal {
-    const ALL: [Refusal; 7] = [
+    const ALL: [Refusal; 10] = [
+        Self::UnknownRecord,
+        Self::Stale,
+        Self::MergeInvalid,
         Self::AttachmentInvalid,
         Self::EmailTaken,
         Self::SetupTokenInvalid,
@@ -83,6 +103,9 @@ impl Refusal {
             Self::NumberTaken => "docket:number_taken",
             Self::UnknownTicket => "docket:unknown_ticket",
             Self::AttachmentInvalid => "docket:attachment_invalid",
+            Self::Stale => "docket:stale",
+            Self::UnknownRecord => "docket:unknown_record",
+            Self::MergeInvalid => "docket:merge_invalid",
         }
     }
 }
@@ -95,11 +118,11 @@ pub struct Store {
 
 /// Named parameters for a query, built with [`Binds::with`].
 #[derive(Default)]
-struct Binds(Vec<(&'static str, Value)>);
+struct Binds(Vec<(String, Value)>);
 
 impl Binds {
-    fn with(mut self, name: &'static str, value: impl SurrealValue) -> Self {
-        self.0.push((name, value.into_value()));
+    fn with(mut self, name: impl Into<String>, value: impl SurrealValue) -> Self {
+        self.0.push((name.into(), value.into_value()));
         self
     }
 }
@@ -163,7 +186,7 @@ impl Store {
         loop {
             let mut query = self.db.query(sql.as_str());
             for (name, value) in &binds.0 {
-                query = query.bind((name.to_string(), value.clone()));
+                query = query.bind((name.clone(), value.clone()));
             }
             let query = audit::bind(query, record);
             let mut response = query.await?;

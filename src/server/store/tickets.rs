@@ -28,10 +28,12 @@ pub struct NewTicket<'a> {
     pub fields: &'a BTreeMap<String, FieldValue>,
     pub message: &'a str,
     pub author_name: &'a str,
+    /// Subject, requester and custom field values, for full-text search.
+    pub search_text: &'a str,
     pub at: DateTime<Utc>,
 }
 
-/// A thread entry about to be added, possibly with a status change.
+/// A thread entry about to be added.
 pub struct NewEntry<'a> {
     pub kind: EntryKind,
     /// Ids of the author's pending uploads to attach.
@@ -44,7 +46,7 @@ pub struct NewEntry<'a> {
 }
 
 #[derive(SurrealValue)]
-struct TicketRow {
+pub(super) struct TicketRow {
     number: String,
     subject: String,
     requester_id: String,
@@ -69,18 +71,29 @@ struct TicketRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     closed_at: Option<DateTime<Utc>>,
+    version: i64,
+    assignee_id: Option<String>,
+    assignee_name: Option<String>,
+    referred: Vec<String>,
+    due_at: Option<DateTime<Utc>>,
+    first_response_at: Option<DateTime<Utc>>,
+    merged_into: Option<String>,
+    links: Vec<String>,
 }
 
-const TICKET_FIELDS: &str = "number, subject, record::id(requester) AS requester_id, requester.name AS requester_name, requester.email AS requester_email,
+pub(super) const TICKET_FIELDS: &str = "number, subject, record::id(requester) AS requester_id, requester.name AS requester_name, requester.email AS requester_email,
     collaborators.map(|$c| record::id($c)) AS collaborator_ids,
     record::id(department) AS department, department.name AS department_name,
     (IF help_topic { record::id(help_topic) } ELSE { NONE }) AS help_topic, help_topic.name AS help_topic_name,
     record::id(priority) AS priority, priority.name AS priority_name,
     record::id(status) AS status, status.name AS status_name, state, status.pauses_sla AS pauses_sla,
-    status.customer_may_reopen AS customer_may_reopen, source, team, tags, fields, created_at, updated_at, closed_at";
+    status.customer_may_reopen AS customer_may_reopen, source, team, tags, fields, created_at, updated_at, closed_at,
+    version, (IF assignee { record::id(assignee) } ELSE { NONE }) AS assignee_id, assignee.name AS assignee_name,
+    referred.map(|$d| record::id($d)) AS referred, due_at, first_response_at, merged_into.number AS merged_into,
+    links.map(|$l| $l.number) AS links";
 
 impl TicketRow {
-    fn into_ticket(self) -> Result<Ticket, StoreError> {
+    pub(super) fn into_ticket(self) -> Result<Ticket, StoreError> {
         Ok(Ticket {
             status: Status {
                 state: parse_state(&self.state)?,
@@ -110,12 +123,22 @@ impl TicketRow {
             created_at: self.created_at,
             updated_at: self.updated_at,
             closed_at: self.closed_at,
+            version: u64::try_from(self.version).unwrap_or(0),
+            assignee_id: self.assignee_id,
+            assignee_name: self.assignee_name,
+            referred: self.referred,
+            due_at: self.due_at,
+            first_response_at: self.first_response_at,
+            merged_into: self.merged_into,
+            links: self.links,
         })
     }
 }
 
 #[derive(SurrealValue)]
 struct EntryRow {
+    ticket: String,
+    version: Option<i64>,
     kind: String,
     author_name: String,
     body: String,
@@ -133,17 +156,20 @@ struct AttachmentRow {
 }
 
 /// Adds a thread entry to the ticket `$ticket` from the `$entry_*` parameters, numbered after the
-/// ticket's last one (in the same transaction, so entries never share a number), and attaches the
-/// uploads `$entry_attachments` that `$entry_author` made and has not sent yet (all or nothing).
-const ADD_ENTRY: &str = "LET $entry_seq = (UPDATE ONLY $ticket SET entries += 1 RETURN VALUE entries);
-    LET $entry = (CREATE ONLY thread_entry CONTENT { ticket: $ticket, seq: $entry_seq, kind: $entry_kind,
-    author: IF $entry_author { type::record('user', $entry_author) } ELSE { NONE }, author_name: $entry_author_name,
+/// ticket's last one (in the same transaction, so entries never share a number), bumps the
+/// ticket's version and notes what changed for live events, and attaches the uploads
+/// `$entry_attachments` that `$entry_author` made and has not sent yet (all or nothing).
+pub(super) const ADD_ENTRY: &str = "LET $bumped = (UPDATE ONLY $ticket SET entries += 1, version += 1, changed = $entry_changed,
+        staff_only = $entry_staff_only, updated_at = $entry_at RETURN entries, version);
+    LET $entry = (CREATE ONLY thread_entry CONTENT { ticket: $ticket, seq: $bumped.entries, version: $bumped.version,
+    kind: $entry_kind, author: IF $entry_author { type::record('user', $entry_author) } ELSE { NONE }, author_name: $entry_author_name,
     body: $entry_body, format: 'text', source: $entry_source, at: $entry_at }).id;
     LET $entry_linked = (UPDATE attachment SET ticket = $ticket, entry = $entry
         WHERE record::id(id) IN $entry_attachments AND record::id(uploader) = $entry_author AND ticket = NONE RETURN VALUE id);
     IF array::len($entry_linked) != array::len($entry_attachments) { THROW 'docket:attachment_invalid' };";
 
-fn entry_binds(binds: Binds, entry: &NewEntry<'_>) -> Binds {
+pub(super) fn entry_binds(binds: Binds, entry: &NewEntry<'_>, changed: &[&str]) -> Binds {
+    let changed: Vec<String> = changed.iter().map(|c| c.to_string()).collect();
     binds
         .with("entry_kind", entry.kind.as_str())
         .with("entry_author", entry.author_id.map(str::to_string))
@@ -152,6 +178,100 @@ fn entry_binds(binds: Binds, entry: &NewEntry<'_>) -> Binds {
         .with("entry_source", entry.source.as_str())
         .with("entry_at", entry.at)
         .with("entry_attachments", entry.attachments.to_vec())
+        .with("entry_changed", changed)
+        .with("entry_staff_only", !entry.kind.customer_visible())
+}
+
+/// One property change written together with a thread entry by [`Store::write_ticket`].
+pub enum Patch<'a> {
+    Status(&'a Status),
+    Priority(&'a str),
+    /// An agent's id, or `None` to release.
+    Assignee(Option<&'a str>),
+    Department(&'a str),
+    Refer(&'a str),
+    HelpTopic(&'a str),
+    Due(Option<DateTime<Utc>>),
+    Tags(&'a [String]),
+    /// Account ids copied on the ticket.
+    Collaborators(&'a [String]),
+    /// Records the first agent response, if none is recorded yet.
+    FirstResponse(DateTime<Utc>),
+}
+
+impl Patch<'_> {
+    /// The `SET` clause for this patch, with its parameters named after `i`.
+    fn sql(&self, i: usize, binds: Binds) -> (String, Binds) {
+        let p = format!("p{i}");
+        match self {
+            Patch::Status(status) => (
+                format!(
+                    "status = type::record('status', ${p}), state = ${p}_state,
+                     closed_at = IF ${p}_state = 'closed' {{ closed_at ?? $entry_at }} ELSE {{ NONE }}"
+                ),
+                binds.with(p.clone(), status.key.clone()).with(
+                    format!("{p}_state"),
+                    if status.state == State::Open { "open" } else { "closed" },
+                ),
+            ),
+            Patch::Priority(key) => (
+                format!("priority = type::record('priority', ${p})"),
+                binds.with(p, key.to_string()),
+            ),
+            Patch::Assignee(agent) => (
+                format!("assignee = IF ${p} {{ type::record('user', ${p}) }} ELSE {{ NONE }}"),
+                binds.with(p, agent.map(str::to_string)),
+            ),
+            Patch::Department(key) => (
+                format!("department = type::record('department', ${p})"),
+                binds.with(p, key.to_string()),
+            ),
+            Patch::Refer(key) => (
+                format!("referred = array::union(referred, [type::record('department', ${p})])"),
+                binds.with(p, key.to_string()),
+            ),
+            Patch::HelpTopic(key) => (
+                format!("help_topic = type::record('help_topic', ${p})"),
+                binds.with(p, key.to_string()),
+            ),
+            Patch::Due(due) => (format!("due_at = ${p}"), binds.with(p, *due)),
+            Patch::Tags(tags) => (format!("tags = ${p}"), binds.with(p, tags.to_vec())),
+            Patch::Collaborators(ids) => (
+                format!("collaborators = ${p}.map(|$c| type::record('user', $c))"),
+                binds.with(p, ids.to_vec()),
+            ),
+            Patch::FirstResponse(at) => (
+                format!("first_response_at = first_response_at ?? ${p}"),
+                binds.with(p, *at),
+            ),
+        }
+    }
+
+    /// The name live events use for what this patch changes.
+    fn changed(&self) -> &'static str {
+        match self {
+            Patch::Status(_) => "status",
+            Patch::Priority(_) => "priority",
+            Patch::Assignee(_) => "assignee",
+            Patch::Department(_) => "department",
+            Patch::Refer(_) => "referred",
+            Patch::HelpTopic(_) => "help_topic",
+            Patch::Due(_) => "due_at",
+            Patch::Tags(_) => "tags",
+            Patch::Collaborators(_) => "collaborators",
+            Patch::FirstResponse(_) => "first_response_at",
+        }
+    }
+}
+
+/// A write to one ticket: a thread entry, optional property changes, and (for staff) the version
+/// the writer saw.
+pub struct TicketWrite<'a> {
+    pub number: &'a str,
+    /// Refuse with [`Refusal::Stale`](super::Refusal::Stale) unless the ticket is at this version.
+    pub based_on: Option<u64>,
+    pub entry: NewEntry<'a>,
+    pub patches: &'a [Patch<'a>],
 }
 
 impl Store {
@@ -185,7 +305,7 @@ impl Store {
                 help_topic: IF $topic {{ type::record('help_topic', $topic) }} ELSE {{ NONE }},
                 priority: type::record('priority', $priority), status: status:open, state: 'open', source: $source,
                 assignee: NONE, team: NONE, tags: [], fields: $fields, created_at: $at, updated_at: $at,
-                first_response_at: NONE, closed_at: NONE, entries: 0 }}).id;
+                first_response_at: NONE, closed_at: NONE, entries: 0, version: 0, search_text: $search_text }}).id;
              {ADD_ENTRY}"
         );
         let entry = NewEntry {
@@ -207,8 +327,9 @@ impl Store {
             .with("priority", ticket.priority.to_string())
             .with("source", ticket.source.as_str())
             .with("fields", fields)
+            .with("search_text", ticket.search_text.to_string())
             .with("at", ticket.at);
-        self.audited_write(&sql, entry_binds(binds, &entry), record)
+        self.audited_write(&sql, entry_binds(binds, &entry, &["created"]), record)
             .await
     }
 
@@ -259,7 +380,8 @@ impl Store {
         rows.into_iter().map(TicketRow::into_ticket).collect()
     }
 
-    /// The ticket's thread, oldest first; `customer_view` leaves out internal notes.
+    /// The ticket's thread, oldest first, with the threads of tickets merged into it;
+    /// `customer_view` leaves out internal notes and staff events.
     pub async fn thread(
         &self,
         number: &str,
@@ -268,20 +390,24 @@ impl Store {
         let rows: Vec<EntryRow> = self
             .db
             .query(
-                "SELECT kind, author_name, body, format, at, seq,
+                "LET $shown = (SELECT VALUE id FROM ONLY ticket WHERE number = $number LIMIT 1);
+                 LET $tickets = array::concat([$shown], (SELECT VALUE id FROM ticket WHERE merged_into = $shown));
+                 SELECT ticket.number AS ticket, version, kind, author_name, body, format, at, seq,
                     (SELECT record::id(id) AS id, name, size, content_type FROM attachment WHERE entry = $parent.id) AS attachments
                  FROM thread_entry
-                 WHERE ticket = (SELECT VALUE id FROM ONLY ticket WHERE number = $number LIMIT 1)
-                   AND ($customer_view = false OR kind != 'internal_note')
-                 ORDER BY seq ASC",
+                 WHERE ticket IN $tickets
+                   AND ($customer_view = false OR kind NOT IN ['internal_note', 'staff_event'])
+                 ORDER BY at ASC, seq ASC",
             )
             .bind(("number", number.to_string()))
             .bind(("customer_view", customer_view))
             .await?
-            .take(0)?;
+            .take(2)?;
         rows.into_iter()
             .map(|r| {
                 Ok(ThreadEntry {
+                    ticket: r.ticket,
+                    version: r.version.and_then(|v| u64::try_from(v).ok()),
                     kind: EntryKind::parse(&r.kind)
                         .ok_or_else(|| StoreError::Corrupt(format!("entry kind {}", r.kind)))?,
                     author_name: r.author_name,
@@ -303,38 +429,55 @@ impl Store {
             .collect()
     }
 
-    /// Adds an entry and, when `status` is given, moves the ticket to it; audited together.
-    pub async fn add_entry(
+    /// Writes the entry and the patches to the ticket, with the audit event, in one transaction;
+    /// refuses an unknown ticket, a stale version and foreign attachments by name.
+    pub async fn write_ticket(
         &self,
-        number: &str,
-        entry: &NewEntry<'_>,
-        status: Option<&Status>,
+        write: &TicketWrite<'_>,
         record: &AuditRecord,
     ) -> Result<(), StoreError> {
+        let mut binds = Binds::default()
+            .with("number", write.number.to_string())
+            .with("based_on", write.based_on.map(|v| v as i64));
+        let mut sets = Vec::new();
+        for (i, patch) in write.patches.iter().enumerate() {
+            let (set, with) = patch.sql(i, binds);
+            sets.push(set);
+            binds = with;
+        }
+        let patch_sql = if sets.is_empty() {
+            String::new()
+        } else {
+            format!("UPDATE $ticket SET {} RETURN NONE;", sets.join(", "))
+        };
         let sql = format!(
             "LET $ticket = (SELECT VALUE id FROM ONLY ticket WHERE number = $number LIMIT 1);
              IF $ticket = NONE {{ THROW 'docket:unknown_ticket' }};
-             {ADD_ENTRY}
-             UPDATE $ticket SET updated_at = $entry_at,
-                status = IF $status {{ type::record('status', $status) }} ELSE {{ status }},
-                state = $state ?? state,
-                closed_at = IF $state = 'closed' {{ $entry_at }} ELSE IF $state = 'open' {{ NONE }} ELSE {{ closed_at }}
-                RETURN NONE;"
+             IF $based_on != NONE AND $ticket.version != $based_on {{ THROW 'docket:stale' }};
+             {patch_sql}
+             {ADD_ENTRY}"
         );
-        let binds = Binds::default()
-            .with("number", number.to_string())
-            .with("status", status.map(|s| s.key.clone()))
-            .with(
-                "state",
-                status.map(|s| {
-                    if s.state == State::Open {
-                        "open"
-                    } else {
-                        "closed"
-                    }
-                }),
-            );
-        self.audited_write(&sql, entry_binds(binds, entry), record)
+        let mut changed: Vec<&str> = write.patches.iter().map(Patch::changed).collect();
+        if matches!(
+            write.entry.kind,
+            EntryKind::CustomerMessage | EntryKind::AgentReply | EntryKind::InternalNote
+        ) {
+            changed.push("thread");
+        }
+        self.audited_write(&sql, entry_binds(binds, &write.entry, &changed), record)
             .await
+    }
+
+    /// The staff-visible thread entries written after `version`: what a stale writer missed.
+    pub async fn entries_since(
+        &self,
+        number: &str,
+        version: u64,
+    ) -> Result<Vec<ThreadEntry>, StoreError> {
+        let entries = self.thread(number, false).await?;
+        Ok(entries
+            .into_iter()
+            .filter(|e| e.ticket == number && e.version.is_some_and(|v| v > version))
+            .collect())
     }
 }

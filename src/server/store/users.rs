@@ -37,6 +37,7 @@ pub(super) struct UserRow {
     pub name: String,
     pub role: String,
     pub active: bool,
+    pub departments: Vec<String>,
 }
 
 impl UserRow {
@@ -48,6 +49,7 @@ impl UserRow {
             email: self.email,
             name: self.name,
             active: self.active,
+            departments: self.departments,
         })
     }
 }
@@ -59,16 +61,18 @@ struct CredentialRow {
     name: String,
     role: String,
     active: bool,
+    departments: Vec<String>,
     password_hash: String,
 }
 
-pub(super) const USER_FIELDS: &str = "record::id(id) AS id, email, name, role, active";
+pub(super) const USER_FIELDS: &str = "record::id(id) AS id, email, name, role, active, (departments ?? []).map(|$d| record::id($d)) AS departments";
 
 /// Creates the user unless the email is taken; bound by [`NewUser::binds`].
 pub(super) const CREATE_USER: &str = "
 IF array::len(SELECT VALUE id FROM user WHERE email = $email LIMIT 1) > 0 { THROW 'docket:email_taken' };
 CREATE type::record('user', $id) CONTENT { email: $email, name: $name, role: $role, active: true, password_hash: $hash,
-    created_at: $at, updated_at: $at } RETURN record::id(id) AS id, email, name, role, active;
+    created_at: $at, updated_at: $at }
+    RETURN record::id(id) AS id, email, name, role, active, departments.map(|$d| record::id($d)) AS departments;
 ";
 
 impl NewUser {
@@ -102,7 +106,9 @@ impl Store {
     pub async fn credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
         let row: Option<CredentialRow> = self
             .db
-            .query("SELECT record::id(id) AS id, email, name, role, active, password_hash FROM user WHERE email = $email LIMIT 1")
+            .query(format!(
+                "SELECT {USER_FIELDS}, password_hash FROM user WHERE email = $email LIMIT 1"
+            ))
             .bind(("email", email.as_str().to_string()))
             .await?
             .take(0)?;
@@ -115,6 +121,7 @@ impl Store {
                     name: r.name,
                     role: r.role,
                     active: r.active,
+                    departments: r.departments,
                 }
                 .into_summary()?,
             })
@@ -199,6 +206,42 @@ impl Store {
         let row: Option<UserRow> = self.audited(&sql, binds, record, 1).await?;
         row.ok_or(StoreError::Refused(super::Refusal::UnknownUser))?
             .into_summary()
+    }
+}
+
+impl Store {
+    /// Replaces an agent's department memberships.
+    pub async fn set_departments(
+        &self,
+        id: &str,
+        departments: &[String],
+        at: DateTime<Utc>,
+        record: &AuditRecord,
+    ) -> Result<UserSummary, StoreError> {
+        let sql = format!(
+            "IF type::record('user', $id).id = NONE {{ THROW 'docket:unknown_user' }};
+             UPDATE ONLY type::record('user', $id) SET departments = $departments.map(|$d| type::record('department', $d)),
+                updated_at = $at RETURN {USER_FIELDS};"
+        );
+        let binds = Binds::default()
+            .with("id", id.to_string())
+            .with("departments", departments.to_vec())
+            .with("at", at);
+        let row: Option<UserRow> = self.audited(&sql, binds, record, 1).await?;
+        row.ok_or(StoreError::Refused(super::Refusal::UnknownUser))?
+            .into_summary()
+    }
+
+    /// Active staff (agents and admins) by name, for assignment.
+    pub async fn staff(&self) -> Result<Vec<UserSummary>, StoreError> {
+        let rows: Vec<UserRow> = self
+            .db
+            .query(format!(
+                "SELECT {USER_FIELDS} FROM user WHERE role IN ['agent', 'admin'] AND active = true ORDER BY name"
+            ))
+            .await?
+            .take(0)?;
+        rows.into_iter().map(UserRow::into_summary).collect()
     }
 }
 

@@ -213,6 +213,7 @@ pub(super) async fn open_session(
             email: user.email,
             name: user.name,
             role: user.role,
+            departments: user.departments.clone(),
         },
         token,
     })

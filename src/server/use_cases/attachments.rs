@@ -6,7 +6,6 @@ use sha2::{Digest, Sha256};
 use crate::domain::attachment::{AttachmentRef, is_allowed, safe_filename};
 use crate::domain::audit::AuditRecord;
 use crate::domain::permission::{Action, Resource, authorize};
-use crate::domain::ticket::customer_may_see;
 use crate::error::{AppError, FieldError};
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
@@ -113,11 +112,17 @@ pub async fn upload(
 pub async fn download(state: &AppState, caller: &Caller, id: &str) -> Result<Download, AppError> {
     let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
     let meta = attachment(state, id).await?;
+    // Files on internal notes need the right to work the ticket, not just to read it.
+    let action = if meta.staff_only {
+        Action::WorkTicket
+    } else {
+        Action::ReadTicket
+    };
     let allowed = meta.uploader_id == user.id
         || match &meta.ticket_number {
             Some(number) => match state.store.ticket(number).await.map_err(internal)? {
                 Some(ticket) => {
-                    customer_may_see(&user.id, &ticket.requester_id, &ticket.collaborator_ids)
+                    authorize(&caller.actor, action, &Resource::Ticket(ticket.access())).is_ok()
                 }
                 None => false,
             },
@@ -138,7 +143,7 @@ pub async fn guest_download(
 ) -> Result<Download, AppError> {
     let number = super::guest_access::linked_number(state, token).await?;
     let meta = attachment(state, id).await?;
-    if meta.ticket_number.as_deref() != Some(number.as_str()) {
+    if meta.staff_only || meta.ticket_number.as_deref() != Some(number.as_str()) {
         return Err(AppError::NotFound);
     }
     send(state, &caller.as_guest(&number), id, meta).await

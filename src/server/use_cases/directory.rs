@@ -96,3 +96,56 @@ pub async fn set_account_active(
             other => internal(other),
         })
 }
+
+/// Sets the departments a staff member works in (their queues and the tickets they reach).
+pub async fn set_departments(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    departments: &[String],
+) -> Result<UserSummary, AppError> {
+    authorize(&caller.actor, Action::Administer, &Resource::System)?;
+    let before = state
+        .store
+        .user(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if !before.role.is_staff() {
+        return Err(AppError::invalid(
+            "departments",
+            "Only agents and administrators belong to departments.",
+        ));
+    }
+    let known = state.store.departments().await.map_err(internal)?;
+    let mut chosen: Vec<String> = Vec::new();
+    for key in departments {
+        if !known.iter().any(|d| &d.key == key) {
+            return Err(AppError::invalid(
+                "departments",
+                format!("There is no department \"{key}\"."),
+            ));
+        }
+        if !chosen.contains(key) {
+            chosen.push(key.clone());
+        }
+    }
+    let now = state.clock.now();
+    let record = AuditRecord::new(
+        now,
+        caller.audit_actor(),
+        "user.departments_changed",
+        caller.origin.clone(),
+    )
+    .object("user", id)
+    .before(json!({ "departments": before.departments }))
+    .after(json!({ "departments": chosen }));
+    state
+        .store
+        .set_departments(id, &chosen, now, &record)
+        .await
+        .map_err(|e| match e {
+            StoreError::Refused(Refusal::UnknownUser) => AppError::NotFound,
+            other => internal(other),
+        })
+}

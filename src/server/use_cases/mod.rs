@@ -2,9 +2,13 @@
 //! Each one authorises the caller, validates input and writes its change with its audit event.
 
 pub mod accounts;
+pub mod agent_queue;
+pub mod agent_ticket;
 pub mod attachments;
 pub mod audit_trail;
 pub mod directory;
 pub mod guest_access;
+pub mod live_events;
 pub mod setup;
+pub mod ticket_merge;
 pub mod tickets;

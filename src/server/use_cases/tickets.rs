@@ -16,7 +16,7 @@ use crate::domain::user::Email;
 use crate::error::{AppError, FieldError};
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
-use crate::server::store::{NewEntry, NewTicket, Refusal, StoreError};
+use crate::server::store::{NewEntry, NewTicket, Patch, Refusal, StoreError, TicketWrite};
 use crate::server_fns::tickets::{CustomerTicket, TicketList, TicketSummary, TopicView};
 
 /// How many random numbers to draw before giving up (a collision is already rare).
@@ -46,7 +46,7 @@ pub async fn help_topics(state: &AppState, caller: &Caller) -> Result<Vec<TopicV
         .collect())
 }
 
-fn message_text(message: &str) -> Result<String, FieldError> {
+pub(super) fn message_text(message: &str) -> Result<String, FieldError> {
     let text = message.trim();
     if text.is_empty() {
         Err(FieldError::new("message", "Describe what you need."))
@@ -97,7 +97,7 @@ pub async fn open_ticket(
         .map_err(|e| errors.push(FieldError::new("subject", e.to_string())))
         .ok();
     let message = message_text(message).map_err(|e| errors.push(e)).ok();
-    let collaborators = copied(state, user, cc)
+    let collaborators = copied(state, &user.email, cc)
         .await
         .map_err(|e| errors.push(e))
         .ok();
@@ -139,6 +139,7 @@ pub async fn open_ticket(
         None => state.store.default_priority().await.map_err(internal)?,
     };
     let now = state.clock.now();
+    let search_text = search_text(&subject, user, &topic.fields, &values);
     for _ in 0..NUMBER_ATTEMPTS {
         let sequence = if state.settings.ticket_numbers.uses_sequence() {
             state.store.next_ticket_sequence().await.map_err(internal)?
@@ -165,6 +166,7 @@ pub async fn open_ticket(
             fields: &values,
             message: &message,
             author_name: &user.name,
+            search_text: &search_text,
             at: now,
         };
         match state.store.create_ticket(&ticket, &record).await {
@@ -179,13 +181,30 @@ pub async fn open_ticket(
     )))
 }
 
+/// What full-text search finds a new ticket by: subject, requester and custom field values.
+fn search_text(
+    subject: &str,
+    requester: &SignedInUser,
+    definitions: &[crate::domain::form::FieldDef],
+    values: &BTreeMap<String, FieldValue>,
+) -> String {
+    let mut text = format!("{subject} {} {}", requester.name, requester.email);
+    for (name, value) in values {
+        if !matches!(value, FieldValue::Files(_)) {
+            text.push(' ');
+            text.push_str(&value.display(definitions.iter().find(|d| &d.name == name)));
+        }
+    }
+    text
+}
+
 /// The most people one ticket can copy.
 const MAX_CC: usize = 10;
 
 /// The accounts named in a CC list (addresses separated by commas, semicolons or spaces).
-async fn copied(
+pub(super) async fn copied(
     state: &AppState,
-    requester: &SignedInUser,
+    requester_email: &str,
     cc: &str,
 ) -> Result<Vec<String>, FieldError> {
     let mut emails = Vec::new();
@@ -196,7 +215,7 @@ async fn copied(
     {
         let email = Email::parse(raw)
             .map_err(|_| FieldError::new("cc", format!("{raw} is not an email address.")))?;
-        if email.as_str() != requester.email && !emails.contains(&email.as_str().to_string()) {
+        if email.as_str() != requester_email && !emails.contains(&email.as_str().to_string()) {
             emails.push(email.as_str().to_string());
         }
     }
@@ -228,14 +247,17 @@ async fn copied(
 }
 
 /// An attachment id that is not the caller's pending upload (sent already, or never theirs).
-fn attachment_gone() -> AppError {
+pub(super) fn attachment_gone() -> AppError {
     AppError::invalid(
         "attachments",
         "An attachment is no longer available; upload it again.",
     )
 }
 
-fn check_attachment_count(state: &AppState, attachments: &[String]) -> Result<(), AppError> {
+pub(super) fn check_attachment_count(
+    state: &AppState,
+    attachments: &[String],
+) -> Result<(), AppError> {
     if attachments.len() > state.settings.upload_max_files as usize {
         let max = state.settings.upload_max_files;
         return Err(AppError::invalid(
@@ -322,6 +344,29 @@ pub async fn customer_ticket(
     customer_view(state, ticket).await
 }
 
+/// The ticket's custom field values as label and shown value, in form order.
+pub(super) async fn shown_fields(
+    state: &AppState,
+    ticket: &Ticket,
+) -> Result<Vec<(String, String)>, AppError> {
+    let topic = match &ticket.help_topic {
+        Some(key) => state.store.public_topic(key).await.map_err(internal)?,
+        None => None,
+    };
+    let definitions = topic.map(|t| t.fields).unwrap_or_default();
+    Ok(ticket
+        .fields
+        .iter()
+        .map(|(name, value)| {
+            let def = definitions.iter().find(|d| &d.name == name);
+            (
+                def.map_or_else(|| name.clone(), |d| d.label.clone()),
+                value.display(def),
+            )
+        })
+        .collect())
+}
+
 /// The ticket as any customer-side reader sees it (its customer or a guest link holder).
 pub(super) async fn customer_view(
     state: &AppState,
@@ -332,22 +377,7 @@ pub(super) async fn customer_view(
         .thread(&ticket.number, true)
         .await
         .map_err(internal)?;
-    let topic = match &ticket.help_topic {
-        Some(key) => state.store.public_topic(key).await.map_err(internal)?,
-        None => None,
-    };
-    let definitions = topic.map(|t| t.fields).unwrap_or_default();
-    let fields = ticket
-        .fields
-        .iter()
-        .map(|(name, value)| {
-            let def = definitions.iter().find(|d| &d.name == name);
-            (
-                def.map_or_else(|| name.clone(), |d| d.label.clone()),
-                value.display(def),
-            )
-        })
-        .collect();
+    let fields = shown_fields(state, &ticket).await?;
     Ok(CustomerTicket {
         summary: summary(&ticket),
         help_topic: ticket.help_topic_name.clone(),
@@ -411,9 +441,15 @@ pub(super) async fn add_customer_message(
     )
     .object("ticket", &ticket.number)
     .after(json!({ "kind": "customer_message", "length": body.chars().count() }));
+    let write = TicketWrite {
+        number: &ticket.number,
+        based_on: None,
+        entry,
+        patches: &[],
+    };
     state
         .store
-        .add_entry(&ticket.number, &entry, None, &record)
+        .write_ticket(&write, &record)
         .await
         .map_err(|e| match e {
             StoreError::Refused(Refusal::AttachmentInvalid) => attachment_gone(),
@@ -455,9 +491,15 @@ pub async fn customer_change_status(
         .object("ticket", &ticket.number)
         .before(json!({ "status": ticket.status.key }))
         .after(json!({ "status": status.key }));
+    let write = TicketWrite {
+        number: &ticket.number,
+        based_on: None,
+        entry,
+        patches: &[Patch::Status(&status)],
+    };
     state
         .store
-        .add_entry(&ticket.number, &entry, Some(&status), &record)
+        .write_ticket(&write, &record)
         .await
         .map_err(internal)
 }

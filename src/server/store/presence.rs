@@ -1,0 +1,96 @@
+//! Presence: who is on which ticket page, refreshed by the page itself.
+
+use chrono::{DateTime, Duration, Utc};
+use surrealdb::types::SurrealValue;
+
+use super::{Store, StoreError};
+use crate::domain::live::Activity;
+use crate::domain::permission::TicketAccess;
+
+/// How long a presence lasts without a refresh.
+pub const PRESENCE_TTL: Duration = Duration::seconds(45);
+
+/// Someone on a ticket page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Presence {
+    pub user: String,
+    pub name: String,
+    pub activity: Activity,
+}
+
+#[derive(SurrealValue)]
+struct PresenceRow {
+    user: String,
+    name: String,
+    activity: String,
+}
+
+fn activity_str(activity: Activity) -> &'static str {
+    match activity {
+        Activity::Viewing => "viewing",
+        Activity::Typing => "typing",
+        Activity::Left => "left",
+    }
+}
+
+impl Store {
+    /// Records (or, for `Left`, removes) a user's presence on a ticket, with who may hear of it;
+    /// drops stale presences.
+    pub async fn set_presence(
+        &self,
+        ticket: &TicketAccess<'_>,
+        user: &str,
+        name: &str,
+        activity: Activity,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let sql = if activity == Activity::Left {
+            "DELETE type::record('presence', [$ticket, $user]);"
+        } else {
+            "UPSERT type::record('presence', [$ticket, $user]) CONTENT
+                { ticket: $ticket, department: $department, referred: $referred, user: $user, name: $name,
+                  activity: $activity, at: $now } RETURN NONE;"
+        };
+        self.db
+            .query(sql)
+            .query("DELETE presence WHERE at < $stale")
+            .bind(("ticket", ticket.number.to_string()))
+            .bind(("department", ticket.department.to_string()))
+            .bind(("referred", ticket.referred.to_vec()))
+            .bind(("user", user.to_string()))
+            .bind(("name", name.to_string()))
+            .bind(("activity", activity_str(activity)))
+            .bind(("now", now))
+            .bind(("stale", now - PRESENCE_TTL))
+            .await?
+            .check()?;
+        Ok(())
+    }
+
+    /// Who is on a ticket now (refreshed within the last [`PRESENCE_TTL`]).
+    pub async fn presence(
+        &self,
+        ticket: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Presence>, StoreError> {
+        let rows: Vec<PresenceRow> = self
+            .db
+            .query("SELECT user, name, activity FROM presence WHERE ticket = $ticket AND at >= $stale ORDER BY name")
+            .bind(("ticket", ticket.to_string()))
+            .bind(("stale", now - PRESENCE_TTL))
+            .await?
+            .take(0)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Presence {
+                activity: if r.activity == "typing" {
+                    Activity::Typing
+                } else {
+                    Activity::Viewing
+                },
+                user: r.user,
+                name: r.name,
+            })
+            .collect())
+    }
+}

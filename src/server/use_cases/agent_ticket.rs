@@ -1,0 +1,537 @@
+//! What agents do on one ticket: read it, reply or note, change its properties (one change or
+//! in bulk), and show colleagues they are there. Every change names the version it was based on.
+
+use serde_json::json;
+
+use crate::domain::audit::AuditRecord;
+use crate::domain::live::Activity;
+use crate::domain::permission::{Action, Resource, SignedInUser, authorize};
+use crate::domain::ticket::{EntryKind, Source, Ticket};
+use crate::domain::ticket_change::{TicketChange, change_sentence, parse_tags};
+use crate::domain::user::Role;
+use crate::error::AppError;
+use crate::server::request::{Caller, internal};
+use crate::server::state::AppState;
+use crate::server::store::{NewEntry, Patch, Refusal, StoreError, TicketWrite};
+use crate::server::use_cases::agent_queue::staff;
+use crate::server::use_cases::tickets::{
+    attachment_gone, check_attachment_count, copied, message_text, shown_fields,
+};
+use crate::server_fns::agent_queue::BulkOutcome;
+use crate::server_fns::agent_ticket::{AgentTicket, Colleague, PostKind};
+
+/// The most tickets one bulk change touches.
+const MAX_BULK: usize = 100;
+
+/// The ticket if the caller may `action` it; "not found" otherwise, as for no ticket at all.
+pub(super) async fn reachable(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    action: Action,
+) -> Result<Ticket, AppError> {
+    staff(caller)?;
+    let ticket = state
+        .store
+        .ticket(number.trim())
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    authorize(&caller.actor, action, &Resource::Ticket(ticket.access()))
+        .map_err(|_| AppError::NotFound)?;
+    Ok(ticket)
+}
+
+pub async fn view(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+) -> Result<AgentTicket, AppError> {
+    let ticket = reachable(state, caller, number, Action::ReadTicket).await?;
+    let now = state.clock.now();
+    let record = AuditRecord::new(
+        now,
+        caller.audit_actor(),
+        "ticket.viewed",
+        caller.origin.clone(),
+    )
+    .object("ticket", &ticket.number);
+    state.store.append_audit(&record).await.map_err(internal)?;
+    let thread = state
+        .store
+        .thread(&ticket.number, false)
+        .await
+        .map_err(internal)?;
+    let mut merged_here: Vec<String> = thread
+        .iter()
+        .filter(|e| e.ticket != ticket.number)
+        .map(|e| e.ticket.clone())
+        .collect();
+    merged_here.dedup();
+    let me = caller.actor.user().map(|u| u.id.as_str());
+    let colleagues = state
+        .store
+        .presence(&ticket.number, now)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter(|p| Some(p.user.as_str()) != me)
+        .map(|p| Colleague {
+            user: p.user,
+            name: p.name,
+            activity: p.activity,
+        })
+        .collect();
+    Ok(AgentTicket {
+        fields: shown_fields(state, &ticket).await?,
+        ticket,
+        thread,
+        merged_here,
+        colleagues,
+    })
+}
+
+/// A reply or note as the agent writes it.
+pub struct Post<'a> {
+    pub kind: PostKind,
+    pub message: &'a str,
+    pub attachments: &'a [String],
+    /// A status to set with the post.
+    pub status: Option<&'a str>,
+}
+
+pub async fn post(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    version: u64,
+    post: Post<'_>,
+) -> Result<(), AppError> {
+    let ticket = reachable(state, caller, number, Action::WorkTicket).await?;
+    let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
+    check_attachment_count(state, post.attachments)?;
+    let body = message_text(post.message).map_err(|e| AppError::Invalid { fields: vec![e] })?;
+    let status = match post.status.filter(|s| !s.is_empty()) {
+        Some(key) => Some(
+            state
+                .store
+                .status(key)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| AppError::invalid("status", "Choose one of the statuses."))?,
+        ),
+        None => None,
+    };
+    let now = state.clock.now();
+    let (kind, action) = match post.kind {
+        PostKind::Reply => (EntryKind::AgentReply, "ticket.replied"),
+        PostKind::Note => (EntryKind::InternalNote, "ticket.noted"),
+    };
+    let mut patches = Vec::new();
+    if post.kind == PostKind::Reply {
+        patches.push(Patch::FirstResponse(now));
+    }
+    if let Some(status) = status.as_ref().filter(|s| s.key != ticket.status.key) {
+        patches.push(Patch::Status(status));
+    }
+    let record = AuditRecord::new(now, caller.audit_actor(), action, caller.origin.clone())
+        .object("ticket", &ticket.number)
+        .after(json!({ "kind": kind.as_str(), "length": body.chars().count(), "status": status.as_ref().map(|s| &s.key) }));
+    let write = TicketWrite {
+        number: &ticket.number,
+        based_on: Some(version),
+        entry: NewEntry {
+            kind,
+            attachments: post.attachments,
+            author_id: Some(&user.id),
+            author_name: &user.name,
+            body: &body,
+            source: Source::Web,
+            at: now,
+        },
+        patches: &patches,
+    };
+    save(state, &write, &record, version).await
+}
+
+/// Writes, turning refusals into what the agent should read.
+async fn save(
+    state: &AppState,
+    write: &TicketWrite<'_>,
+    record: &AuditRecord,
+    version: u64,
+) -> Result<(), AppError> {
+    match state.store.write_ticket(write, record).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::Refused(Refusal::Stale)) => Err(stale(state, write.number, version).await),
+        Err(StoreError::Refused(Refusal::AttachmentInvalid)) => Err(attachment_gone()),
+        Err(StoreError::Refused(Refusal::UnknownTicket)) => Err(AppError::NotFound),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// The conflict a stale change meets: what happened since the version the agent saw.
+pub(super) async fn stale(state: &AppState, number: &str, version: u64) -> AppError {
+    let missed = match state.store.entries_since(number, version).await {
+        Ok(entries) => entries,
+        Err(e) => return internal(e),
+    };
+    let happened: Vec<String> = missed
+        .iter()
+        .map(|e| match e.kind {
+            EntryKind::SystemEvent | EntryKind::StaffEvent => e.body.clone(),
+            EntryKind::CustomerMessage => format!("{} wrote a new message.", e.author_name),
+            EntryKind::AgentReply => format!("{} replied.", e.author_name),
+            EntryKind::InternalNote => format!("{} added an internal note.", e.author_name),
+        })
+        .collect();
+    let what = if happened.is_empty() {
+        "Someone else changed it.".to_string()
+    } else {
+        happened.join(" ")
+    };
+    AppError::conflict(format!(
+        "This ticket changed while you were working on it: {what} Nothing was saved; review the ticket and try again."
+    ))
+}
+
+/// Applies one property change; `version: None` applies it to whatever is current (bulk).
+pub async fn change(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    version: Option<u64>,
+    change: &TicketChange,
+) -> Result<(), AppError> {
+    let ticket = reachable(state, caller, number, Action::WorkTicket).await?;
+    let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
+    let based_on = version.unwrap_or(ticket.version);
+    let now = state.clock.now();
+    let resolved = resolve(state, user, &ticket, change).await?;
+    let record = AuditRecord::new(
+        now,
+        caller.audit_actor(),
+        &format!("ticket.{}_changed", change.field()),
+        caller.origin.clone(),
+    )
+    .object("ticket", &ticket.number)
+    .before(json!({ change.field(): resolved.before }))
+    .after(json!({ change.field(): resolved.after }));
+    let patches = resolved.patches();
+    let write = TicketWrite {
+        number: &ticket.number,
+        based_on: Some(based_on),
+        entry: NewEntry {
+            kind: resolved.kind,
+            attachments: &[],
+            author_id: Some(&user.id),
+            author_name: &user.name,
+            body: &resolved.sentence,
+            source: Source::Web,
+            at: now,
+        },
+        patches: &patches,
+    };
+    save(state, &write, &record, based_on).await
+}
+
+/// A change checked against the catalogue and the ticket, ready to write.
+struct Resolved {
+    patch: ResolvedPatch,
+    sentence: String,
+    kind: EntryKind,
+    before: serde_json::Value,
+    after: serde_json::Value,
+}
+
+enum ResolvedPatch {
+    Status(crate::domain::ticket::Status),
+    Priority(String),
+    Assignee(Option<String>),
+    Department(String),
+    Refer(String),
+    HelpTopic(String),
+    Due(Option<chrono::DateTime<chrono::Utc>>),
+    Tags(Vec<String>),
+    Collaborators(Vec<String>),
+}
+
+impl Resolved {
+    fn patches(&self) -> Vec<Patch<'_>> {
+        vec![match &self.patch {
+            ResolvedPatch::Status(s) => Patch::Status(s),
+            ResolvedPatch::Priority(p) => Patch::Priority(p),
+            ResolvedPatch::Assignee(a) => Patch::Assignee(a.as_deref()),
+            ResolvedPatch::Department(d) => Patch::Department(d),
+            ResolvedPatch::Refer(d) => Patch::Refer(d),
+            ResolvedPatch::HelpTopic(t) => Patch::HelpTopic(t),
+            ResolvedPatch::Due(d) => Patch::Due(*d),
+            ResolvedPatch::Tags(t) => Patch::Tags(t),
+            ResolvedPatch::Collaborators(c) => Patch::Collaborators(c),
+        }]
+    }
+}
+
+fn unchanged() -> AppError {
+    AppError::conflict("Nothing to change: the ticket already has that value.")
+}
+
+async fn resolve(
+    state: &AppState,
+    user: &SignedInUser,
+    ticket: &Ticket,
+    change: &TicketChange,
+) -> Result<Resolved, AppError> {
+    let store = &state.store;
+    let me = user.name.as_str();
+    let kind = if change.staff_only() {
+        EntryKind::StaffEvent
+    } else {
+        EntryKind::SystemEvent
+    };
+    let named = |list: Vec<crate::domain::ticket::Named>, key: &str| {
+        list.into_iter().find(|n| n.key == key)
+    };
+    Ok(match change {
+        TicketChange::Assign { agent } => {
+            let before = ticket.assignee_name.clone().unwrap_or_default();
+            let (id, name) = match agent {
+                None => (None, String::new()),
+                Some(id) => {
+                    let agent = store
+                        .user(id)
+                        .await
+                        .map_err(internal)?
+                        .filter(|u| u.active && u.role != Role::Customer)
+                        .ok_or_else(|| AppError::invalid("agent", "Choose an active agent."))?;
+                    let reaches = agent.role == Role::Admin
+                        || agent
+                            .departments
+                            .iter()
+                            .any(|d| *d == ticket.department || ticket.referred.contains(d));
+                    if !reaches {
+                        return Err(AppError::invalid(
+                            "agent",
+                            format!(
+                                "{} is not in {}; add them to the department or transfer the ticket first.",
+                                agent.name, ticket.department_name
+                            ),
+                        ));
+                    }
+                    (Some(agent.id), agent.name)
+                }
+            };
+            if id == ticket.assignee_id {
+                return Err(unchanged());
+            }
+            Resolved {
+                sentence: change_sentence(me, "the assignee", &before, &name),
+                before: json!(ticket.assignee_id),
+                after: json!(id),
+                patch: ResolvedPatch::Assignee(id),
+                kind,
+            }
+        }
+        TicketChange::Transfer {
+            department,
+            comment,
+        } => {
+            let target = named(store.departments().await.map_err(internal)?, department)
+                .ok_or_else(|| AppError::invalid("department", "Choose a department."))?;
+            if target.key == ticket.department {
+                return Err(unchanged());
+            }
+            let comment = comment.trim();
+            if comment.chars().count() > 2000 {
+                return Err(AppError::invalid(
+                    "comment",
+                    "Keep the comment under 2000 characters.",
+                ));
+            }
+            let mut sentence =
+                change_sentence(me, "the department", &ticket.department_name, &target.name);
+            if !comment.is_empty() {
+                sentence = format!("{sentence}\n\n{comment}");
+            }
+            Resolved {
+                sentence,
+                // The comment is for colleagues: the whole entry stays internal when there is one.
+                kind: if comment.is_empty() {
+                    kind
+                } else {
+                    EntryKind::InternalNote
+                },
+                before: json!(ticket.department),
+                after: json!(target.key),
+                patch: ResolvedPatch::Department(target.key),
+            }
+        }
+        TicketChange::Refer { department } => {
+            let target = named(store.departments().await.map_err(internal)?, department)
+                .ok_or_else(|| AppError::invalid("department", "Choose a department."))?;
+            if target.key == ticket.department || ticket.referred.contains(&target.key) {
+                return Err(unchanged());
+            }
+            Resolved {
+                sentence: format!("{me} referred the ticket to {}.", target.name),
+                before: json!(ticket.referred),
+                after: json!(target.key),
+                patch: ResolvedPatch::Refer(target.key),
+                kind,
+            }
+        }
+        TicketChange::Status { status } => {
+            let target = store
+                .status(status)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| AppError::invalid("status", "Choose one of the statuses."))?;
+            if target.key == ticket.status.key {
+                return Err(unchanged());
+            }
+            Resolved {
+                sentence: change_sentence(me, "the status", &ticket.status.name, &target.name),
+                before: json!(ticket.status.key),
+                after: json!(target.key),
+                patch: ResolvedPatch::Status(target),
+                kind,
+            }
+        }
+        TicketChange::Priority { priority } => {
+            let target = named(store.priorities().await.map_err(internal)?, priority)
+                .ok_or_else(|| AppError::invalid("priority", "Choose one of the priorities."))?;
+            if target.key == ticket.priority {
+                return Err(unchanged());
+            }
+            Resolved {
+                sentence: change_sentence(me, "the priority", &ticket.priority_name, &target.name),
+                before: json!(ticket.priority),
+                after: json!(target.key),
+                patch: ResolvedPatch::Priority(target.key),
+                kind,
+            }
+        }
+        TicketChange::HelpTopic { topic } => {
+            let target = named(store.topics().await.map_err(internal)?, topic)
+                .ok_or_else(|| AppError::invalid("topic", "Choose one of the help topics."))?;
+            if Some(&target.key) == ticket.help_topic.as_ref() {
+                return Err(unchanged());
+            }
+            Resolved {
+                sentence: change_sentence(
+                    me,
+                    "the help topic",
+                    ticket.help_topic_name.as_deref().unwrap_or(""),
+                    &target.name,
+                ),
+                before: json!(ticket.help_topic),
+                after: json!(target.key),
+                patch: ResolvedPatch::HelpTopic(target.key),
+                kind,
+            }
+        }
+        TicketChange::Due { due } => {
+            if due.is_some_and(|d| d <= state.clock.now()) {
+                return Err(AppError::invalid("due", "Choose a due time in the future."));
+            }
+            let show = |d: Option<chrono::DateTime<chrono::Utc>>| {
+                d.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_default()
+            };
+            Resolved {
+                sentence: change_sentence(me, "the due date", &show(ticket.due_at), &show(*due)),
+                before: json!(ticket.due_at),
+                after: json!(due),
+                patch: ResolvedPatch::Due(*due),
+                kind,
+            }
+        }
+        TicketChange::Tags { tags } => {
+            let tags = parse_tags(&tags.join(","))
+                .map_err(|e| AppError::invalid("tags", e.to_string()))?;
+            if tags == ticket.tags {
+                return Err(unchanged());
+            }
+            Resolved {
+                sentence: change_sentence(
+                    me,
+                    "the tags",
+                    &ticket.tags.join(", "),
+                    &tags.join(", "),
+                ),
+                before: json!(ticket.tags),
+                after: json!(tags),
+                patch: ResolvedPatch::Tags(tags),
+                kind,
+            }
+        }
+        TicketChange::Collaborators { emails } => {
+            let ids = copied(state, &ticket.requester_email, &emails.join(","))
+                .await
+                .map_err(|e| AppError::Invalid { fields: vec![e] })?;
+            if ids == ticket.collaborator_ids {
+                return Err(unchanged());
+            }
+            let list = if emails.is_empty() {
+                "nobody".to_string()
+            } else {
+                emails.join(", ")
+            };
+            Resolved {
+                sentence: format!("{me} changed who is copied on the ticket: {list}."),
+                before: json!(ticket.collaborator_ids),
+                after: json!(ids),
+                patch: ResolvedPatch::Collaborators(ids),
+                kind,
+            }
+        }
+    })
+}
+
+pub async fn bulk_change(
+    state: &AppState,
+    caller: &Caller,
+    numbers: &[String],
+    change: &TicketChange,
+) -> Result<Vec<BulkOutcome>, AppError> {
+    staff(caller)?;
+    if numbers.is_empty() {
+        return Err(AppError::invalid("numbers", "Select at least one ticket."));
+    }
+    if numbers.len() > MAX_BULK {
+        return Err(AppError::invalid(
+            "numbers",
+            format!("Change at most {MAX_BULK} tickets at once."),
+        ));
+    }
+    let mut outcomes = Vec::with_capacity(numbers.len());
+    for number in numbers {
+        let result = self::change(state, caller, number, None, change).await;
+        outcomes.push(BulkOutcome {
+            number: number.clone(),
+            error: result.err().map(|e| e.to_string()),
+        });
+    }
+    Ok(outcomes)
+}
+
+pub async fn announce(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    activity: Activity,
+) -> Result<(), AppError> {
+    let ticket = reachable(state, caller, number, Action::WorkTicket).await?;
+    let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
+    state
+        .store
+        .set_presence(
+            &ticket.access(),
+            &user.id,
+            &user.name,
+            activity,
+            state.clock.now(),
+        )
+        .await
+        .map_err(internal)
+}

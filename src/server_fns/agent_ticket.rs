@@ -1,0 +1,111 @@
+//! One ticket in the agent workspace: reading it, replying and noting, changing it, merging and
+//! linking, and telling colleagues you are there.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::live::Activity;
+use crate::domain::ticket::{ThreadEntry, Ticket};
+use crate::domain::ticket_change::TicketChange;
+use crate::error::AppError;
+
+/// Someone else on the ticket page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub user: String,
+    pub name: String,
+    pub activity: Activity,
+}
+
+/// A ticket as staff see it: everything, including internal notes and staff events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgentTicket {
+    pub ticket: Ticket,
+    /// Custom field label and shown value, in form order.
+    pub fields: Vec<(String, String)>,
+    pub thread: Vec<ThreadEntry>,
+    /// Numbers of tickets merged into this one.
+    pub merged_here: Vec<String>,
+    pub colleagues: Vec<Colleague>,
+}
+
+/// What an agent writes on a ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostKind {
+    /// To the customer.
+    Reply,
+    /// Staff only.
+    Note,
+}
+
+#[server(prefix = "/rpc", endpoint = "agent_ticket")]
+pub async fn load_agent_ticket(number: String) -> Result<AgentTicket, AppError> {
+    use crate::server::{rpc, use_cases::agent_ticket};
+    let (state, caller) = rpc::context().await?;
+    agent_ticket::view(&state, &caller, &number).await
+}
+
+/// Posts a reply or note, based on the ticket `version` the agent saw; `status` optionally
+/// changes the status with it.
+#[server(prefix = "/rpc", endpoint = "post_to_ticket", input = Json)]
+pub async fn post_to_ticket(
+    number: String,
+    version: u64,
+    kind: PostKind,
+    message: String,
+    #[server(default)] attachments: Vec<String>,
+    #[server(default)] status: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{rpc, use_cases::agent_ticket};
+    let (state, caller) = rpc::context().await?;
+    let post = agent_ticket::Post {
+        kind,
+        message: &message,
+        attachments: &attachments,
+        status: status.as_deref(),
+    };
+    agent_ticket::post(&state, &caller, &number, version, post).await
+}
+
+#[server(prefix = "/rpc", endpoint = "change_ticket", input = Json)]
+pub async fn change_ticket(
+    number: String,
+    version: u64,
+    change: TicketChange,
+) -> Result<(), AppError> {
+    use crate::server::{rpc, use_cases::agent_ticket};
+    let (state, caller) = rpc::context().await?;
+    agent_ticket::change(&state, &caller, &number, Some(version), &change).await
+}
+
+/// Merges ticket `number` (at `version`) into `target`.
+#[server(prefix = "/rpc", endpoint = "merge_ticket")]
+pub async fn merge_ticket(number: String, version: u64, target: String) -> Result<(), AppError> {
+    use crate::server::{rpc, use_cases::ticket_merge};
+    let (state, caller) = rpc::context().await?;
+    ticket_merge::merge(&state, &caller, &number, version, &target).await
+}
+
+#[server(prefix = "/rpc", endpoint = "unmerge_ticket")]
+pub async fn unmerge_ticket(number: String) -> Result<(), AppError> {
+    use crate::server::{rpc, use_cases::ticket_merge};
+    let (state, caller) = rpc::context().await?;
+    ticket_merge::unmerge(&state, &caller, &number).await
+}
+
+#[server(prefix = "/rpc", endpoint = "link_ticket")]
+pub async fn link_ticket(number: String, other: String) -> Result<(), AppError> {
+    use crate::server::{rpc, use_cases::ticket_merge};
+    let (state, caller) = rpc::context().await?;
+    ticket_merge::link(&state, &caller, &number, &other).await
+}
+
+/// Tells colleagues on the same ticket that the caller is viewing, typing, or has left.
+#[server(prefix = "/rpc", endpoint = "announce_presence")]
+pub async fn announce_presence(number: String, activity: Activity) -> Result<(), AppError> {
+    use crate::server::{rpc, use_cases::agent_ticket};
+    let (state, caller) = rpc::context().await?;
+    agent_ticket::announce(&state, &caller, &number, activity).await
+}
