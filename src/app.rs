@@ -8,7 +8,7 @@ use leptos_router::path;
 use crate::server_fns::accounts::current_session;
 use crate::ui::layouts::{AdminLayout, AgentLayout, PortalLayout};
 use crate::ui::pages::admin::{AdminAuditPage, AdminOverviewPage, AdminUsersPage};
-use crate::ui::pages::agent::{AgentPeoplePage, AgentQueuePage};
+use crate::ui::pages::agent::{AgentPeoplePage, AgentQueuePage, AgentTicketPage};
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::portal::{
     CheckStatusPage, GuestTicketPage, MyTicketsPage, NewTicketPage, PortalHomePage, SetupPage,
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/agent") view=AgentLayout>
                     <Route path=path!("") view=AgentQueuePage />
                     <Route path=path!("people") view=AgentPeoplePage />
+                    <Route path=path!("tickets/:number") view=AgentTicketPage />
                 </ParentRoute>
                 <ParentRoute path=path!("/admin") view=AdminLayout>
                     <Route path=path!("") view=AdminOverviewPage />

@@ -152,10 +152,16 @@ async fn post(
     kind: &str,
     message: &str,
 ) -> (StatusCode, Value) {
-    app.rpc_body(
+    let version = version.to_string();
+    app.rpc_json(
         client,
         "post_to_ticket",
-        json!({ "number": number, "version": version, "kind": kind, "message": message }),
+        &[
+            ("number", number),
+            ("version", &version),
+            ("kind", kind),
+            ("message", message),
+        ],
     )
     .await
 }

@@ -49,7 +49,7 @@ pub async fn load_agent_ticket(number: String) -> Result<AgentTicket, AppError> 
 
 /// Posts a reply or note, based on the ticket `version` the agent saw; `status` optionally
 /// changes the status with it.
-#[server(prefix = "/rpc", endpoint = "post_to_ticket", input = Json)]
+#[server(prefix = "/rpc", endpoint = "post_to_ticket")]
 pub async fn post_to_ticket(
     number: String,
     version: u64,

@@ -5,6 +5,7 @@ mod area_guard;
 mod custom_field;
 mod field;
 mod form_alert;
+mod queue_table;
 mod ticket_table;
 mod ticket_view;
 
@@ -13,5 +14,6 @@ pub use area_guard::AreaGuard;
 pub use custom_field::CustomField;
 pub use field::{Field, FieldKind};
 pub use form_alert::FormAlert;
+pub use queue_table::QueueTable;
 pub use ticket_table::TicketTable;
 pub use ticket_view::TicketFacts;

@@ -6,9 +6,13 @@ use leptos_router::components::{A, Outlet};
 use super::top_bar::TopBar;
 use crate::domain::permission::Action;
 use crate::ui::components::AreaGuard;
+use crate::ui::live::{ConnectionBadge, live_feed};
 
 #[component]
 pub fn AgentLayout() -> impl IntoView {
+    // One stream for the whole area, shared by its pages (`use_feed`).
+    let feed = live_feed("/api/v1/events".to_string());
+    provide_context(feed);
     view! {
         <div class="layout layout--staff">
             <TopBar area="Agent dashboard" />
@@ -17,6 +21,7 @@ pub fn AgentLayout() -> impl IntoView {
                     <nav class="side-nav" aria-label="Agent dashboard">
                         <A href="/agent" exact=true>"Queue"</A>
                         <A href="/agent/people">"People"</A>
+                        <ConnectionBadge feed />
                     </nav>
                     <main id="main" class="workspace__main">
                         <Outlet />

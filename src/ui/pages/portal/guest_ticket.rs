@@ -1,4 +1,4 @@
-//! A ticket opened by a guest link: read it and reply, or revoke the link.
+//! A ticket opened by a guest link: read it (replies appear live) and reply, or revoke the link.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::server_fns::guest_access::{GuestReply, RevokeGuestLink, guest_ticket};
 use crate::ui::components::{FormAlert, TicketFacts};
+use crate::ui::live::live_feed;
 
 #[component]
 pub fn GuestTicketPage() -> impl IntoView {
@@ -13,10 +14,26 @@ pub fn GuestTicketPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let reply = ServerAction::<GuestReply>::new();
     let revoke = ServerAction::<RevokeGuestLink>::new();
+    let feed = live_feed(format!("/api/v1/events?guest={}", token()));
+    let changed = feed.tickets_changed();
     let ticket = Resource::new(
-        move || (token(), reply.version().get(), revoke.version().get()),
-        |(token, _, _)| guest_ticket(token),
+        move || {
+            (
+                token(),
+                reply.version().get(),
+                revoke.version().get(),
+                changed.get(),
+            )
+        },
+        |(token, _, _, _)| guest_ticket(token),
     );
+    // The reply being written survives live refreshes; cleared once sent.
+    let draft = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = reply.value().get() {
+            draft.set(String::new());
+        }
+    });
     let reply_error = Signal::derive(move || reply.value().get().and_then(Result::err));
     let message_error = move || reply_error.get().and_then(|e| e.field_message("message"));
     view! {
@@ -60,7 +77,8 @@ pub fn GuestTicketPage() -> impl IntoView {
                                     <input type="hidden" name="token" value=token() />
                                     <div class="field" class:field--invalid=move || message_error().is_some()>
                                         <label for="field-reply">"Your reply"</label>
-                                        <textarea id="field-reply" name="message" rows="4" required=true></textarea>
+                                        <textarea id="field-reply" name="message" rows="4" required=true
+                                            prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
                                         {move || message_error().map(|m| view! { <p class="field__error">{m}</p> })}
                                     </div>
                                     <button type="submit" class="button button--primary" disabled=move || reply.pending().get()>"Send reply"</button>

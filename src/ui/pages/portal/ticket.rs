@@ -1,4 +1,5 @@
-//! One ticket as its customer sees it: details, the conversation, replying, closing and reopening.
+//! One ticket as its customer sees it: details, the conversation, replying, closing and
+//! reopening. Agents' replies appear live; the reply being written is kept across refreshes.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,24 +10,44 @@ use crate::domain::ticket::CustomerStatusChange;
 use crate::error::AppError;
 use crate::server_fns::tickets::{ChangeTicketStatus, CustomerTicket, ReplyToTicket, view_ticket};
 use crate::ui::components::{FormAlert, TicketFacts};
+use crate::ui::live::{ConnectionBadge, live_feed};
 use crate::ui::uploads::AttachmentPicker;
 
 #[component]
 pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let number = move || params.read().get("number").unwrap_or_default();
+    let number = Signal::derive(move || params.read().get("number").unwrap_or_default());
     let reply = ServerAction::<ReplyToTicket>::new();
     let change = ServerAction::<ChangeTicketStatus>::new();
+    let feed = live_feed("/api/v1/events".to_string());
+    let changed = feed.ticket_changed(number);
     let ticket = Resource::new(
-        move || (number(), reply.version().get(), change.version().get()),
-        |(number, _, _)| view_ticket(number),
+        move || {
+            (
+                number.get(),
+                reply.version().get(),
+                change.version().get(),
+                changed.get(),
+            )
+        },
+        |(number, _, _, _)| view_ticket(number),
     );
+    // Kept by an effect: the resource is read only inside the Transition and effects.
+    let can_reply = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(result) = ticket.get() {
+            can_reply.set(result.is_ok_and(|t| t.can_close));
+        }
+    });
     let just_created = move || query.read().get("created").is_some();
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || ticket.get().map(|result| match result {
-                Ok(t) => view! { <TicketDetail ticket=t reply change just_created=just_created() /> }.into_any(),
+                Ok(t) => view! {
+                    <TicketDetail ticket=t change just_created=just_created() />
+                    <p class="muted"><ConnectionBadge feed /></p>
+                }.into_any(),
                 Err(AppError::Unauthenticated) => view! {
                     <Title text="Sign in required" />
                     <section class="notice">
@@ -48,22 +69,21 @@ pub fn TicketPage() -> impl IntoView {
                 }.into_any(),
             })}
         </Transition>
+        <Show when=move || can_reply.get()>
+            <ReplyCard number reply />
+        </Show>
     }
 }
 
 #[component]
 fn TicketDetail(
     ticket: CustomerTicket,
-    reply: ServerAction<ReplyToTicket>,
     change: ServerAction<ChangeTicketStatus>,
     just_created: bool,
 ) -> impl IntoView {
-    let number = ticket.summary.number.clone();
-    let reply_error = Signal::derive(move || reply.value().get().and_then(Result::err));
     let change_error = Signal::derive(move || change.value().get().and_then(Result::err));
-    let message_error = move || reply_error.get().and_then(|e| e.field_message("message"));
     let (can_close, can_reopen) = (ticket.can_close, ticket.can_reopen);
-    let status_number = number.clone();
+    let status_number = ticket.summary.number.clone();
     view! {
         <Title text=format!("Ticket #{}", ticket.summary.number) />
         {just_created.then(|| view! {
@@ -95,22 +115,41 @@ fn TicketDetail(
         </header>
         <FormAlert error=change_error fields=&[] />
         <TicketFacts ticket=ticket.clone() files_at="/files" />
-        {can_close.then(|| view! {
-            <section class="card" aria-labelledby="reply-title">
-                <h2 id="reply-title">"Reply"</h2>
-                <FormAlert error=reply_error fields=&["message"] />
-                <ActionForm action=reply>
-                    <input type="hidden" name="number" value=number.clone() />
-                    <div class="field" class:field--invalid=move || message_error().is_some()>
-                        <label for="field-reply">"Your reply"</label>
-                        <textarea id="field-reply" name="message" rows="4" required=true
-                            aria-invalid=move || message_error().is_some().then_some("true")></textarea>
-                        {move || message_error().map(|m| view! { <p class="field__error">{m}</p> })}
-                    </div>
-                    <AttachmentPicker />
-                    <button type="submit" class="button button--primary" disabled=move || reply.pending().get()>"Send reply"</button>
-                </ActionForm>
-            </section>
-        })}
+    }
+}
+
+/// The reply form, outside the live-refreshed part so a reply being written (and its uploads)
+/// survives agents' changes; cleared after each reply sent.
+#[component]
+fn ReplyCard(number: Signal<String>, reply: ServerAction<ReplyToTicket>) -> impl IntoView {
+    let reply_error = Signal::derive(move || reply.value().get().and_then(Result::err));
+    let message_error = move || reply_error.get().and_then(|e| e.field_message("message"));
+    let sent = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = reply.value().get() {
+            sent.update(|s| *s += 1);
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="reply-title">
+            <h2 id="reply-title">"Reply"</h2>
+            <FormAlert error=reply_error fields=&["message"] />
+            {move || {
+                sent.track();
+                view! {
+                    <ActionForm action=reply>
+                        <input type="hidden" name="number" prop:value=move || number.get() />
+                        <div class="field" class:field--invalid=move || message_error().is_some()>
+                            <label for="field-reply">"Your reply"</label>
+                            <textarea id="field-reply" name="message" rows="4" required=true
+                                aria-invalid=move || message_error().is_some().then_some("true")></textarea>
+                            {move || message_error().map(|m| view! { <p class="field__error">{m}</p> })}
+                        </div>
+                        <AttachmentPicker />
+                        <button type="submit" class="button button--primary" disabled=move || reply.pending().get()>"Send reply"</button>
+                    </ActionForm>
+                }
+            }}
+        </section>
     }
 }

@@ -1,0 +1,98 @@
+//! Acting on several selected tickets at once: assign, transfer, status, priority, close. Each
+//! ticket succeeds or fails on its own, and failures are listed.
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+
+use crate::domain::ticket_change::TicketChange;
+use crate::server_fns::agent_queue::{BulkChange, Workspace};
+
+#[component]
+pub fn BulkBar(workspace: Workspace, selected: RwSignal<HashSet<String>>) -> impl IntoView {
+    let bulk = ServerAction::<BulkChange>::new();
+    let apply = move |change: TicketChange| {
+        let mut numbers: Vec<String> = selected.get_untracked().into_iter().collect();
+        numbers.sort();
+        bulk.dispatch(BulkChange { numbers, change });
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(outcomes)) = bulk.value().get() {
+            // Keep the failures selected so they can be retried or looked at.
+            selected.set(
+                outcomes
+                    .into_iter()
+                    .filter(|o| o.error.is_some())
+                    .map(|o| o.number)
+                    .collect(),
+            );
+        }
+    });
+    let closed = workspace
+        .statuses
+        .iter()
+        .find(|s| s.key == "closed")
+        .or_else(|| {
+            workspace
+                .statuses
+                .iter()
+                .find(|s| s.state == crate::domain::ticket::State::Closed)
+        })
+        .map(|s| s.key.clone());
+    let ws = StoredValue::new(workspace);
+    let picker = move |label: &'static str,
+                       id: &'static str,
+                       options: Vec<(String, String)>,
+                       make: fn(String) -> TicketChange| {
+        view! {
+            <label for=id class="visually-hidden">{label}</label>
+            <select id=id on:change=move |ev| {
+                let value = event_target_value(&ev);
+                if !value.is_empty() { apply(make(value)); }
+            }>
+                <option value="" selected=true>{label}</option>
+                {options.into_iter().map(|(k, n)| view! { <option value=k>{n}</option> }).collect_view()}
+            </select>
+        }
+    };
+    view! {
+        <Show when=move || !selected.with(HashSet::is_empty)>
+            <div class="bulk-bar" role="region" aria-label="Bulk actions">
+                <strong>{move || format!("{} selected", selected.with(HashSet::len))}</strong>
+                {picker("Assign to…", "bulk-assign",
+                    ws.with_value(|w| w.agents.iter().map(|a| (a.key.clone(), a.name.clone())).collect()),
+                    |agent| TicketChange::Assign { agent: Some(agent) })}
+                {picker("Set status…", "bulk-status",
+                    ws.with_value(|w| w.statuses.iter().map(|s| (s.key.clone(), s.name.clone())).collect()),
+                    |status| TicketChange::Status { status })}
+                {picker("Set priority…", "bulk-priority",
+                    ws.with_value(|w| w.priorities.iter().map(|p| (p.key.clone(), p.name.clone())).collect()),
+                    |priority| TicketChange::Priority { priority })}
+                {picker("Transfer to…", "bulk-transfer",
+                    ws.with_value(|w| w.departments.iter().map(|d| (d.key.clone(), d.name.clone())).collect()),
+                    |department| TicketChange::Transfer { department, comment: String::new() })}
+                {closed.clone().map(|status| view! {
+                    <button type="button" class="button" on:click=move |_| apply(TicketChange::Status { status: status.clone() })>"Close"</button>
+                })}
+                <button type="button" class="button button--quiet" on:click=move |_| selected.set(HashSet::new())>"Clear selection"</button>
+            </div>
+        </Show>
+        {move || bulk.value().get().map(|result| match result {
+            Ok(outcomes) => {
+                let failed: Vec<_> = outcomes.iter().filter(|o| o.error.is_some()).cloned().collect();
+                let done = outcomes.len() - failed.len();
+                let all_done = failed.is_empty();
+                view! {
+                    <div class="alert" class:alert--success=all_done class:alert--error=!all_done role="status">
+                        <p>{format!("Changed {done} of {} tickets.", outcomes.len())}</p>
+                        {(!all_done).then(|| view! {
+                            <ul>{failed.into_iter().map(|o| view! { <li>{format!("#{}: {}", o.number, o.error.unwrap_or_default())}</li> }).collect_view()}</ul>
+                        })}
+                    </div>
+                }.into_any()
+            }
+            Err(e) => view! { <div class="alert alert--error" role="alert">{e.to_string()}</div> }.into_any(),
+        })}
+    }
+    .into_any()
+}

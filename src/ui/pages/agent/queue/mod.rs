@@ -1,0 +1,244 @@
+//! The agent's queue: the queues with live counts, the chosen queue's tickets (refreshed live,
+//! new ones highlighted), search, filters, saved queues, bulk actions and keyboard moves.
+
+mod alerts;
+mod bulk;
+mod filters;
+mod sidebar;
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::domain::queue::{Queue, QueueFilter, QueueSort};
+use crate::server_fns::agent_queue::{
+    QueuePage, QueueQuery, load_queue_nav, load_queue_page, load_workspace,
+};
+use crate::ui::components::QueueTable;
+use crate::ui::live::use_feed;
+
+use alerts::NewTicketAlerts;
+use bulk::BulkBar;
+use filters::FilterPanel;
+use sidebar::QueueSidebar;
+
+#[component]
+pub fn AgentQueuePage() -> impl IntoView {
+    let feed = use_feed();
+    let changed = feed.tickets_changed();
+    let query = use_query_map();
+    let queue = Memo::new(move |_| {
+        query
+            .read()
+            .get("queue")
+            .and_then(|q| Queue::from_param(&q))
+            .unwrap_or(Queue::Open)
+    });
+    let search = RwSignal::new(String::new());
+    let filter = RwSignal::new(None::<QueueFilter>);
+    let sort = RwSignal::new(None::<QueueSort>);
+    let cursor = RwSignal::new(None::<String>);
+    let back = RwSignal::new(Vec::<Option<String>>::new());
+    // A new queue starts from its own first page, filter and sort.
+    Effect::new(move |_| {
+        queue.track();
+        filter.set(None);
+        sort.set(None);
+        cursor.set(None);
+        back.set(Vec::new());
+    });
+
+    let nav = Resource::new(move || changed.get(), |_| load_queue_nav());
+    let workspace = Resource::new(|| (), |_| load_workspace());
+    let page = Resource::new(
+        move || {
+            let query = QueueQuery {
+                queue: Some(queue.get()),
+                filter: filter.get(),
+                search: search.get(),
+                sort: sort.get(),
+                cursor: cursor.get(),
+            };
+            // Every live change refetches the page (a snapshot, so nothing is missed).
+            (query, changed.get())
+        },
+        |(query, _)| load_queue_page(query),
+    );
+
+    // Rows that were not on the previous load of the same list are new: highlighted. Resources
+    // are read only inside Transitions (or effects), never in memos above them.
+    // (query, numbers listed, numbers new in that listing); rendering the same listing twice
+    // gives the same answer.
+    type Seen = (QueueQuery, HashSet<String>, HashSet<String>);
+    let known = StoredValue::new(None::<Seen>);
+    let with_fresh = move |p: QueuePage| {
+        let current: HashSet<String> = p.rows.iter().map(|r| r.number.clone()).collect();
+        let key = QueueQuery {
+            queue: Some(queue.get_untracked()),
+            filter: filter.get_untracked(),
+            search: search.get_untracked(),
+            sort: sort.get_untracked(),
+            cursor: cursor.get_untracked(),
+        };
+        let fresh: HashSet<String> = match known.get_value() {
+            Some((previous, listed, fresh)) if previous == key && listed == current => fresh,
+            Some((previous, listed, _)) if previous == key => {
+                current.difference(&listed).cloned().collect()
+            }
+            _ => HashSet::new(),
+        };
+        known.set_value(Some((key, current, fresh.clone())));
+        (p, fresh)
+    };
+    // The listed numbers, for the keyboard.
+    let numbers = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = page.get() {
+            numbers.set(p.rows.iter().map(|r| r.number.clone()).collect());
+        }
+    });
+
+    let selected = RwSignal::new(HashSet::<String>::new());
+    let row_cursor = RwSignal::new(0usize);
+    let help = RwSignal::new(false);
+    keyboard(numbers, row_cursor, selected, help);
+
+    view! {
+        <Title text="Queue" />
+        <div class="queue">
+            <QueueSidebar nav current=queue />
+            <section class="queue__main" aria-labelledby="queue-title">
+                <header class="page-header page-header--split">
+                    <div>
+                        <h1 id="queue-title">"Queue"</h1>
+                        <Transition fallback=|| ()>
+                            <h2 class="lead">{move || page.get().and_then(Result::ok).map(|p| p.title)}</h2>
+                        </Transition>
+                    </div>
+                    <NewTicketAlerts feed />
+                </header>
+                <form class="toolbar" role="search" on:submit=move |ev| {
+                    ev.prevent_default();
+                    cursor.set(None);
+                    back.set(Vec::new());
+                }>
+                    <label for="queue-search">"Search tickets"</label>
+                    <input id="queue-search" type="search" placeholder="Subject, message, requester, field…"
+                        on:change=move |ev| search.set(event_target_value(&ev)) />
+                    <button type="submit" class="button">"Search"</button>
+                    {move || (!search.get().is_empty()).then(|| view! {
+                        <button type="button" class="button button--quiet" on:click=move |_| search.set(String::new())>"Clear search"</button>
+                    })}
+                </form>
+                <Transition fallback=|| ()>
+                    {move || workspace.get().and_then(Result::ok).map(|ws| {
+                        let current = page.get_untracked().and_then(Result::ok).map(|p| (p.filter, p.columns, p.sort));
+                        view! {
+                            <FilterPanel workspace=ws.clone() current filter sort nav />
+                            <BulkBar workspace=ws selected />
+                        }
+                    })}
+                </Transition>
+                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || page.get().map(|result| match result.map(with_fresh) {
+                        Ok((page, fresh)) => {
+                            let next = page.next.clone();
+                            view! {
+                                <QueueTable rows=page.rows columns=page.columns selected cursor=row_cursor fresh />
+                                <nav class="pager" aria-label="Pages">
+                                    {move || (!back.get().is_empty()).then(|| view! {
+                                        <button type="button" class="button" on:click=move |_| {
+                                            let previous = back.try_update(|b| b.pop()).flatten().flatten();
+                                            cursor.set(previous);
+                                        }>"Previous page"</button>
+                                    })}
+                                    {next.map(|next| view! {
+                                        <button type="button" class="button" on:click=move |_| {
+                                            back.update(|b| b.push(cursor.get_untracked()));
+                                            cursor.set(Some(next.clone()));
+                                        }>"Next page"</button>
+                                    })}
+                                </nav>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <div class="alert alert--error" role="alert">{e.to_string()}</div> }.into_any(),
+                    })}
+                </Transition>
+                <KeyboardHelp open=help />
+            </section>
+        </div>
+    }
+}
+
+/// j/k move, x selects, Enter opens, ? shows the keys. Ignored while typing in a field.
+fn keyboard(
+    numbers: RwSignal<Vec<String>>,
+    cursor: RwSignal<usize>,
+    selected: RwSignal<HashSet<String>>,
+    help: RwSignal<bool>,
+) {
+    let navigate = use_navigate();
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing_in_a_field(&ev) {
+            return;
+        }
+        let numbers = numbers.get_untracked();
+        let current = cursor.get_untracked().min(numbers.len().saturating_sub(1));
+        match ev.key().as_str() {
+            "j" => cursor.set((current + 1).min(numbers.len().saturating_sub(1))),
+            "k" => cursor.set(current.saturating_sub(1)),
+            "x" => {
+                if let Some(n) = numbers.get(current) {
+                    selected.update(|s| {
+                        if !s.remove(n) {
+                            s.insert(n.clone());
+                        }
+                    });
+                }
+            }
+            "Enter" => {
+                if let Some(n) = numbers.get(current) {
+                    navigate(&format!("/agent/tickets/{n}"), Default::default());
+                }
+            }
+            "?" => help.update(|h| *h = !*h),
+            "Escape" => help.set(false),
+            _ => return,
+        }
+        ev.prevent_default();
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// Whether a key press belongs to a text field, select or button rather than to the page.
+pub fn typing_in_a_field(ev: &leptos::web_sys::KeyboardEvent) -> bool {
+    use leptos::wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.has_attribute("contenteditable")
+        })
+}
+
+#[component]
+fn KeyboardHelp(open: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <Show when=move || open.get()>
+            <section class="card keyboard-help" role="dialog" aria-label="Keyboard shortcuts">
+                <h2>"Keyboard shortcuts"</h2>
+                <dl class="facts">
+                    <dt><kbd>"j"</kbd>" / "<kbd>"k"</kbd></dt><dd>"Next / previous ticket"</dd>
+                    <dt><kbd>"x"</kbd></dt><dd>"Select the ticket"</dd>
+                    <dt><kbd>"Enter"</kbd></dt><dd>"Open the ticket"</dd>
+                    <dt><kbd>"r"</kbd>" / "<kbd>"n"</kbd></dt><dd>"On a ticket: reply / internal note"</dd>
+                    <dt><kbd>"a"</kbd></dt><dd>"On a ticket: assign"</dd>
+                    <dt><kbd>"?"</kbd></dt><dd>"Show or hide this help"</dd>
+                </dl>
+                <button type="button" class="button" on:click=move |_| open.set(false)>"Close"</button>
+            </section>
+        </Show>
+    }
+}

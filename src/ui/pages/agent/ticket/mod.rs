@@ -1,0 +1,124 @@
+//! One ticket in the agent workspace: the whole thread, a composer for replies and notes, every
+//! property in a side panel, colleagues' presence, all refreshed live. Changes carry the version
+//! shown; a stale one comes back as a conflict naming what changed.
+
+mod composer;
+mod presence;
+mod properties;
+mod thread;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::error::AppError;
+use crate::server_fns::agent_queue::load_workspace;
+use crate::server_fns::agent_ticket::{AgentTicket, load_agent_ticket};
+use crate::ui::live::use_feed;
+
+use composer::Composer;
+use presence::Colleagues;
+use properties::Properties;
+use thread::AgentThread;
+
+#[component]
+pub fn AgentTicketPage() -> impl IntoView {
+    let params = use_params_map();
+    let number = Signal::derive(move || params.read().get("number").unwrap_or_default());
+    let feed = use_feed();
+    let changed = feed.ticket_changed(number);
+    let ticket = Resource::new(
+        move || (number.get(), changed.get()),
+        |(n, _)| load_agent_ticket(n),
+    );
+    let workspace = Resource::new(|| (), |_| load_workspace());
+    // What the composer and presence need from the loaded ticket, kept by an effect: resources
+    // are read only inside Transitions and effects, never above them (that would suspend the
+    // whole area). `version` is the one every change is based on: the one on screen.
+    let version = RwSignal::new(0u64);
+    let loaded = RwSignal::new(None::<AgentTicket>);
+    let me = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(Ok(t)) = ticket.get() {
+            version.set(t.ticket.version);
+            loaded.set(Some(t));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(w)) = workspace.get() {
+            me.set(w.me.key);
+        }
+    });
+
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || ticket.get().map(|result| match result {
+                Ok(t) => view! { <Header ticket=t /> }.into_any(),
+                Err(e) => view! { <Missing error=e /> }.into_any(),
+            })}
+        </Transition>
+        <Show when=move || loaded.with(Option::is_some)>
+            <Colleagues number feed me initial=Signal::derive(move || loaded.get().map(|t| t.colleagues).unwrap_or_default()) />
+            <div class="ticket-workspace">
+                <div class="ticket-workspace__main">
+                    <Transition fallback=|| ()>
+                        {move || ticket.get().and_then(Result::ok).map(|t| view! { <AgentThread entries=t.thread number=t.ticket.number /> })}
+                    </Transition>
+                    <Composer number version workspace
+                        subject=Signal::derive(move || loaded.get().map(|t| t.ticket.subject).unwrap_or_default())
+                        requester=Signal::derive(move || loaded.get().map(|t| t.ticket.requester_name).unwrap_or_default()) />
+                </div>
+                <aside class="ticket-workspace__side" aria-label="Ticket properties">
+                    <Transition fallback=|| ()>
+                        {move || match (ticket.get().and_then(Result::ok), workspace.get().and_then(Result::ok)) {
+                            (Some(t), Some(ws)) => Some(view! { <Properties ticket=t workspace=ws version /> }),
+                            _ => None,
+                        }}
+                    </Transition>
+                </aside>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn Header(ticket: AgentTicket) -> impl IntoView {
+    let t = ticket.ticket;
+    view! {
+        <Title text=format!("#{} {}", t.number, t.subject) />
+        <header class="page-header page-header--split">
+            <div>
+                <p class="muted">
+                    <A href="/agent">"Queue"</A>
+                    {format!(" / Ticket #{} · {} · {}", t.number, t.department_name, t.priority_name)}
+                </p>
+                <h1>{t.subject.clone()}</h1>
+                <p class="muted">
+                    {format!("From {} <{}>", t.requester_name, t.requester_email)}
+                    {t.merged_into.clone().map(|target| view! {
+                        " · Merged into " <A href=format!("/agent/tickets/{target}")>{format!("#{target}")}</A>
+                    })}
+                </p>
+            </div>
+            <span class="badge" class:badge--muted=t.status.state == crate::domain::ticket::State::Closed>{t.status.name.clone()}</span>
+        </header>
+        {(!ticket.fields.is_empty()).then(|| view! {
+            <dl class="facts facts--inline" aria-label="Custom fields">
+                {ticket.fields.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
+            </dl>
+        })}
+    }
+}
+
+#[component]
+fn Missing(error: AppError) -> impl IntoView {
+    view! {
+        <Title text="Ticket not found" />
+        <section class="notice">
+            <h1>"Ticket not found"</h1>
+            <p>{error.to_string()}</p>
+            <A href="/agent" attr:class="button">"Back to the queue"</A>
+        </section>
+    }
+}

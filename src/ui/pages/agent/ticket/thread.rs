@@ -1,0 +1,49 @@
+//! The full thread as staff read it: messages, replies, internal notes (marked), system events,
+//! and entries from tickets merged into this one.
+
+use leptos::prelude::*;
+
+use crate::domain::ticket::{EntryKind, ThreadEntry};
+
+#[component]
+pub fn AgentThread(entries: Vec<ThreadEntry>, number: String) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="thread-title">
+            <h2 id="thread-title">"Thread"</h2>
+            <ol class="thread">
+                {entries.into_iter().map(|entry| {
+                    let (class, label) = match entry.kind {
+                        EntryKind::CustomerMessage => ("thread__entry", "Customer"),
+                        EntryKind::AgentReply => ("thread__entry thread__entry--reply", "Reply"),
+                        EntryKind::InternalNote => ("thread__entry thread__entry--note", "Internal note"),
+                        EntryKind::SystemEvent => ("thread__entry thread__entry--event", "Event"),
+                        EntryKind::StaffEvent => ("thread__entry thread__entry--event thread__entry--staff", "Staff event"),
+                    };
+                    let merged = (entry.ticket != number).then(|| format!(" · from #{}", entry.ticket));
+                    view! {
+                        <li class=class aria-label=label>
+                            <p class="thread__meta">
+                                <span class="thread__kind">{label}</span>
+                                " · "
+                                <strong>{entry.author_name}</strong>
+                                " · "
+                                <time datetime=entry.at.to_rfc3339()>{entry.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
+                                {merged}
+                            </p>
+                            <p class="thread__body">{entry.body}</p>
+                            {(!entry.attachments.is_empty()).then(|| view! {
+                                <ul class="attachments" aria-label="Attachments">
+                                    {entry.attachments.into_iter().map(|a| {
+                                        let label = format!("{} ({} KB)", a.name, a.size.div_ceil(1024));
+                                        view! { <li><a href=format!("/files/{}", a.id) download=a.name.clone()>{label}</a></li> }
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+    .into_any()
+}
