@@ -677,3 +677,107 @@ async fn colleagues_on_the_same_ticket_see_each_others_presence() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_open_event_stream_ends_once_its_session_is_signed_out() {
+    let d = desk().await;
+    let number = open(&d.app, &d.customer, "Signed out", "Then what?").await;
+    let mut customer = d.app.events(&d.customer).await;
+    let mut agent = d.app.events(&d.support).await;
+    let (status, _) = d.app.rpc_json(&d.customer, "sign_out", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    d.app.advance(chrono::Duration::minutes(1));
+
+    let v = version(&d.app, &d.support, &number).await;
+    let (status, body) = post(
+        &d.app,
+        &d.support,
+        &number,
+        v,
+        "reply",
+        "Are you still there?",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    agent
+        .until(LIVE, |e| is_ticket(e, "ticket.updated", &number))
+        .await;
+    assert!(
+        customer.ended_within(LIVE).await,
+        "the signed-out stream was closed, not fed"
+    );
+}
+
+#[tokio::test]
+async fn agents_save_their_own_queues_and_only_they_see_them() {
+    let d = desk().await;
+    let a = open(&d.app, &d.customer, "Tagged", "One.").await;
+    open(&d.app, &d.customer, "Untagged", "Two.").await;
+    let v = version(&d.app, &d.support, &a).await;
+    let (status, body) = change(
+        &d.app,
+        &d.support,
+        &a,
+        v,
+        json!({ "change": "tags", "tags": ["vip"] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let filter = json!({ "state": "open", "tags": ["vip"] });
+    let (status, id) = d
+        .app
+        .rpc_body(&d.support, "save_queue", json!({ "name": "VIP", "filter": filter, "columns": ["subject", "tags"], "sort": "newest" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{id}");
+    let (status, body) = d
+        .app
+        .rpc_body(
+            &d.support,
+            "save_queue",
+            json!({ "name": "vip", "filter": filter, "columns": ["subject"], "sort": "newest" }),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "names are unique per agent: {body}"
+    );
+
+    let (_, nav) = d.app.rpc_json(&d.support, "queue_nav", &[]).await;
+    assert!(nav.to_string().contains("\"VIP\""), "{nav}");
+    let saved = json!({ "query": { "queue": { "kind": "saved", "key": id } } });
+    let (status, page) = d
+        .app
+        .rpc_body(&d.support, "queue_page", saved.clone())
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["title"], "VIP");
+    assert_eq!(page["columns"], json!(["subject", "tags"]));
+    let numbers: Vec<&str> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, [a.as_str()]);
+
+    // Another agent can neither open nor delete it.
+    let (status, _) = d
+        .app
+        .rpc_body(&d.security, "queue_page", saved.clone())
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = d
+        .app
+        .rpc_json(&d.security, "delete_queue", &[("id", id.as_str().unwrap())])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = d
+        .app
+        .rpc_json(&d.support, "delete_queue", &[("id", id.as_str().unwrap())])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, nav) = d.app.rpc_json(&d.support, "queue_nav", &[]).await;
+    assert!(!nav.to_string().contains("\"VIP\""));
+}

@@ -72,21 +72,7 @@ impl Caller {
             .map(|s| s.chars().take(512).collect());
         let session_token = auth::session_token(headers);
         let actor = match &session_token {
-            Some(token) => match state
-                .store
-                .session(&auth::token_key(token), state.clock.now())
-                .await
-                .map_err(internal)?
-            {
-                Some(session) => Actor::User(SignedInUser {
-                    id: session.user.id,
-                    email: session.user.email,
-                    name: session.user.name,
-                    role: session.user.role,
-                    departments: session.user.departments,
-                }),
-                None => Actor::Anonymous,
-            },
+            Some(token) => session_actor(state, token).await?,
             None => Actor::Anonymous,
         };
         Ok(Caller {
@@ -98,6 +84,26 @@ impl Caller {
             session_token,
         })
     }
+}
+
+/// Whoever a session token signs in now: its user while the session lives and the account is
+/// active, anonymous otherwise.
+pub async fn session_actor(state: &AppState, token: &str) -> Result<Actor, AppError> {
+    let session = state
+        .store
+        .session(&auth::token_key(token), state.clock.now())
+        .await
+        .map_err(internal)?;
+    Ok(match session {
+        Some(session) => Actor::User(SignedInUser {
+            id: session.user.id,
+            email: session.user.email,
+            name: session.user.name,
+            role: session.user.role,
+            departments: session.user.departments,
+        }),
+        None => Actor::Anonymous,
+    })
 }
 
 /// The client's address: the socket peer, or the last untrusted hop of `X-Forwarded-For` when the

@@ -415,6 +415,20 @@ impl EventStream {
         }
     }
 
+    /// Whether the server ends the stream within `within` (not merely stays quiet).
+    pub async fn ended_within(&mut self, within: std::time::Duration) -> bool {
+        use futures::StreamExt;
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.body.next()).await {
+                Err(_) => return false,
+                Ok(None) => return true,
+                // Keep-alives and events the test did not ask about.
+                Ok(Some(_)) => continue,
+            }
+        }
+    }
+
     /// Waits (at most `within`) for the first event matching `wanted`, returning it and how
     /// long it took; events before it are returned too, for assertions about what came first.
     pub async fn until(

@@ -1,14 +1,73 @@
-//! Subscribing to live events: who may, and which events each subscriber receives.
+//! Subscribing to live events: who may, and which events each subscriber receives. A stream
+//! re-checks its credential as it goes, so signing out, deactivation, a revoked guest link or a
+//! changed department membership takes effect on open streams too.
 
+use chrono::{DateTime, Duration, Utc};
 use futures::Stream;
+use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::domain::live::LiveEvent;
 use crate::domain::permission::Actor;
 use crate::error::AppError;
-use crate::server::request::Caller;
+use crate::server::live::Routed;
+use crate::server::request::{Caller, session_actor};
 use crate::server::state::AppState;
 use crate::server::use_cases::guest_access;
+
+/// How long a stream trusts its credential before checking it again.
+const RECHECK: Duration = Duration::seconds(15);
+
+/// What the stream was opened with.
+#[derive(Clone)]
+enum Credential {
+    Session(String),
+    Guest(String),
+}
+
+/// The actor the credential stands for now (anonymous when it no longer works).
+async fn current_actor(state: &AppState, credential: &Credential) -> Actor {
+    let actor = match credential {
+        Credential::Session(token) => session_actor(state, token).await,
+        Credential::Guest(token) => guest_access::linked_number(state, token)
+            .await
+            .map(|ticket| Actor::Guest { ticket }),
+    };
+    actor.unwrap_or(Actor::Anonymous)
+}
+
+struct Subscription {
+    state: AppState,
+    receiver: Receiver<Routed>,
+    credential: Credential,
+    actor: Actor,
+    checked_at: DateTime<Utc>,
+}
+
+impl Subscription {
+    /// The next event this subscriber may receive; `None` ends the stream.
+    async fn next(&mut self) -> Option<LiveEvent> {
+        loop {
+            let routed = match self.receiver.recv().await {
+                Ok(routed) => routed,
+                // Fell behind: the browser refetches what it shows.
+                Err(RecvError::Lagged(_)) => return Some(LiveEvent::Resync),
+                Err(RecvError::Closed) => return None,
+            };
+            let now = self.state.clock.now();
+            if now - self.checked_at >= RECHECK {
+                self.actor = current_actor(&self.state, &self.credential).await;
+                self.checked_at = now;
+                if self.actor == Actor::Anonymous {
+                    return None;
+                }
+            }
+            if routed.admits(&self.actor) {
+                return Some(routed.event);
+            }
+        }
+    }
+}
 
 /// The caller's event stream: every event they may receive, from now on. Signed-in users hear
 /// about tickets they may read; a guest link (`guest` token) about its own ticket.
@@ -17,33 +76,27 @@ pub async fn subscribe(
     caller: &Caller,
     guest: Option<&str>,
 ) -> Result<impl Stream<Item = LiveEvent> + use<>, AppError> {
-    let actor = match guest {
-        Some(token) => {
+    let (credential, actor) = match (guest, &caller.session_token) {
+        (Some(token), _) => {
             let number = guest_access::linked_number(state, token).await?;
-            caller.as_guest(&number).actor
+            (
+                Credential::Guest(token.to_string()),
+                caller.as_guest(&number).actor,
+            )
         }
-        None => caller.actor.clone(),
+        (None, Some(token)) if caller.actor != Actor::Anonymous => {
+            (Credential::Session(token.clone()), caller.actor.clone())
+        }
+        (None, _) => return Err(AppError::Unauthenticated),
     };
-    if actor == Actor::Anonymous {
-        return Err(AppError::Unauthenticated);
-    }
-    let receiver = state.live.subscribe();
-    Ok(futures::stream::unfold(
-        (receiver, actor),
-        |(mut receiver, actor)| async move {
-            loop {
-                match receiver.recv().await {
-                    Ok(routed) if routed.admits(&actor) => {
-                        return Some((routed.event, (receiver, actor)));
-                    }
-                    Ok(_) => continue,
-                    // Fell behind: the browser refetches what it shows.
-                    Err(RecvError::Lagged(_)) => {
-                        return Some((LiveEvent::Resync, (receiver, actor)));
-                    }
-                    Err(RecvError::Closed) => return None,
-                }
-            }
-        },
-    ))
+    let subscription = Subscription {
+        receiver: state.live.subscribe(),
+        state: state.clone(),
+        credential,
+        actor,
+        checked_at: state.clock.now(),
+    };
+    Ok(futures::stream::unfold(subscription, |mut s| async move {
+        s.next().await.map(|event| (event, s))
+    }))
 }
