@@ -781,3 +781,47 @@ async fn agents_save_their_own_queues_and_only_they_see_them() {
     let (_, nav) = d.app.rpc_json(&d.support, "queue_nav", &[]).await;
     assert!(!nav.to_string().contains("\"VIP\""));
 }
+
+#[tokio::test]
+async fn agents_edit_custom_fields_and_search_finds_the_new_value() {
+    let d = desk().await;
+    let number = open_incident(&d.app, &d.customer, "Beacon").await;
+    let (_, view) = ticket(&d.app, &d.admin, &number).await;
+    let host = view["form"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["def"]["name"] == "affected_host")
+        .unwrap()
+        .clone();
+    assert_eq!(host["inputs"], json!(["web-01"]));
+
+    let v = view["ticket"]["version"].as_u64().unwrap();
+    let edit = |host: &str| json!({ "change": "fields", "values": { "affected_host": [host] } });
+    let (status, body) = change(&d.app, &d.admin, &number, v, edit("")).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "agents must fill it too: {body}"
+    );
+    assert_eq!(body["fields"][0]["field"], "field.affected_host");
+    let (status, body) = change(&d.app, &d.admin, &number, v, edit("db-07.corp")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let (_, view) = ticket(&d.app, &d.admin, &number).await;
+    assert!(view["fields"].to_string().contains("db-07.corp"));
+    let last = view["thread"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        last["body"],
+        "Ada Admin changed Affected host from web-01 to db-07.corp."
+    );
+    let (_, page) = d
+        .app
+        .rpc_body(
+            &d.admin,
+            "queue_page",
+            json!({ "query": { "queue": { "kind": "open" }, "search": "db-07.corp" } }),
+        )
+        .await;
+    assert_eq!(page["rows"][0]["number"], number.as_str(), "{page}");
+}

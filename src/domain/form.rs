@@ -99,6 +99,68 @@ impl FieldValue {
     }
 }
 
+impl FieldValue {
+    /// The value as a form submits it (the inverse of [`FieldDef::validate`]), to prefill an
+    /// edit form.
+    pub fn inputs(&self) -> Vec<String> {
+        match self {
+            FieldValue::Text(t) | FieldValue::Choice(t) => vec![t.clone()],
+            FieldValue::Number(n) => vec![n.to_string()],
+            FieldValue::Date(d) => vec![d.format("%Y-%m-%d").to_string()],
+            FieldValue::DateTime(t) => vec![t.format("%Y-%m-%dT%H:%M").to_string()],
+            FieldValue::Flag(true) => vec!["on".to_string()],
+            FieldValue::Flag(false) => Vec::new(),
+            FieldValue::Choices(cs) => cs.clone(),
+            FieldValue::Files(_) => Vec::new(),
+        }
+    }
+}
+
+/// The outcome of [`edit_fields`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldEdit {
+    pub values: BTreeMap<String, FieldValue>,
+    /// Names of the fields whose value changed.
+    pub changed: Vec<String>,
+}
+
+/// Applies staff edits of some fields (`raw`, by name) to `current`, validated as agents fill
+/// them; fields not named keep their values, and file fields are not edited this way.
+pub fn edit_fields(
+    definitions: &[FieldDef],
+    current: &BTreeMap<String, FieldValue>,
+    raw: &BTreeMap<String, Vec<String>>,
+) -> Result<FieldEdit, Vec<FieldError>> {
+    let edited: Vec<FieldDef> = definitions
+        .iter()
+        .filter(|d| d.kind != FieldKind::File && raw.contains_key(&d.name))
+        .cloned()
+        .collect();
+    if let Some(unknown) = raw.keys().find(|k| !edited.iter().any(|d| &d.name == *k)) {
+        return Err(vec![FieldError::new(
+            format!("field.{unknown}"),
+            "This ticket's form has no such field.",
+        )]);
+    }
+    let values = validate_form(&edited, raw, Audience::Agent)?;
+    let mut updated = current.clone();
+    let mut changed = Vec::new();
+    for def in &edited {
+        let new = values.get(&def.name);
+        if current.get(&def.name) != new {
+            changed.push(def.name.clone());
+            match new {
+                Some(v) => updated.insert(def.name.clone(), v.clone()),
+                None => updated.remove(&def.name),
+            };
+        }
+    }
+    Ok(FieldEdit {
+        values: updated,
+        changed,
+    })
+}
+
 /// The longest text any field accepts, whatever its own rules say.
 pub const MAX_TEXT: usize = 20_000;
 
@@ -500,5 +562,43 @@ mod tests {
         let errors = validate_form(&[hidden, host, count], &input, Audience::Customer).unwrap_err();
         let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(names, ["field.host", "field.count"]);
+    }
+
+    #[test]
+    fn agents_edit_only_the_fields_they_name_and_see_what_changed() {
+        let host = FieldDef {
+            name: "host".into(),
+            ..field(FieldKind::ShortText)
+        };
+        let seen = FieldDef {
+            name: "seen".into(),
+            ..field(FieldKind::Date)
+        };
+        let current = BTreeMap::from([
+            ("host".to_string(), FieldValue::Text("web-01".into())),
+            (
+                "seen".to_string(),
+                FieldValue::Date(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()),
+            ),
+        ]);
+        let raw = BTreeMap::from([("host".to_string(), vec!["web-02".to_string()])]);
+        let FieldEdit {
+            values: updated,
+            changed,
+        } = edit_fields(&[host.clone(), seen.clone()], &current, &raw).unwrap();
+        assert_eq!(changed, ["host"]);
+        assert_eq!(updated["host"], FieldValue::Text("web-02".into()));
+        assert_eq!(updated["seen"], current["seen"]);
+
+        let same = BTreeMap::from([("seen".to_string(), current["seen"].inputs())]);
+        assert_eq!(
+            edit_fields(&[host.clone(), seen.clone()], &current, &same)
+                .unwrap()
+                .changed,
+            Vec::<String>::new()
+        );
+
+        let unknown = BTreeMap::from([("nope".to_string(), vec!["x".to_string()])]);
+        assert!(edit_fields(&[host, seen], &current, &unknown).is_err());
     }
 }

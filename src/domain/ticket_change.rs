@@ -41,6 +41,10 @@ pub enum TicketChange {
     Collaborators {
         emails: Vec<String>,
     },
+    /// Custom field inputs by field name (fields not named keep their values).
+    Fields {
+        values: std::collections::BTreeMap<String, Vec<String>>,
+    },
 }
 
 impl TicketChange {
@@ -56,6 +60,7 @@ impl TicketChange {
             TicketChange::Due { .. } => "due_at",
             TicketChange::Tags { .. } => "tags",
             TicketChange::Collaborators { .. } => "collaborators",
+            TicketChange::Fields { .. } => "fields",
         }
     }
 
@@ -68,6 +73,7 @@ impl TicketChange {
                 | TicketChange::HelpTopic { .. }
                 | TicketChange::Collaborators { .. }
                 | TicketChange::Transfer { .. }
+                | TicketChange::Fields { .. }
         )
     }
 }

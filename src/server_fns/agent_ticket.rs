@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::form::FieldDef;
 use crate::domain::live::Activity;
 use crate::domain::ticket::{ThreadEntry, Ticket};
 use crate::domain::ticket_change::TicketChange;
@@ -18,10 +19,19 @@ pub struct Colleague {
     pub activity: Activity,
 }
 
+/// A custom field staff can edit, with its current value as form inputs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EditableField {
+    pub def: FieldDef,
+    pub inputs: Vec<String>,
+}
+
 /// A ticket as staff see it: everything, including internal notes and staff events.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AgentTicket {
     pub ticket: Ticket,
+    /// The help topic's fields (except file fields), to edit.
+    pub form: Vec<EditableField>,
     /// Custom field label and shown value, in form order.
     pub fields: Vec<(String, String)>,
     pub thread: Vec<ThreadEntry>,

@@ -110,6 +110,22 @@ impl Store {
         }
     }
 
+    /// An active help topic, public or not, with its fields (what agents edit on a ticket).
+    pub async fn topic(&self, key: &str) -> Result<Option<Topic>, StoreError> {
+        let row: Option<TopicRow> = self
+            .db
+            .query(format!(
+                "SELECT {TOPIC_FIELDS} FROM ONLY type::record('help_topic', $key) WHERE active"
+            ))
+            .bind(("key", key.to_string()))
+            .await?
+            .take(0)?;
+        match row {
+            Some(row) => Ok(Some(self.with_fields(row).await?)),
+            None => Ok(None),
+        }
+    }
+
     /// The topic with its forms' fields: forms in the topic's order, fields in each form's order.
     async fn with_fields(&self, row: TopicRow) -> Result<Topic, StoreError> {
         let fields: Vec<FieldRow> = self

@@ -197,6 +197,11 @@ pub enum Patch<'a> {
     Collaborators(&'a [String]),
     /// Records the first agent response, if none is recorded yet.
     FirstResponse(DateTime<Utc>),
+    /// New custom field values and the search text that goes with them.
+    Fields {
+        values: &'a BTreeMap<String, FieldValue>,
+        search_text: &'a str,
+    },
 }
 
 impl Patch<'_> {
@@ -244,6 +249,18 @@ impl Patch<'_> {
                 format!("first_response_at = first_response_at ?? ${p}"),
                 binds.with(p, *at),
             ),
+            Patch::Fields {
+                values,
+                search_text,
+            } => (
+                format!("fields = ${p}, search_text = ${p}_search"),
+                binds
+                    .with(
+                        p.clone(),
+                        serde_json::to_string(values).unwrap_or_else(|_| "{}".into()),
+                    )
+                    .with(format!("{p}_search"), search_text.to_string()),
+            ),
         }
     }
 
@@ -260,6 +277,7 @@ impl Patch<'_> {
             Patch::Tags(_) => "tags",
             Patch::Collaborators(_) => "collaborators",
             Patch::FirstResponse(_) => "first_response_at",
+            Patch::Fields { .. } => "fields",
         }
     }
 }

@@ -1,9 +1,12 @@
 //! What agents do on one ticket: read it, reply or note, change its properties (one change or
 //! in bulk), and show colleagues they are there. Every change names the version it was based on.
 
+use std::collections::BTreeMap;
+
 use serde_json::json;
 
 use crate::domain::audit::AuditRecord;
+use crate::domain::form::{FieldDef, FieldEdit, FieldKind, FieldValue, edit_fields};
 use crate::domain::live::Activity;
 use crate::domain::permission::{Action, Resource, SignedInUser, authorize};
 use crate::domain::ticket::{EntryKind, Source, Ticket};
@@ -15,10 +18,10 @@ use crate::server::state::AppState;
 use crate::server::store::{NewEntry, Patch, Refusal, StoreError, TicketWrite};
 use crate::server::use_cases::agent_queue::staff;
 use crate::server::use_cases::tickets::{
-    attachment_gone, check_attachment_count, copied, message_text, shown_fields,
+    attachment_gone, check_attachment_count, copied, message_text, search_text, shown_fields,
 };
 use crate::server_fns::agent_queue::BulkOutcome;
-use crate::server_fns::agent_ticket::{AgentTicket, Colleague, PostKind};
+use crate::server_fns::agent_ticket::{AgentTicket, Colleague, EditableField, PostKind};
 
 /// The most tickets one bulk change touches.
 const MAX_BULK: usize = 100;
@@ -82,7 +85,21 @@ pub async fn view(
             activity: p.activity,
         })
         .collect();
+    let form = form_of(state, &ticket)
+        .await?
+        .into_iter()
+        .filter(|d| d.kind != FieldKind::File)
+        .map(|def| EditableField {
+            inputs: ticket
+                .fields
+                .get(&def.name)
+                .map(FieldValue::inputs)
+                .unwrap_or_default(),
+            def,
+        })
+        .collect();
     Ok(AgentTicket {
+        form,
         fields: shown_fields(state, &ticket).await?,
         ticket,
         thread,
@@ -254,6 +271,7 @@ enum ResolvedPatch {
     Due(Option<chrono::DateTime<chrono::Utc>>),
     Tags(Vec<String>),
     Collaborators(Vec<String>),
+    Fields(BTreeMap<String, FieldValue>, String),
 }
 
 impl Resolved {
@@ -268,6 +286,10 @@ impl Resolved {
             ResolvedPatch::Due(d) => Patch::Due(*d),
             ResolvedPatch::Tags(t) => Patch::Tags(t),
             ResolvedPatch::Collaborators(c) => Patch::Collaborators(c),
+            ResolvedPatch::Fields(values, search_text) => Patch::Fields {
+                values,
+                search_text,
+            },
         }]
     }
 }
@@ -485,6 +507,82 @@ async fn resolve(
                 kind,
             }
         }
+        TicketChange::Fields { values } => {
+            let definitions = form_of(state, ticket).await?;
+            let FieldEdit {
+                values: updated,
+                changed,
+            } = edit_fields(&definitions, &ticket.fields, values)
+                .map_err(|fields| AppError::Invalid { fields })?;
+            if changed.is_empty() {
+                return Err(unchanged());
+            }
+            let shown = |map: &BTreeMap<String, FieldValue>, name: &str| {
+                let def = definitions.iter().find(|d| d.name == name);
+                map.get(name).map(|v| v.display(def)).unwrap_or_default()
+            };
+            let sentence = changed
+                .iter()
+                .map(|name| {
+                    let label = definitions
+                        .iter()
+                        .find(|d| &d.name == name)
+                        .map_or(name.as_str(), |d| d.label.as_str());
+                    change_sentence(
+                        me,
+                        label,
+                        &shown(&ticket.fields, name),
+                        &shown(&updated, name),
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            // A change to a field customers cannot see stays among staff.
+            let hidden = changed.iter().any(|name| {
+                definitions
+                    .iter()
+                    .find(|d| &d.name == name)
+                    .is_none_or(|d| !d.customer_visible)
+            });
+            let search_text = search_text(
+                &ticket.subject,
+                &ticket.requester_name,
+                &ticket.requester_email,
+                &definitions,
+                &updated,
+            );
+            Resolved {
+                sentence,
+                kind: if hidden { EntryKind::StaffEvent } else { kind },
+                before: json!(
+                    changed
+                        .iter()
+                        .map(|n| (n.clone(), ticket.fields.get(n)))
+                        .collect::<BTreeMap<_, _>>()
+                ),
+                after: json!(
+                    changed
+                        .iter()
+                        .map(|n| (n.clone(), updated.get(n)))
+                        .collect::<BTreeMap<_, _>>()
+                ),
+                patch: ResolvedPatch::Fields(updated, search_text),
+            }
+        }
+    })
+}
+
+/// The custom fields of the ticket's help topic (none without a topic).
+async fn form_of(state: &AppState, ticket: &Ticket) -> Result<Vec<FieldDef>, AppError> {
+    Ok(match &ticket.help_topic {
+        Some(key) => state
+            .store
+            .topic(key)
+            .await
+            .map_err(internal)?
+            .map(|t| t.fields)
+            .unwrap_or_default(),
+        None => Vec::new(),
     })
 }
 

@@ -139,7 +139,7 @@ pub async fn open_ticket(
         None => state.store.default_priority().await.map_err(internal)?,
     };
     let now = state.clock.now();
-    let search_text = search_text(&subject, user, &topic.fields, &values);
+    let search_text = search_text(&subject, &user.name, &user.email, &topic.fields, &values);
     for _ in 0..NUMBER_ATTEMPTS {
         let sequence = if state.settings.ticket_numbers.uses_sequence() {
             state.store.next_ticket_sequence().await.map_err(internal)?
@@ -182,13 +182,14 @@ pub async fn open_ticket(
 }
 
 /// What full-text search finds a new ticket by: subject, requester and custom field values.
-fn search_text(
+pub(super) fn search_text(
     subject: &str,
-    requester: &SignedInUser,
+    requester_name: &str,
+    requester_email: &str,
     definitions: &[crate::domain::form::FieldDef],
     values: &BTreeMap<String, FieldValue>,
 ) -> String {
-    let mut text = format!("{subject} {} {}", requester.name, requester.email);
+    let mut text = format!("{subject} {requester_name} {requester_email}");
     for (name, value) in values {
         if !matches!(value, FieldValue::Files(_)) {
             text.push(' ');

@@ -5,13 +5,25 @@ use leptos::prelude::*;
 use crate::domain::form::{FieldDef, FieldKind};
 use crate::ui::uploads::AttachmentPicker;
 
+/// `values`: the current inputs, to edit a value already given; `staff`: filled by staff (their
+/// required flags apply).
 #[component]
-pub fn CustomField(def: FieldDef, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+pub fn CustomField(
+    def: FieldDef,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] values: Vec<String>,
+    #[prop(optional)] staff: bool,
+) -> impl IntoView {
     let id = format!("custom-{}", def.name);
     let input_name = format!("fields[{}][0]", def.name);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let required = def.customer_required;
+    let required = if staff {
+        def.agent_required
+    } else {
+        def.customer_required
+    };
+    let first = values.first().cloned().unwrap_or_default();
     let has_hint = !def.hint.is_empty();
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
@@ -29,17 +41,17 @@ pub fn CustomField(def: FieldDef, #[prop(into)] error: Signal<Option<String>>) -
     let invalid = move || error.get().is_some().then_some("true");
     let control = match def.kind {
         FieldKind::LongText => view! {
-            <textarea id=id.clone() name=input_name rows="4" required=required aria-invalid=invalid aria-describedby=described_by.clone()></textarea>
+            <textarea id=id.clone() name=input_name rows="4" required=required aria-invalid=invalid aria-describedby=described_by.clone()>{first.clone()}</textarea>
         }
         .into_any(),
         FieldKind::Checkbox => view! {
-            <input id=id.clone() name=input_name type="checkbox" value="on" required=required aria-invalid=invalid aria-describedby=described_by.clone() />
+            <input id=id.clone() name=input_name type="checkbox" value="on" checked=!values.is_empty() required=required aria-invalid=invalid aria-describedby=described_by.clone() />
         }
         .into_any(),
         FieldKind::SingleChoice => view! {
             <select id=id.clone() name=input_name required=required aria-invalid=invalid aria-describedby=described_by.clone()>
                 <option value="">"Choose…"</option>
-                {def.choices.iter().map(|c| view! { <option value=c.value.clone()>{c.label.clone()}</option> }).collect_view()}
+                {def.choices.iter().map(|c| view! { <option value=c.value.clone() selected=c.value == first>{c.label.clone()}</option> }).collect_view()}
             </select>
         }
         .into_any(),
@@ -55,7 +67,8 @@ pub fn CustomField(def: FieldDef, #[prop(into)] error: Signal<Option<String>>) -
                             let (choice_id, label_for) = (format!("{id}-{i}"), format!("{id}-{i}"));
                             view! {
                                 <label class="choice" for=label_for>
-                                    <input id=choice_id type="checkbox" name=format!("fields[{name}][{i}]") value=c.value.clone() />
+                                    <input id=choice_id type="checkbox" name=format!("fields[{name}][{i}]") value=c.value.clone()
+                                        checked=values.contains(&c.value) />
                                     {c.label.clone()}
                                 </label>
                             }
@@ -83,7 +96,7 @@ pub fn CustomField(def: FieldDef, #[prop(into)] error: Signal<Option<String>>) -
                 _ => "text",
             };
             view! {
-                <input id=id.clone() name=input_name type=input_type required=required aria-invalid=invalid aria-describedby=described_by.clone() />
+                <input id=id.clone() name=input_name type=input_type value=first required=required aria-invalid=invalid aria-describedby=described_by.clone() />
             }
             .into_any()
         }

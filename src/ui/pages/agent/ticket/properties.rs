@@ -4,12 +4,13 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::domain::form::FieldKind;
 use crate::domain::ticket_change::TicketChange;
 use crate::server_fns::agent_queue::Workspace;
 use crate::server_fns::agent_ticket::{
     AgentTicket, ChangeTicket, LinkTicket, MergeTicket, UnmergeTicket,
 };
-use crate::ui::components::FormAlert;
+use crate::ui::components::{CustomField, FormAlert};
 use crate::ui::form_data::Submitted;
 
 #[component]
@@ -85,8 +86,16 @@ pub fn Properties(
         .cloned()
         .collect();
 
-    let (claim, release, transfer, refer, due, tags, copied) =
-        (apply, apply, apply, apply, apply, apply, apply);
+    let (claim, release, transfer, refer, due, tags, copied, edit) =
+        (apply, apply, apply, apply, apply, apply, apply, apply);
+    let form = StoredValue::new(ticket.form.clone());
+    let field_error = move |name: String| {
+        Signal::derive(move || {
+            error
+                .get()
+                .and_then(|e| e.field_message(&format!("field.{name}")))
+        })
+    };
     let me_key = me.key.clone();
     let (merge_number, unmerge_number, link_number) =
         (number.clone(), number.clone(), number.clone());
@@ -110,6 +119,30 @@ pub fn Properties(
                     <button type="button" class="button button--small" on:click=move |_| release(TicketChange::Assign { agent: None })>"Release"</button>
                 })}
             </div>
+            {(!ticket.form.is_empty()).then(|| view! {
+                <form class="property-form" aria-label="Details" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let Some(submitted) = Submitted::of(&ev) else { return };
+                    let values = form.with_value(|fields| fields.iter().map(|f| {
+                        let name = &f.def.name;
+                        let inputs: Vec<String> = match f.def.kind {
+                            FieldKind::MultipleChoice => (0..f.def.choices.len())
+                                .flat_map(|i| submitted.all(&format!("fields[{name}][{i}]")))
+                                .collect(),
+                            _ => submitted.all(&format!("fields[{name}][0]")),
+                        };
+                        (name.clone(), inputs)
+                    }).collect());
+                    edit(TicketChange::Fields { values });
+                }>
+                    <h3>"Details"</h3>
+                    {ticket.form.iter().cloned().map(|f| {
+                        let error = field_error(f.def.name.clone());
+                        view! { <CustomField def=f.def values=f.inputs staff=true error /> }
+                    }).collect_view()}
+                    <button type="submit" class="button button--small">"Save details"</button>
+                </form>
+            })}
             {select("prop-topic", "Help topic", t.help_topic.clone().unwrap_or_default(), topics,
                 |topic| TicketChange::HelpTopic { topic })}
 
