@@ -70,7 +70,7 @@ test('the new agent signs in and lands on the queue', async ({ page }) => {
   const areas = page.getByRole('navigation', { name: 'Areas' });
   await expect(areas.getByRole('link', { name: 'Agent dashboard' })).toBeVisible();
   await expect(areas.getByRole('link', { name: 'Admin settings' })).toHaveCount(0);
-  await expect(page.getByText(agent.name, { exact: true })).toBeVisible();
+  await expect(page.getByRole('banner').getByText(agent.name, { exact: true })).toBeVisible();
 
   await gotoReady(page, '/admin');
   await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();

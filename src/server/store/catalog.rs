@@ -95,27 +95,25 @@ impl Store {
         Ok(topics)
     }
 
+    /// An active public help topic with its fields (what customers choose from).
     pub async fn public_topic(&self, key: &str) -> Result<Option<Topic>, StoreError> {
-        let row: Option<TopicRow> = self
-            .db
-            .query(format!(
-                "SELECT {TOPIC_FIELDS} FROM ONLY type::record('help_topic', $key) WHERE active AND public"
-            ))
-            .bind(("key", key.to_string()))
-            .await?
-            .take(0)?;
-        match row {
-            Some(row) => Ok(Some(self.with_fields(row).await?)),
-            None => Ok(None),
-        }
+        self.topic_where(key, "active AND public").await
     }
 
     /// An active help topic, public or not, with its fields (what agents edit on a ticket).
     pub async fn topic(&self, key: &str) -> Result<Option<Topic>, StoreError> {
+        self.topic_where(key, "active").await
+    }
+
+    async fn topic_where(
+        &self,
+        key: &str,
+        condition: &'static str,
+    ) -> Result<Option<Topic>, StoreError> {
         let row: Option<TopicRow> = self
             .db
             .query(format!(
-                "SELECT {TOPIC_FIELDS} FROM ONLY type::record('help_topic', $key) WHERE active"
+                "SELECT {TOPIC_FIELDS} FROM ONLY type::record('help_topic', $key) WHERE {condition}"
             ))
             .bind(("key", key.to_string()))
             .await?

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::domain::audit::AuditRecord;
-use crate::domain::permission::Action;
+use crate::domain::permission::{Action, SignedInUser};
 use crate::domain::ticket::{EntryKind, Source};
 use crate::error::AppError;
 use crate::server::request::{Caller, internal};
@@ -11,20 +11,26 @@ use crate::server::state::AppState;
 use crate::server::store::{NewEntry, PairEntries, Refusal, StoreError};
 use crate::server::use_cases::agent_ticket::{reachable, stale};
 
-fn event<'a>(
+/// The thread entries a two-ticket action leaves: one on each ticket, by the same agent.
+fn pair<'a>(
     kind: EntryKind,
-    author: (&'a str, &'a str),
-    body: &'a str,
+    user: &'a SignedInUser,
+    on_source: &'a str,
+    on_target: &'a str,
     at: chrono::DateTime<chrono::Utc>,
-) -> NewEntry<'a> {
-    NewEntry {
+) -> PairEntries<'a> {
+    let entry = |body| NewEntry {
         kind,
         attachments: &[],
-        author_id: Some(author.0),
-        author_name: author.1,
+        author_id: Some(&user.id),
+        author_name: &user.name,
         body,
         source: Source::Web,
         at,
+    };
+    PairEntries {
+        on_source: entry(on_source),
+        on_target: entry(on_target),
     }
 }
 
@@ -57,20 +63,7 @@ pub async fn merge(
     let now = state.clock.now();
     let on_source = format!("{} merged this ticket into #{}.", user.name, target.number);
     let on_target = format!("{} merged #{} into this ticket.", user.name, source.number);
-    let entries = PairEntries {
-        on_source: event(
-            EntryKind::SystemEvent,
-            (&user.id, &user.name),
-            &on_source,
-            now,
-        ),
-        on_target: event(
-            EntryKind::SystemEvent,
-            (&user.id, &user.name),
-            &on_target,
-            now,
-        ),
-    };
+    let entries = pair(EntryKind::SystemEvent, user, &on_source, &on_target, now);
     let record = AuditRecord::new(
         now,
         caller.audit_actor(),
@@ -117,20 +110,7 @@ pub async fn unmerge(state: &AppState, caller: &Caller, number: &str) -> Result<
         "{} undid the merge of #{} into this ticket.",
         user.name, source.number
     );
-    let entries = PairEntries {
-        on_source: event(
-            EntryKind::SystemEvent,
-            (&user.id, &user.name),
-            &on_source,
-            now,
-        ),
-        on_target: event(
-            EntryKind::SystemEvent,
-            (&user.id, &user.name),
-            &on_target,
-            now,
-        ),
-    };
+    let entries = pair(EntryKind::SystemEvent, user, &on_source, &on_target, now);
     let record = AuditRecord::new(
         now,
         caller.audit_actor(),
@@ -163,20 +143,7 @@ pub async fn link(
     let now = state.clock.now();
     let on_source = format!("{} linked this ticket with #{}.", user.name, other.number);
     let on_target = format!("{} linked this ticket with #{}.", user.name, source.number);
-    let entries = PairEntries {
-        on_source: event(
-            EntryKind::StaffEvent,
-            (&user.id, &user.name),
-            &on_source,
-            now,
-        ),
-        on_target: event(
-            EntryKind::StaffEvent,
-            (&user.id, &user.name),
-            &on_target,
-            now,
-        ),
-    };
+    let entries = pair(EntryKind::StaffEvent, user, &on_source, &on_target, now);
     let record = AuditRecord::new(
         now,
         caller.audit_actor(),

@@ -2,6 +2,7 @@
 
 mod account_table;
 mod area_guard;
+mod attachment_list;
 mod custom_field;
 mod field;
 mod form_alert;
@@ -11,6 +12,7 @@ mod ticket_view;
 
 pub use account_table::AccountTable;
 pub use area_guard::AreaGuard;
+pub use attachment_list::AttachmentList;
 pub use custom_field::CustomField;
 pub use field::{Field, FieldKind};
 pub use form_alert::FormAlert;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::domain::ticket::EntryKind;
 use crate::server_fns::tickets::CustomerTicket;
+use crate::ui::components::AttachmentList;
 
 #[component]
 /// `files_at`: where attachments are fetched from (`/files` with a session, or a guest link's own
@@ -41,14 +42,7 @@ pub fn TicketFacts(ticket: CustomerTicket, #[prop(into)] files_at: String) -> im
                                     <time datetime=entry.at.to_rfc3339()>{entry.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
                                 </p>
                                 <p class="thread__body">{entry.body}</p>
-                                {(!entry.attachments.is_empty()).then(|| view! {
-                                    <ul class="attachments" aria-label="Attachments">
-                                        {entry.attachments.into_iter().map(|a| {
-                                            let label = format!("{} ({} KB)", a.name, a.size.div_ceil(1024));
-                                            view! { <li><a href=format!("{files_at}/{}", a.id) download=a.name.clone()>{label}</a></li> }
-                                        }).collect_view()}
-                                    </ul>
-                                })}
+                                <AttachmentList attachments=entry.attachments files_at=files_at.clone() />
                             </li>
                         }
                     })

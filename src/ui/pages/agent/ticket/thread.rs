@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::domain::ticket::{EntryKind, ThreadEntry};
+use crate::ui::components::AttachmentList;
 
 #[component]
 pub fn AgentThread(entries: Vec<ThreadEntry>, number: String) -> impl IntoView {
@@ -31,14 +32,7 @@ pub fn AgentThread(entries: Vec<ThreadEntry>, number: String) -> impl IntoView {
                                 {merged}
                             </p>
                             <p class="thread__body">{entry.body}</p>
-                            {(!entry.attachments.is_empty()).then(|| view! {
-                                <ul class="attachments" aria-label="Attachments">
-                                    {entry.attachments.into_iter().map(|a| {
-                                        let label = format!("{} ({} KB)", a.name, a.size.div_ceil(1024));
-                                        view! { <li><a href=format!("/files/{}", a.id) download=a.name.clone()>{label}</a></li> }
-                                    }).collect_view()}
-                                </ul>
-                            })}
+                            <AttachmentList attachments=entry.attachments files_at="/files" />
                         </li>
                     }
                 }).collect_view()}

@@ -1,8 +1,6 @@
 //! Liveness and readiness probes, and start-up refusing bad settings.
 
-mod common;
-
-use common::spawn_app;
+use crate::common::spawn_app;
 use reqwest::StatusCode;
 
 #[tokio::test]

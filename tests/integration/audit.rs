@@ -1,8 +1,6 @@
 //! Every account change leaves an audit event on an intact hash chain, even under concurrency.
 
-mod common;
-
-use common::{browser, spawn_app};
+use crate::common::{browser, spawn_app};
 use reqwest::StatusCode;
 
 #[tokio::test]

@@ -1,9 +1,7 @@
 //! The embedded on-disk store (SurrealKV) keeps what was committed across restarts, and the
 //! console can create an administrator in it.
 
-mod common;
-
-use common::{DocketProcess, PASSWORD, browser, rpc_at, spawn_app_with};
+use crate::common::{DocketProcess, PASSWORD, browser, rpc_at, spawn_app_with};
 use reqwest::StatusCode;
 use std::io::Write;
 use std::process::{Command, Stdio};

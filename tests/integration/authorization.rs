@@ -1,8 +1,6 @@
 //! Every server function checks its caller itself: calling one directly does not get around it.
 
-mod common;
-
-use common::{PASSWORD, browser, spawn_app};
+use crate::common::{PASSWORD, browser, spawn_app};
 use reqwest::StatusCode;
 
 #[tokio::test]

@@ -1,9 +1,7 @@
 //! Signing up, in and out over HTTP, with throttling and session rotation.
 
-mod common;
-
+use crate::common::{PASSWORD, browser, session_cookie, spawn_app, spawn_app_with};
 use chrono::Duration;
-use common::{PASSWORD, browser, session_cookie, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 
 #[tokio::test]

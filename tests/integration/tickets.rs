@@ -1,8 +1,6 @@
 //! Customers open, follow, reply to, close and reopen tickets over HTTP; nobody else's are reachable.
 
-mod common;
-
-use common::{TestApp, browser, spawn_app, spawn_app_with};
+use crate::common::{TestApp, browser, spawn_app, spawn_app_with};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 

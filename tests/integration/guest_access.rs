@@ -1,9 +1,7 @@
 //! Guest access: a link by email and ticket number opens that one ticket, until it expires or is
 //! revoked. Runs the real binary, because the link goes to its log until email delivery lands.
 
-mod common;
-
-use common::{DocketProcess, PASSWORD, browser, rpc_at};
+use crate::common::{DocketProcess, PASSWORD, browser, rpc_at};
 use reqwest::StatusCode;
 
 /// A customer's ticket with one attached file: (number, attachment id).

@@ -1,8 +1,6 @@
 //! Attachments: uploaded, sent with a message, downloaded only by those who may see the ticket.
 
-mod common;
-
-use common::{TestApp, browser, spawn_app, spawn_app_with};
+use crate::common::{TestApp, browser, spawn_app, spawn_app_with};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;

@@ -1,11 +1,9 @@
 //! Agents work tickets over HTTP: live events, queues and counts, search, changes with versions,
 //! merges, bulk changes, and department boundaries.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{PASSWORD, TestApp, browser, spawn_app, spawn_beside};
+use crate::common::{PASSWORD, TestApp, browser, spawn_app, spawn_beside};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 

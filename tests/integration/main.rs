@@ -1,0 +1,15 @@
+//! Integration tests: the real server on port 0 (or the real binary), talked to over HTTP. One
+//! test binary with a module per area, because linking each test file separately is the slowest
+//! part of the build.
+
+mod common;
+
+mod accounts;
+mod agent_workspace;
+mod attachments;
+mod audit;
+mod authorization;
+mod durability;
+mod guest_access;
+mod health;
+mod tickets;
