@@ -117,6 +117,9 @@ pub struct QueueFilter {
     pub topics: Vec<String>,
     #[serde(default)]
     pub assignee: Option<AssigneeFilter>,
+    /// Tickets assigned to one of these teams.
+    #[serde(default)]
+    pub teams: Vec<String>,
     #[serde(default)]
     pub sources: Vec<Source>,
     /// Tickets carrying every one of these tags.
@@ -184,6 +187,7 @@ pub enum Column {
     Priority,
     Department,
     Assignee,
+    Team,
     Source,
     Tags,
     Created,
@@ -191,13 +195,14 @@ pub enum Column {
 }
 
 impl Column {
-    pub const ALL: [Column; 10] = [
+    pub const ALL: [Column; 11] = [
         Column::Subject,
         Column::Requester,
         Column::Status,
         Column::Priority,
         Column::Department,
         Column::Assignee,
+        Column::Team,
         Column::Source,
         Column::Tags,
         Column::Created,
@@ -223,6 +228,7 @@ impl Column {
             Column::Priority => "Priority",
             Column::Department => "Department",
             Column::Assignee => "Assignee",
+            Column::Team => "Team",
             Column::Source => "Source",
             Column::Tags => "Tags",
             Column::Created => "Created",

@@ -113,7 +113,9 @@ pub struct Ticket {
     pub priority_name: String,
     pub status: Status,
     pub source: Source,
+    /// The team's name (customers may see it) and key.
     pub team: Option<String>,
+    pub team_id: Option<String>,
     pub tags: Vec<String>,
     pub fields: std::collections::BTreeMap<String, crate::domain::form::FieldValue>,
     pub created_at: chrono::DateTime<chrono::Utc>,

@@ -12,6 +12,10 @@ pub enum TicketChange {
     Assign {
         agent: Option<String>,
     },
+    /// Assign to a team (by key), or clear it with `None`; independent of the agent.
+    AssignTeam {
+        team: Option<String>,
+    },
     /// Move to another department, with a comment kept as an internal note.
     Transfer {
         department: String,
@@ -52,6 +56,7 @@ impl TicketChange {
     pub fn field(&self) -> &'static str {
         match self {
             TicketChange::Assign { .. } => "assignee",
+            TicketChange::AssignTeam { .. } => "team",
             TicketChange::Transfer { .. } => "department",
             TicketChange::Refer { .. } => "referred",
             TicketChange::Status { .. } => "status",

@@ -14,16 +14,17 @@ use crate::server::store::{PresenceNotice, Store, TicketNotice};
 /// How many events a slow stream may fall behind before it is told to resync.
 const BUFFER: usize = 1024;
 
-/// An event with who may receive it.
+/// An event with who may receive it (`None`: every subscriber; only for `Resync`, which
+/// carries nothing but "refetch").
 #[derive(Clone, Debug)]
 pub struct Routed {
     pub event: LiveEvent,
-    pub audience: Audience,
+    pub audience: Option<Audience>,
 }
 
 impl Routed {
     pub fn admits(&self, actor: &Actor) -> bool {
-        self.audience.admits(actor)
+        self.audience.as_ref().is_none_or(|a| a.admits(actor))
     }
 }
 
@@ -74,6 +75,11 @@ async fn forward(store: Store, sender: broadcast::Sender<Routed>, table: Table) 
         }
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(Duration::from_secs(10));
+        // Changes made while unsubscribed were not heard: every browser refetches.
+        let _ = sender.send(Routed {
+            event: LiveEvent::Resync,
+            audience: None,
+        });
     }
 }
 
@@ -107,7 +113,7 @@ fn ticket_event(notice: TicketNotice) -> Routed {
     };
     Routed {
         event,
-        audience: notice.audience,
+        audience: Some(notice.audience),
     }
 }
 
@@ -120,6 +126,6 @@ fn presence_event(notice: PresenceNotice) -> Routed {
             activity: notice.activity,
             at: notice.at,
         },
-        audience: notice.audience,
+        audience: Some(notice.audience),
     }
 }

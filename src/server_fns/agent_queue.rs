@@ -55,6 +55,7 @@ pub struct QueueRow {
     pub priority_key: String,
     pub department: String,
     pub assignee: Option<String>,
+    pub team: Option<String>,
     pub source: Source,
     pub tags: Vec<String>,
     pub created_at: DateTime<Utc>,
@@ -85,6 +86,7 @@ pub struct Workspace {
     pub departments: Vec<Named>,
     pub topics: Vec<Named>,
     pub agents: Vec<Named>,
+    pub teams: Vec<Named>,
     pub canned: Vec<CannedResponse>,
 }
 

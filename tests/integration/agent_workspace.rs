@@ -823,3 +823,49 @@ async fn agents_edit_custom_fields_and_search_finds_the_new_value() {
         .await;
     assert_eq!(page["rows"][0]["number"], number.as_str(), "{page}");
 }
+
+#[tokio::test]
+async fn tickets_are_assigned_to_teams_and_queues_filter_by_team() {
+    let d = desk().await;
+    let number = open(&d.app, &d.customer, "Team work", "Needs Tier 1.").await;
+    open(&d.app, &d.customer, "Solo", "No team.").await;
+    let v = version(&d.app, &d.support, &number).await;
+    let (status, body) = change(
+        &d.app,
+        &d.support,
+        &number,
+        v,
+        json!({ "change": "assign_team", "team": "nonexistent" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = change(
+        &d.app,
+        &d.support,
+        &number,
+        v,
+        json!({ "change": "assign_team", "team": "tier_1" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let (_, view) = ticket(&d.app, &d.support, &number).await;
+    assert_eq!(view["ticket"]["team"], "Tier 1");
+    assert_eq!(view["ticket"]["team_id"], "tier_1");
+    let filter = json!({ "query": { "queue": { "kind": "open" }, "filter": { "state": "open", "teams": ["tier_1"] } } });
+    let (_, page) = d.app.rpc_body(&d.support, "queue_page", filter).await;
+    let numbers: Vec<&str> = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, [number.as_str()]);
+    assert_eq!(page["rows"][0]["team"], "Tier 1");
+    // The customer sees which team works on it.
+    let (_, customer_view) = d
+        .app
+        .rpc_json(&d.customer, "view_ticket", &[("number", &number)])
+        .await;
+    assert_eq!(customer_view["team"], "Tier 1");
+}

@@ -192,6 +192,12 @@ impl Store {
             .await
     }
 
+    /// Active teams by name.
+    pub async fn teams(&self) -> Result<Vec<Named>, StoreError> {
+        self.named("SELECT record::id(id) AS key, name FROM team WHERE active ORDER BY name")
+            .await
+    }
+
     /// Active help topics (public or not), in display order.
     pub async fn topics(&self) -> Result<Vec<Named>, StoreError> {
         self.named(

@@ -10,6 +10,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, V1_ACCOUNTS_SESSIONS_AUDIT),
     (2, V2_TICKETS),
     (3, V3_AGENT_WORKSPACE),
+    (4, V4_TEAMS),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -285,6 +286,21 @@ DEFINE FIELD added_collaborators ON ticket_merge TYPE array<record<user>> READON
 DEFINE FIELD at ON ticket_merge TYPE datetime READONLY;
 DEFINE FIELD undone_at ON ticket_merge TYPE option<datetime>;
 DEFINE INDEX ticket_merge_source ON ticket_merge FIELDS source;
+";
+
+/// Teams: groups of agents a ticket can be assigned to (with or without an agent). Managed on the
+/// admin pages (#5); two are seeded.
+const V4_TEAMS: &str = "
+DEFINE TABLE team SCHEMAFULL;
+DEFINE FIELD name ON team TYPE string ASSERT string::len($value) > 0 AND string::len($value) <= 60;
+DEFINE FIELD lead ON team TYPE option<record<user>>;
+DEFINE FIELD members ON team TYPE array<record<user>> DEFAULT [];
+DEFINE FIELD active ON team TYPE bool;
+CREATE team:tier_1 CONTENT { name: 'Tier 1', lead: NONE, members: [], active: true };
+CREATE team:incident_response CONTENT { name: 'Incident Response', lead: NONE, members: [], active: true };
+-- Until now no ticket had a team (it was a placeholder string, always NONE).
+DEFINE FIELD OVERWRITE team ON ticket TYPE option<record<team>>;
+DEFINE INDEX ticket_team ON ticket FIELDS team;
 ";
 
 #[derive(SurrealValue)]

@@ -82,6 +82,9 @@ fn conditions(scope: &Scope<'_>, filter: &QueueFilter, me: &str, binds: Binds) -
             sql.push("assignee = type::record('user', $f_assignee)".into())
         }
     }
+    if !filter.teams.is_empty() {
+        sql.push("team != NONE AND record::id(team) IN $f_teams".into());
+    }
     if !filter.sources.is_empty() {
         sql.push("source IN $f_sources".into());
     }
@@ -113,6 +116,7 @@ fn conditions(scope: &Scope<'_>, filter: &QueueFilter, me: &str, binds: Binds) -
         .with("f_departments", filter.departments.clone())
         .with("f_topics", filter.topics.clone())
         .with("f_assignee", assignee)
+        .with("f_teams", filter.teams.clone())
         .with(
             "f_sources",
             filter

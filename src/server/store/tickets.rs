@@ -66,6 +66,7 @@ pub(super) struct TicketRow {
     customer_may_reopen: bool,
     source: String,
     team: Option<String>,
+    team_id: Option<String>,
     tags: Vec<String>,
     fields: String,
     created_at: DateTime<Utc>,
@@ -87,7 +88,8 @@ pub(super) const TICKET_FIELDS: &str = "number, subject, record::id(requester) A
     (IF help_topic { record::id(help_topic) } ELSE { NONE }) AS help_topic, help_topic.name AS help_topic_name,
     record::id(priority) AS priority, priority.name AS priority_name,
     record::id(status) AS status, status.name AS status_name, state, status.pauses_sla AS pauses_sla,
-    status.customer_may_reopen AS customer_may_reopen, source, team, tags, fields, created_at, updated_at, closed_at,
+    status.customer_may_reopen AS customer_may_reopen, source, team.name AS team,
+    (IF team { record::id(team) } ELSE { NONE }) AS team_id, tags, fields, created_at, updated_at, closed_at,
     version, (IF assignee { record::id(assignee) } ELSE { NONE }) AS assignee_id, assignee.name AS assignee_name,
     referred.map(|$d| record::id($d)) AS referred, due_at, first_response_at, merged_into.number AS merged_into,
     links.map(|$l| $l.number) AS links";
@@ -119,6 +121,7 @@ impl TicketRow {
             priority: self.priority,
             priority_name: self.priority_name,
             team: self.team,
+            team_id: self.team_id,
             tags: self.tags,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -188,6 +191,8 @@ pub enum Patch<'a> {
     Priority(&'a str),
     /// An agent's id, or `None` to release.
     Assignee(Option<&'a str>),
+    /// A team's key, or `None` for no team.
+    Team(Option<&'a str>),
     Department(&'a str),
     Refer(&'a str),
     HelpTopic(&'a str),
@@ -226,6 +231,10 @@ impl Patch<'_> {
             Patch::Assignee(agent) => (
                 format!("assignee = IF ${p} {{ type::record('user', ${p}) }} ELSE {{ NONE }}"),
                 binds.with(p, agent.map(str::to_string)),
+            ),
+            Patch::Team(team) => (
+                format!("team = IF ${p} {{ type::record('team', ${p}) }} ELSE {{ NONE }}"),
+                binds.with(p, team.map(str::to_string)),
             ),
             Patch::Department(key) => (
                 format!("department = type::record('department', ${p})"),
@@ -270,6 +279,7 @@ impl Patch<'_> {
             Patch::Status(_) => "status",
             Patch::Priority(_) => "priority",
             Patch::Assignee(_) => "assignee",
+            Patch::Team(_) => "team",
             Patch::Department(_) => "department",
             Patch::Refer(_) => "referred",
             Patch::HelpTopic(_) => "help_topic",

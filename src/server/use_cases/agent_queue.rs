@@ -110,6 +110,7 @@ fn row(ticket: Ticket, matched: Option<&str>) -> QueueRow {
         priority_key: ticket.priority,
         department: ticket.department_name,
         assignee: ticket.assignee_name,
+        team: ticket.team,
         source: ticket.source,
         tags: ticket.tags,
         created_at: ticket.created_at,
@@ -272,6 +273,7 @@ pub async fn workspace(state: &AppState, caller: &Caller) -> Result<Workspace, A
                 name: u.name,
             })
             .collect(),
+        teams: store.teams().await.map_err(internal)?,
         canned: store.canned_responses().await.map_err(internal)?,
     })
 }

@@ -265,6 +265,7 @@ enum ResolvedPatch {
     Status(crate::domain::ticket::Status),
     Priority(String),
     Assignee(Option<String>),
+    Team(Option<String>),
     Department(String),
     Refer(String),
     HelpTopic(String),
@@ -280,6 +281,7 @@ impl Resolved {
             ResolvedPatch::Status(s) => Patch::Status(s),
             ResolvedPatch::Priority(p) => Patch::Priority(p),
             ResolvedPatch::Assignee(a) => Patch::Assignee(a.as_deref()),
+            ResolvedPatch::Team(t) => Patch::Team(t.as_deref()),
             ResolvedPatch::Department(d) => Patch::Department(d),
             ResolvedPatch::Refer(d) => Patch::Refer(d),
             ResolvedPatch::HelpTopic(t) => Patch::HelpTopic(t),
@@ -351,6 +353,30 @@ async fn resolve(
                 before: json!(ticket.assignee_id),
                 after: json!(id),
                 patch: ResolvedPatch::Assignee(id),
+                kind,
+            }
+        }
+        TicketChange::AssignTeam { team } => {
+            let target = match team {
+                Some(key) => Some(
+                    named(store.teams().await.map_err(internal)?, key)
+                        .ok_or_else(|| AppError::invalid("team", "Choose one of the teams."))?,
+                ),
+                None => None,
+            };
+            if target.as_ref().map(|t| &t.key) == ticket.team_id.as_ref() {
+                return Err(unchanged());
+            }
+            Resolved {
+                sentence: change_sentence(
+                    me,
+                    "the team",
+                    ticket.team.as_deref().unwrap_or(""),
+                    target.as_ref().map_or("", |t| t.name.as_str()),
+                ),
+                before: json!(ticket.team_id),
+                after: json!(target.as_ref().map(|t| &t.key)),
+                patch: ResolvedPatch::Team(target.map(|t| t.key)),
                 kind,
             }
         }

@@ -119,6 +119,7 @@ fn cell(column: Column, row: &QueueRow) -> AnyView {
             <td>{row.assignee.clone().unwrap_or_else(|| "—".into())}</td>
         }
         .into_any(),
+        Column::Team => view! { <td>{row.team.clone().unwrap_or_else(|| "—".into())}</td> }.into_any(),
         Column::Source => view! { <td>{row.source.as_str()}</td> }.into_any(),
         Column::Tags => view! { <td>{row.tags.join(", ")}</td> }.into_any(),
         Column::Created => time(row.created_at),

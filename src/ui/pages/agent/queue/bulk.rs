@@ -62,6 +62,9 @@ pub fn BulkBar(workspace: Workspace, selected: RwSignal<HashSet<String>>) -> imp
                 {picker("Assign to…", "bulk-assign",
                     ws.with_value(|w| w.agents.iter().map(|a| (a.key.clone(), a.name.clone())).collect()),
                     |agent| TicketChange::Assign { agent: Some(agent) })}
+                {picker("Assign team…", "bulk-team",
+                    ws.with_value(|w| w.teams.iter().map(|t| (t.key.clone(), t.name.clone())).collect()),
+                    |team| TicketChange::AssignTeam { team: Some(team) })}
                 {picker("Set status…", "bulk-status",
                     ws.with_value(|w| w.statuses.iter().map(|s| (s.key.clone(), s.name.clone())).collect()),
                     |status| TicketChange::Status { status })}

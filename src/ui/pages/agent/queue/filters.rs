@@ -59,6 +59,7 @@ pub fn FilterPanel(
         Some(State::Open) => "open",
         Some(State::Closed) => "closed",
     };
+    let team = first(&shown.teams);
     let source = shown.sources.first().map(|s| s.as_str()).unwrap_or("");
     let (field_name, field_value) = shown.field.clone().unwrap_or_default();
     let waiting = shown.waiting;
@@ -103,6 +104,10 @@ pub fn FilterPanel(
                     {choice("me".into(), "Me".into(), &assignee)}
                     {choice("nobody".into(), "Nobody".into(), &assignee)}
                     {ws.agents.iter().map(|a| choice(a.key.clone(), a.name.clone(), &assignee)).collect_view()}
+                </Select>
+                <Select label="Team" name="team">
+                    {choice("".into(), "Any".into(), &team)}
+                    {ws.teams.iter().map(|t| choice(t.key.clone(), t.name.clone(), &team)).collect_view()}
                 </Select>
                 <Select label="Source" name="source">
                     {choice("".into(), "Any".into(), source)}
@@ -193,6 +198,7 @@ fn read(
             "nobody" => Some(AssigneeFilter::Nobody),
             id => Some(AssigneeFilter::Agent(id.to_string())),
         },
+        teams: one("team"),
         sources: form
             .value("source")
             .and_then(|s| Source::parse(&s))

@@ -68,6 +68,13 @@ pub fn Properties(
             .iter()
             .map(|a| (a.key.clone(), a.name.clone())),
     );
+    let mut teams: Vec<(String, String)> = vec![(String::new(), "No team".into())];
+    teams.extend(
+        workspace
+            .teams
+            .iter()
+            .map(|x| (x.key.clone(), x.name.clone())),
+    );
     let mut topics: Vec<(String, String)> = vec![(String::new(), "(none)".into())];
     topics.extend(
         workspace
@@ -119,6 +126,8 @@ pub fn Properties(
                     <button type="button" class="button button--small" on:click=move |_| release(TicketChange::Assign { agent: None })>"Release"</button>
                 })}
             </div>
+            {select("prop-team", "Team", t.team_id.clone().unwrap_or_default(), teams,
+                |team| TicketChange::AssignTeam { team: Some(team).filter(|t| !t.is_empty()) })}
             {(!ticket.form.is_empty()).then(|| view! {
                 <form class="property-form" aria-label="Details" on:submit=move |ev| {
                     ev.prevent_default();
