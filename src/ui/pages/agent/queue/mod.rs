@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::domain::queue::{Queue, QueueFilter, QueueSort};
+use crate::domain::queue::{Column, Queue, QueueFilter, QueueSort};
 use crate::server_fns::agent_queue::{
     QueuePage, QueueQuery, load_queue_nav, load_queue_page, load_workspace,
 };
@@ -134,7 +134,18 @@ pub fn AgentQueuePage() -> impl IntoView {
                 </form>
                 <Transition fallback=|| ()>
                     {move || workspace.get().and_then(Result::ok).map(|ws| {
-                        let current = page.get_untracked().and_then(Result::ok).map(|p| (p.filter, p.columns, p.sort));
+                        // The filter on show: the one applied, else the built-in queue's own (known
+                        // here without waiting for the page), else the saved queue's as loaded.
+                        // Live refreshes do not re-render the panel.
+                        let loaded = page.get_untracked().and_then(Result::ok);
+                        let current = match filter.get().or_else(|| queue.get().builtin_filter()) {
+                            Some(shown) => Some((
+                                shown,
+                                loaded.as_ref().map_or_else(|| Column::DEFAULT.to_vec(), |p| p.columns.clone()),
+                                sort.get_untracked().or(loaded.map(|p| p.sort)).unwrap_or_default(),
+                            )),
+                            None => loaded.map(|p| (p.filter, p.columns, p.sort)),
+                        };
                         view! {
                             <FilterPanel workspace=ws.clone() current filter sort nav />
                             <BulkBar workspace=ws selected />

@@ -128,6 +128,8 @@ pub fn Properties(
             </div>
             {select("prop-team", "Team", t.team_id.clone().unwrap_or_default(), teams,
                 |team| TicketChange::AssignTeam { team: Some(team).filter(|t| !t.is_empty()) })}
+            {select("prop-topic", "Help topic", t.help_topic.clone().unwrap_or_default(), topics,
+                |topic| TicketChange::HelpTopic { topic })}
             {(!ticket.form.is_empty()).then(|| view! {
                 <form class="property-form" aria-label="Details" on:submit=move |ev| {
                     ev.prevent_default();
@@ -152,8 +154,6 @@ pub fn Properties(
                     <button type="submit" class="button button--small">"Save details"</button>
                 </form>
             })}
-            {select("prop-topic", "Help topic", t.help_topic.clone().unwrap_or_default(), topics,
-                |topic| TicketChange::HelpTopic { topic })}
 
             <form class="property-form" on:submit=move |ev| {
                 ev.prevent_default();
