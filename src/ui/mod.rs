@@ -2,6 +2,7 @@
 
 pub mod components;
 pub mod form_data;
+pub mod keyboard;
 pub mod layouts;
 pub mod live;
 pub mod pages;

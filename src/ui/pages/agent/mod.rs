@@ -1,7 +1,7 @@
 //! The agent dashboard's screens.
 
 mod people;
-pub(super) mod queue;
+mod queue;
 mod ticket;
 
 pub use people::AgentPeoplePage;

@@ -17,6 +17,7 @@ use crate::server_fns::agent_queue::{
     QueuePage, QueueQuery, load_queue_nav, load_queue_page, load_workspace,
 };
 use crate::ui::components::QueueTable;
+use crate::ui::keyboard::typing_in_a_field;
 use crate::ui::live::use_feed;
 
 use alerts::NewTicketAlerts;
@@ -221,17 +222,6 @@ fn keyboard(
         ev.prevent_default();
     });
     on_cleanup(move || handle.remove());
-}
-
-/// Whether a key press belongs to a text field, select or button rather than to the page.
-pub fn typing_in_a_field(ev: &leptos::web_sys::KeyboardEvent) -> bool {
-    use leptos::wasm_bindgen::JsCast;
-    ev.target()
-        .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
-        .is_some_and(|el| {
-            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                || el.has_attribute("contenteditable")
-        })
 }
 
 #[component]

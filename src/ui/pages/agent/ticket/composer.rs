@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::server_fns::agent_queue::Workspace;
 use crate::server_fns::agent_ticket::{PostKind, PostToTicket};
 use crate::ui::components::FormAlert;
-use crate::ui::pages::agent::queue::typing_in_a_field;
+use crate::ui::keyboard::typing_in_a_field;
 use crate::ui::uploads::AttachmentPicker;
 
 use super::presence::announce;
