@@ -13,6 +13,7 @@ let number = '';
 async function staffPage(browser: Browser, email: string, password: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   await signIn(page, email, password, 'Queue');
+  await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
   return page;
 }
 
@@ -113,4 +114,44 @@ test('an edit based on an out-of-date page is refused with what changed', async 
   const conflict = stale.getByRole('alert');
   await expect(conflict).toContainText('This ticket changed while you were working on it');
   await expect(conflict).toContainText('Ada Admin changed the priority from Normal to High.');
+});
+
+test('the agent searches, moves with the keyboard, changes tickets in bulk and saves a queue', async ({ browser }) => {
+  const page = await staffPage(browser, agent.email, agent.password);
+  // Search finds the ticket by a word of its message, with the match marked.
+  await page.getByLabel('Search tickets').fill('smoking');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('heading', { name: 'Search: smoking', level: 2 })).toBeVisible();
+  const hit = page.getByRole('row').filter({ hasText: subject });
+  await expect(hit.locator('mark')).toHaveText('smoking');
+  await page.getByRole('button', { name: 'Clear search' }).click();
+  await expect(page.getByRole('heading', { name: 'Open', level: 2 })).toBeVisible();
+
+  // Keys: ? shows the help; j/k move, x selects the row under the cursor.
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  const row = page.getByRole('row').filter({ hasText: subject });
+  await expect(row).toBeVisible();
+  const rows = page.getByRole('row');
+  const index = (await rows.allTextContents()).findIndex((text) => text.includes(subject)) - 1; // minus the header
+  for (let i = 0; i < index; i++) await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  await expect(row.getByRole('checkbox')).toBeChecked();
+
+  const bulk = page.getByRole('region', { name: 'Bulk actions' });
+  await expect(bulk).toContainText('1 selected');
+  await bulk.getByLabel('Set priority…').selectOption({ label: 'Emergency' });
+  await expect(page.getByText('Changed 1 of 1 tickets.')).toBeVisible();
+  await expect(row.getByText('Emergency')).toBeVisible();
+
+  // A filter saved as the agent's own queue.
+  await page.getByText('Filters, sort and saved queues').click();
+  await page.getByRole('combobox', { name: 'Priority', exact: true }).selectOption({ label: 'Emergency' });
+  await page.getByLabel('Save as a queue named').fill('On fire');
+  await page.getByRole('button', { name: 'Save queue' }).click();
+  const queues = page.getByRole('navigation', { name: 'Queues' });
+  await expect(queues.getByRole('link', { name: 'On fire' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('heading', { name: 'On fire', level: 2 })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: subject })).toBeVisible();
 });

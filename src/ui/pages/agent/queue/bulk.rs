@@ -8,26 +8,19 @@ use leptos::prelude::*;
 use crate::domain::ticket_change::TicketChange;
 use crate::server_fns::agent_queue::{BulkChange, Workspace};
 
+/// The bar of bulk actions for the selected tickets; `bulk` belongs to the page, so its result
+/// (see [`BulkResult`]) outlives re-renders of the bar.
 #[component]
-pub fn BulkBar(workspace: Workspace, selected: RwSignal<HashSet<String>>) -> impl IntoView {
-    let bulk = ServerAction::<BulkChange>::new();
+pub fn BulkBar(
+    workspace: Workspace,
+    selected: RwSignal<HashSet<String>>,
+    bulk: ServerAction<BulkChange>,
+) -> impl IntoView {
     let apply = move |change: TicketChange| {
         let mut numbers: Vec<String> = selected.get_untracked().into_iter().collect();
         numbers.sort();
         bulk.dispatch(BulkChange { numbers, change });
     };
-    Effect::new(move |_| {
-        if let Some(Ok(outcomes)) = bulk.value().get() {
-            // Keep the failures selected so they can be retried or looked at.
-            selected.set(
-                outcomes
-                    .into_iter()
-                    .filter(|o| o.error.is_some())
-                    .map(|o| o.number)
-                    .collect(),
-            );
-        }
-    });
     let closed = workspace
         .statuses
         .iter()
@@ -80,6 +73,14 @@ pub fn BulkBar(workspace: Workspace, selected: RwSignal<HashSet<String>>) -> imp
                 <button type="button" class="button button--quiet" on:click=move |_| selected.set(HashSet::new())>"Clear selection"</button>
             </div>
         </Show>
+    }
+    .into_any()
+}
+
+/// How the last bulk change went: how many tickets changed, and why the others did not.
+#[component]
+pub fn BulkResult(bulk: ServerAction<BulkChange>) -> impl IntoView {
+    view! {
         {move || bulk.value().get().map(|result| match result {
             Ok(outcomes) => {
                 let failed: Vec<_> = outcomes.iter().filter(|o| o.error.is_some()).cloned().collect();
@@ -97,5 +98,4 @@ pub fn BulkBar(workspace: Workspace, selected: RwSignal<HashSet<String>>) -> imp
             Err(e) => view! { <div class="alert alert--error" role="alert">{e.to_string()}</div> }.into_any(),
         })}
     }
-    .into_any()
 }

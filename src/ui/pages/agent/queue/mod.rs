@@ -14,14 +14,15 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::domain::queue::{Column, Queue, QueueFilter, QueueSort};
 use crate::server_fns::agent_queue::{
-    QueuePage, QueueQuery, load_queue_nav, load_queue_page, load_workspace,
+    BulkChange, QueuePage, QueueQuery, load_queue_nav, load_queue_page, load_workspace,
 };
 use crate::ui::components::QueueTable;
+use crate::ui::form_data::Submitted;
 use crate::ui::keyboard::typing_in_a_field;
 use crate::ui::live::use_feed;
 
 use alerts::NewTicketAlerts;
-use bulk::BulkBar;
+use bulk::{BulkBar, BulkResult};
 use filters::FilterPanel;
 use sidebar::QueueSidebar;
 
@@ -37,7 +38,20 @@ pub fn AgentQueuePage() -> impl IntoView {
             .and_then(|q| Queue::from_param(&q))
             .unwrap_or(Queue::Open)
     });
-    let search = RwSignal::new(String::new());
+    // The search is part of the address (`?queue=open&q=printer`): shareable, and a search sent
+    // before the page is interactive still works.
+    let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let navigate = use_navigate();
+    let search_for = move |q: String| {
+        let mut href = format!("/agent?queue={}", queue.get_untracked().as_param());
+        if !q.is_empty() {
+            href.push_str("&q=");
+            href.push_str(&String::from(
+                leptos::web_sys::js_sys::encode_uri_component(&q),
+            ));
+        }
+        navigate(&href, Default::default());
+    };
     let filter = RwSignal::new(None::<QueueFilter>);
     let sort = RwSignal::new(None::<QueueSort>);
     let cursor = RwSignal::new(None::<String>);
@@ -102,10 +116,24 @@ pub fn AgentQueuePage() -> impl IntoView {
     });
 
     let selected = RwSignal::new(HashSet::<String>::new());
+    let bulk = ServerAction::<BulkChange>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(outcomes)) = bulk.value().get() {
+            // Keep the failures selected so they can be retried or looked at.
+            selected.set(
+                outcomes
+                    .into_iter()
+                    .filter(|o| o.error.is_some())
+                    .map(|o| o.number)
+                    .collect(),
+            );
+        }
+    });
     let row_cursor = RwSignal::new(0usize);
     let help = RwSignal::new(false);
     keyboard(numbers, row_cursor, selected, help);
 
+    let submit_search = search_for.clone();
     view! {
         <Title text="Queue" />
         <div class="queue">
@@ -120,18 +148,28 @@ pub fn AgentQueuePage() -> impl IntoView {
                     </div>
                     <NewTicketAlerts feed />
                 </header>
-                <form class="toolbar" role="search" on:submit=move |ev| {
+                <form class="toolbar" role="search" method="get" action="/agent" on:submit=move |ev| {
                     ev.prevent_default();
-                    cursor.set(None);
-                    back.set(Vec::new());
+                    if let Some(form) = Submitted::of(&ev) {
+                        cursor.set(None);
+                        back.set(Vec::new());
+                        submit_search(form.text("q"));
+                    }
                 }>
                     <label for="queue-search">"Search tickets"</label>
-                    <input id="queue-search" type="search" placeholder="Subject, message, requester, field…"
-                        on:change=move |ev| search.set(event_target_value(&ev)) />
+                    <input type="hidden" name="queue" prop:value=move || queue.get().as_param() />
+                    <input id="queue-search" name="q" type="search" prop:value=move || search.get()
+                        placeholder="Subject, message, requester, field…" />
                     <button type="submit" class="button">"Search"</button>
-                    {move || (!search.get().is_empty()).then(|| view! {
-                        <button type="button" class="button button--quiet" on:click=move |_| search.set(String::new())>"Clear search"</button>
-                    })}
+                    {
+                        let clear = search_for.clone();
+                        move || (!search.get().is_empty()).then(|| {
+                            let clear = clear.clone();
+                            view! {
+                                <button type="button" class="button button--quiet" on:click=move |_| clear(String::new())>"Clear search"</button>
+                            }
+                        })
+                    }
                 </form>
                 <Transition fallback=|| ()>
                     {move || workspace.get().and_then(Result::ok).map(|ws| {
@@ -149,10 +187,11 @@ pub fn AgentQueuePage() -> impl IntoView {
                         };
                         view! {
                             <FilterPanel workspace=ws.clone() current filter sort nav />
-                            <BulkBar workspace=ws selected />
+                            <BulkBar workspace=ws selected bulk />
                         }
                     })}
                 </Transition>
+                <BulkResult bulk />
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || page.get().map(|result| match result.map(with_fresh) {
                         Ok((page, fresh)) => {
