@@ -145,7 +145,7 @@ pub async fn bulk_change(
     numbers: Vec<String>,
     change: TicketChange,
 ) -> Result<Vec<BulkOutcome>, AppError> {
-    use crate::server::{rpc, use_cases::agent_ticket};
+    use crate::server::{rpc, use_cases::ticket_changes};
     let (state, caller) = rpc::context().await?;
-    agent_ticket::bulk_change(&state, &caller, &numbers, &change).await
+    ticket_changes::bulk_change(&state, &caller, &numbers, &change).await
 }

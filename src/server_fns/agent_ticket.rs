@@ -85,9 +85,9 @@ pub async fn change_ticket(
     version: u64,
     change: TicketChange,
 ) -> Result<(), AppError> {
-    use crate::server::{rpc, use_cases::agent_ticket};
+    use crate::server::{rpc, use_cases::ticket_changes};
     let (state, caller) = rpc::context().await?;
-    agent_ticket::change(&state, &caller, &number, Some(version), &change).await
+    ticket_changes::change(&state, &caller, &number, Some(version), &change).await
 }
 
 /// Merges ticket `number` (at `version`) into `target`.

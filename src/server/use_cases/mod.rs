@@ -10,5 +10,6 @@ pub mod directory;
 pub mod guest_access;
 pub mod live_events;
 pub mod setup;
+pub mod ticket_changes;
 pub mod ticket_merge;
 pub mod tickets;
