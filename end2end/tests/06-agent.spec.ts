@@ -13,7 +13,8 @@ let number = '';
 async function staffPage(browser: Browser, email: string, password: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   await signIn(page, email, password, 'Queue');
-  await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
+  // The dashboard is interactive once its live stream is connected (its effects have run).
+  await expect(page.getByRole('status', { name: 'Live updates' })).toHaveText('Live');
   return page;
 }
 
@@ -81,6 +82,9 @@ test('a new ticket appears in the agent queue live, and the reply reaches the cu
   await customer.reload();
   await expect(customer.getByText('An engineer with an extinguisher is on the way.')).toBeVisible();
   await expect(customer.getByText('Facilities says the fuser overheated.')).toHaveCount(0);
+  // Leave the ticket, so this agent's presence there is only what the next test makes.
+  await agentPage.context().close();
+  await customer.context().close();
 });
 
 test('two staff on one ticket see each other, and typing shows', async ({ browser }) => {
@@ -121,6 +125,7 @@ test('the agent searches, moves with the keyboard, changes tickets in bulk and s
   // Search finds the ticket by a word of its message, with the match marked.
   await page.getByLabel('Search tickets').fill('smoking');
   await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/[?&]q=smoking/);
   await expect(page.getByRole('heading', { name: 'Search: smoking', level: 2 })).toBeVisible();
   const hit = page.getByRole('row').filter({ hasText: subject });
   await expect(hit.locator('mark')).toHaveText('smoking');
