@@ -65,6 +65,44 @@ impl LiveFeed {
     }
 }
 
+/// `counter`, passed on at most once per `window_ms`: the first change at once, a burst's later
+/// changes together at the end of the window. Keeps an alert storm from turning into one refetch
+/// per alert without delaying a lone change.
+pub fn throttled(counter: Memo<u64>, window_ms: u32) -> ReadSignal<u64> {
+    let (out, set_out) = signal(counter.get_untracked());
+    let last_emit = StoredValue::new(f64::MIN);
+    let pending = StoredValue::new(false);
+    Effect::new(move |_| {
+        let value = counter.get();
+        if pending.get_value() {
+            return;
+        }
+        let now = js_sys_now();
+        let since = now - last_emit.get_value();
+        if since >= f64::from(window_ms) {
+            last_emit.set_value(now);
+            set_out.set(value);
+        } else {
+            pending.set_value(true);
+            let wait = (f64::from(window_ms) - since).max(0.0) as u32;
+            gloo_timers::callback::Timeout::new(wait, move || {
+                if pending.try_set_value(false).is_none() {
+                    last_emit.try_set_value(js_sys_now());
+                    if let Some(latest) = counter.try_get_untracked() {
+                        set_out.try_set(latest);
+                    }
+                }
+            })
+            .forget();
+        }
+    });
+    out
+}
+
+fn js_sys_now() -> f64 {
+    leptos::web_sys::js_sys::Date::now()
+}
+
 /// The live feed a layout provided for its pages.
 pub fn use_feed() -> LiveFeed {
     expect_context::<LiveFeed>()

@@ -19,7 +19,7 @@ use crate::server_fns::agent_queue::{
 use crate::ui::components::QueueTable;
 use crate::ui::form_data::Submitted;
 use crate::ui::keyboard::typing_in_a_field;
-use crate::ui::live::use_feed;
+use crate::ui::live::{throttled, use_feed};
 
 use alerts::NewTicketAlerts;
 use bulk::{BulkBar, BulkResult};
@@ -29,7 +29,8 @@ use sidebar::QueueSidebar;
 #[component]
 pub fn AgentQueuePage() -> impl IntoView {
     let feed = use_feed();
-    let changed = feed.tickets_changed();
+    // At most one refetch per quarter second, however many tickets change.
+    let changed = throttled(feed.tickets_changed(), 250);
     let query = use_query_map();
     let queue = Memo::new(move |_| {
         query
