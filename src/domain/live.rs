@@ -29,6 +29,9 @@ pub enum LiveEvent {
     Presence {
         ticket: String,
         user: String,
+        /// Which of the user's browser tabs (a page's own random id).
+        #[serde(default)]
+        tab: String,
         name: String,
         activity: Activity,
         at: DateTime<Utc>,

@@ -122,6 +122,7 @@ fn presence_event(notice: PresenceNotice) -> Routed {
         event: LiveEvent::Presence {
             ticket: notice.audience.number.clone(),
             user: notice.user,
+            tab: notice.tab,
             name: notice.name,
             activity: notice.activity,
             at: notice.at,

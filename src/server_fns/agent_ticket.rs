@@ -15,6 +15,7 @@ use crate::error::AppError;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Colleague {
     pub user: String,
+    pub tab: String,
     pub name: String,
     pub activity: Activity,
 }
@@ -112,10 +113,15 @@ pub async fn link_ticket(number: String, other: String) -> Result<(), AppError> 
     ticket_merge::link(&state, &caller, &number, &other).await
 }
 
-/// Tells colleagues on the same ticket that the caller is viewing, typing, or has left.
+/// Tells colleagues on the same ticket that the caller is viewing, typing, or has left, from the
+/// browser tab `tab` (the page's own random id).
 #[server(prefix = "/rpc", endpoint = "announce_presence")]
-pub async fn announce_presence(number: String, activity: Activity) -> Result<(), AppError> {
+pub async fn announce_presence(
+    number: String,
+    activity: Activity,
+    #[server(default)] tab: String,
+) -> Result<(), AppError> {
     use crate::server::{rpc, use_cases::agent_ticket};
     let (state, caller) = rpc::context().await?;
-    agent_ticket::announce(&state, &caller, &number, activity).await
+    agent_ticket::announce(&state, &caller, &number, &tab, activity).await
 }

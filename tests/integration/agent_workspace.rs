@@ -664,6 +664,42 @@ async fn colleagues_on_the_same_ticket_see_each_others_presence() {
     assert_eq!(event["activity"], "typing");
     let (_, view) = ticket(&d.app, &d.admin, &number).await;
     assert_eq!(view["colleagues"][0]["name"], "Sam Support");
+    // A second tab of the same person is a presence of its own: one viewing does not hide the
+    // other typing.
+    let (status, body) = d
+        .app
+        .rpc_json(
+            &d.support,
+            "announce_presence",
+            &[("number", &number), ("activity", "viewing"), ("tab", "b2")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, view) = ticket(&d.app, &d.admin, &number).await;
+    let activities: Vec<&str> = view["colleagues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["activity"].as_str().unwrap())
+        .collect();
+    assert_eq!(activities.len(), 2, "{view}");
+    assert!(
+        activities.contains(&"typing") && activities.contains(&"viewing"),
+        "{activities:?}"
+    );
+    let (status, _) = d
+        .app
+        .rpc_json(
+            &d.support,
+            "announce_presence",
+            &[
+                ("number", &number),
+                ("activity", "viewing"),
+                ("tab", "not a tab!"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     // The customer cannot announce anything.
     let (status, _) = d
         .app

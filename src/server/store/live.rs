@@ -25,6 +25,7 @@ pub struct PresenceNotice {
     /// The ticket's department and referrals, staff only: presence never reaches customers.
     pub audience: Audience,
     pub user: String,
+    pub tab: String,
     pub name: String,
     pub activity: Activity,
     pub at: DateTime<Utc>,
@@ -49,6 +50,7 @@ struct PresenceLiveRow {
     department: String,
     referred: Vec<String>,
     user: String,
+    tab: String,
     name: String,
     activity: String,
     at: DateTime<Utc>,
@@ -104,7 +106,7 @@ impl Store {
         let mut response = self
             .db
             .query(
-                "LIVE SELECT ticket, department, referred, user, name, activity, at FROM presence",
+                "LIVE SELECT ticket, department, referred, user, tab, name, activity, at FROM presence",
             )
             .await?;
         let stream = response.stream::<Notification<PresenceLiveRow>>(0)?;
@@ -132,6 +134,7 @@ impl Store {
                             staff_only: true,
                         },
                         user: row.user,
+                        tab: row.tab,
                         name: row.name,
                         activity,
                         at: row.at,

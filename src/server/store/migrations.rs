@@ -11,6 +11,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, V2_TICKETS),
     (3, V3_AGENT_WORKSPACE),
     (4, V4_TEAMS),
+    (5, V5_PRESENCE_PER_TAB),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -301,6 +302,13 @@ CREATE team:incident_response CONTENT { name: 'Incident Response', lead: NONE, m
 -- Until now no ticket had a team (it was a placeholder string, always NONE).
 DEFINE FIELD OVERWRITE team ON ticket TYPE option<record<team>>;
 DEFINE INDEX ticket_team ON ticket FIELDS team;
+";
+
+/// Presence per browser tab: the same agent on one ticket in two tabs is two presences (one
+/// may be typing while the other only views).
+const V5_PRESENCE_PER_TAB: &str = "
+DELETE presence;
+DEFINE FIELD tab ON presence TYPE string DEFAULT '';
 ";
 
 #[derive(SurrealValue)]

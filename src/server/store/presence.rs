@@ -14,6 +14,7 @@ pub const PRESENCE_TTL: Duration = Duration::seconds(45);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Presence {
     pub user: String,
+    pub tab: String,
     pub name: String,
     pub activity: Activity,
 }
@@ -21,6 +22,7 @@ pub struct Presence {
 #[derive(SurrealValue)]
 struct PresenceRow {
     user: String,
+    tab: String,
     name: String,
     activity: String,
 }
@@ -40,15 +42,16 @@ impl Store {
         &self,
         ticket: &TicketAccess<'_>,
         user: &str,
+        tab: &str,
         name: &str,
         activity: Activity,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let sql = if activity == Activity::Left {
-            "DELETE type::record('presence', [$ticket, $user]);"
+            "DELETE type::record('presence', [$ticket, $user, $tab]);"
         } else {
-            "UPSERT type::record('presence', [$ticket, $user]) CONTENT
-                { ticket: $ticket, department: $department, referred: $referred, user: $user, name: $name,
+            "UPSERT type::record('presence', [$ticket, $user, $tab]) CONTENT
+                { ticket: $ticket, department: $department, referred: $referred, user: $user, tab: $tab, name: $name,
                   activity: $activity, at: $now } RETURN NONE;"
         };
         self.db
@@ -58,6 +61,7 @@ impl Store {
             .bind(("department", ticket.department.to_string()))
             .bind(("referred", ticket.referred.to_vec()))
             .bind(("user", user.to_string()))
+            .bind(("tab", tab.to_string()))
             .bind(("name", name.to_string()))
             .bind(("activity", activity_str(activity)))
             .bind(("now", now))
@@ -75,7 +79,7 @@ impl Store {
     ) -> Result<Vec<Presence>, StoreError> {
         let rows: Vec<PresenceRow> = self
             .db
-            .query("SELECT user, name, activity FROM presence WHERE ticket = $ticket AND at >= $stale ORDER BY name")
+            .query("SELECT user, tab, name, activity FROM presence WHERE ticket = $ticket AND at >= $stale ORDER BY name")
             .bind(("ticket", ticket.to_string()))
             .bind(("stale", now - PRESENCE_TTL))
             .await?
@@ -89,6 +93,7 @@ impl Store {
                     Activity::Viewing
                 },
                 user: r.user,
+                tab: r.tab,
                 name: r.name,
             })
             .collect())

@@ -74,6 +74,7 @@ pub async fn view(
         .filter(|p| Some(p.user.as_str()) != me)
         .map(|p| Colleague {
             user: p.user,
+            tab: p.tab,
             name: p.name,
             activity: p.activity,
         })
@@ -209,8 +210,15 @@ pub async fn announce(
     state: &AppState,
     caller: &Caller,
     number: &str,
+    tab: &str,
     activity: Activity,
 ) -> Result<(), AppError> {
+    if tab.len() > 32 || !tab.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::invalid(
+            "tab",
+            "A tab id is at most 32 letters and digits.",
+        ));
+    }
     let ticket = reachable(state, caller, number, Action::WorkTicket).await?;
     let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
     state
@@ -218,6 +226,7 @@ pub async fn announce(
         .set_presence(
             &ticket.access(),
             &user.id,
+            tab,
             &user.name,
             activity,
             state.clock.now(),

@@ -24,6 +24,8 @@ pub fn Composer(
     /// The ticket's subject and requester's name, for canned responses.
     subject: Signal<String>,
     requester: Signal<String>,
+    /// This page's tab id, for presence.
+    tab: StoredValue<String>,
     workspace: Resource<Result<Workspace, AppError>>,
 ) -> impl IntoView {
     let post = ServerAction::<PostToTicket>::new();
@@ -46,14 +48,14 @@ pub fn Composer(
     let on_type = move || {
         if !typing.get_value() {
             typing.set_value(true);
-            announce(number.get_untracked(), Activity::Typing);
+            announce(number.get_untracked(), tab.get_value(), Activity::Typing);
         }
         keystrokes.update_value(|k| *k += 1);
         let this = keystrokes.get_value();
         gloo_timers::callback::Timeout::new(TYPING_IDLE_MS, move || {
             if keystrokes.try_get_value() == Some(this) {
                 typing.set_value(false);
-                announce(number.get_untracked(), Activity::Viewing);
+                announce(number.get_untracked(), tab.get_value(), Activity::Viewing);
             }
         })
         .forget();

@@ -37,6 +37,9 @@ pub fn AgentTicketPage() -> impl IntoView {
     // are read only inside Transitions and effects, never above them (that would suspend the
     // whole area). `version` is the one every change is based on: the one on screen.
     let version = RwSignal::new(0u64);
+    // This page's own id for presence, made in the browser before the children's effects run.
+    let tab = StoredValue::new(String::new());
+    Effect::new(move |_| tab.set_value(presence::new_tab_id()));
     let loaded = RwSignal::new(None::<AgentTicket>);
     let me = RwSignal::new(String::new());
     Effect::new(move |_| {
@@ -59,13 +62,13 @@ pub fn AgentTicketPage() -> impl IntoView {
             })}
         </Transition>
         <Show when=move || loaded.with(Option::is_some)>
-            <Colleagues number feed me initial=Signal::derive(move || loaded.get().map(|t| t.colleagues).unwrap_or_default()) />
+            <Colleagues number feed me tab initial=Signal::derive(move || loaded.get().map(|t| t.colleagues).unwrap_or_default()) />
             <div class="ticket-workspace">
                 <div class="ticket-workspace__main">
                     <Transition fallback=|| ()>
                         {move || ticket.get().and_then(Result::ok).map(|t| view! { <AgentThread entries=t.thread number=t.ticket.number /> })}
                     </Transition>
-                    <Composer number version workspace
+                    <Composer number version workspace tab
                         subject=Signal::derive(move || loaded.get().map(|t| t.ticket.subject).unwrap_or_default())
                         requester=Signal::derive(move || loaded.get().map(|t| t.ticket.requester_name).unwrap_or_default()) />
                 </div>

@@ -1,5 +1,6 @@
 //! Who else is on this ticket, live: announced on arrival, refreshed while here, "typing" while
-//! the composer is used, gone on leaving (or when a browser stops refreshing).
+//! the composer is used, gone on leaving (or when a browser stops refreshing). Each page is its
+//! own tab, so one person in two tabs shows as typing if either tab is.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,19 +12,26 @@ use crate::ui::live::LiveFeed;
 /// How often this page says it is still here (the server forgets after 45 s).
 const HEARTBEAT_MS: u32 = 20_000;
 
-/// Tells colleagues what this agent is doing on the ticket.
-pub fn announce(number: String, activity: Activity) {
+/// A random id for this page (browser only), telling apart one person's tabs.
+pub fn new_tab_id() -> String {
+    let n = leptos::web_sys::js_sys::Math::random() * 1e15;
+    format!("{:x}", n as u64)
+}
+
+/// Tells colleagues what this agent is doing on the ticket, from tab `tab`.
+pub fn announce(number: String, tab: String, activity: Activity) {
     spawn_local(async move {
-        let _ = announce_presence(number, activity).await;
+        let _ = announce_presence(number, activity, tab).await;
     });
 }
 
-/// `announce_presence(number, left)` sent as a beacon (a form POST with the session cookie).
-fn leave_by_beacon(number: &str) {
+/// `announce_presence(number, left, tab)` sent as a beacon (a form POST with the session cookie).
+fn leave_by_beacon(number: &str, tab: &str) {
     use leptos::web_sys::UrlSearchParams;
     if let Ok(params) = UrlSearchParams::new() {
         params.append("number", number);
         params.append("activity", "left");
+        params.append("tab", tab);
         let _ = window()
             .navigator()
             .send_beacon_with_opt_url_search_params("/rpc/announce_presence", Some(&params));
@@ -35,6 +43,8 @@ pub fn Colleagues(
     number: Signal<String>,
     feed: LiveFeed,
     me: RwSignal<String>,
+    /// This page's tab id (set by the page in the browser before this runs).
+    tab: StoredValue<String>,
     initial: Signal<Vec<Colleague>>,
 ) -> impl IntoView {
     let others = RwSignal::new(Vec::<Colleague>::new());
@@ -43,6 +53,7 @@ pub fn Colleagues(
         if let Some(LiveEvent::Presence {
             ticket,
             user,
+            tab,
             name,
             activity,
             ..
@@ -51,10 +62,11 @@ pub fn Colleagues(
             && user != me.get_untracked()
         {
             others.update(|list| {
-                list.retain(|c| c.user != user);
+                list.retain(|c| c.user != user || c.tab != tab);
                 if activity != Activity::Left {
                     list.push(Colleague {
                         user,
+                        tab,
                         name,
                         activity,
                     });
@@ -65,32 +77,46 @@ pub fn Colleagues(
     // Arrive, stay, leave.
     Effect::new(move |_| {
         let ticket = number.get();
-        announce(ticket.clone(), Activity::Viewing);
-        let beat = ticket.clone();
+        let id = tab.get_value();
+        announce(ticket.clone(), id.clone(), Activity::Viewing);
+        let (beat, beat_id) = (ticket.clone(), id.clone());
         let interval = gloo_timers::callback::Interval::new(HEARTBEAT_MS, move || {
-            announce(beat.clone(), Activity::Viewing);
+            announce(beat.clone(), beat_id.clone(), Activity::Viewing);
         });
         let interval = StoredValue::new_local(Some(interval));
         on_cleanup(move || {
             interval.update_value(|i| drop(i.take()));
-            announce(ticket, Activity::Left);
+            announce(ticket, id, Activity::Left);
         });
     });
     // Closing the tab unmounts nothing: say goodbye with a beacon, which outlives the page.
     let handle = window_event_listener(leptos::ev::pagehide, move |_| {
-        leave_by_beacon(&number.get_untracked());
+        leave_by_beacon(&number.get_untracked(), &tab.get_value());
     });
     on_cleanup(move || handle.remove());
     view! {
         <div class="presence" role="status" aria-label="Also on this ticket">
-            {move || others.get().into_iter().map(|c| {
-                let text = match c.activity {
-                    Activity::Typing => format!("{} is typing…", c.name),
-                    _ => format!("{} is viewing", c.name),
-                };
-                view! { <span class="presence__who" class:presence__who--typing=c.activity == Activity::Typing>{text}</span> }
+            {move || people(&others.get()).into_iter().map(|(name, typing)| {
+                let text = if typing { format!("{name} is typing…") } else { format!("{name} is viewing") };
+                view! { <span class="presence__who" class:presence__who--typing=typing>{text}</span> }
             }).collect_view()}
         </div>
     }
     .into_any()
+}
+
+/// One line per person, in order of arrival: typing if any of their tabs is.
+fn people(tabs: &[Colleague]) -> Vec<(String, bool)> {
+    let mut people: Vec<(String, String, bool)> = Vec::new();
+    for c in tabs {
+        let typing = c.activity == Activity::Typing;
+        match people.iter_mut().find(|(user, _, _)| *user == c.user) {
+            Some(person) => person.2 |= typing,
+            None => people.push((c.user.clone(), c.name.clone(), typing)),
+        }
+    }
+    people
+        .into_iter()
+        .map(|(_, name, typing)| (name, typing))
+        .collect()
 }
