@@ -29,6 +29,18 @@ pub struct SignedInUser {
     pub departments: Vec<String>,
 }
 
+impl From<crate::domain::user::UserSummary> for SignedInUser {
+    fn from(user: crate::domain::user::UserSummary) -> Self {
+        SignedInUser {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            role: user.role,
+            departments: user.departments,
+        }
+    }
+}
+
 impl Actor {
     pub fn user(&self) -> Option<&SignedInUser> {
         match self {

@@ -283,6 +283,14 @@ pub fn customer_may_change(
     }
 }
 
+/// The status "Close" means: the seeded `closed`, else the first status whose state is closed.
+pub fn closing_status(statuses: &[Status]) -> Option<&Status> {
+    statuses
+        .iter()
+        .find(|s| s.key == "closed")
+        .or_else(|| statuses.iter().find(|s| s.state == State::Closed))
+}
+
 /// A customer sees a ticket when they asked for it or were copied on it; anything else reads as
 /// "not found", never "forbidden", so ticket numbers cannot be probed.
 pub fn customer_may_see(
@@ -333,6 +341,26 @@ mod tests {
             customer_may_change(&status(State::Open, true), CustomerStatusChange::Reopen),
             Err(StatusChangeRefused::AlreadyOpen)
         );
+    }
+
+    #[test]
+    fn closing_means_the_closed_status_or_else_the_first_closed_one() {
+        let resolved = Status {
+            key: "resolved".into(),
+            ..status(State::Closed, true)
+        };
+        let closed = Status {
+            key: "closed".into(),
+            ..status(State::Closed, true)
+        };
+        let open = status(State::Open, false);
+        let all = [open.clone(), resolved.clone(), closed.clone()];
+        assert_eq!(closing_status(&all), Some(&closed));
+        assert_eq!(
+            closing_status(&[open.clone(), resolved.clone()]),
+            Some(&resolved)
+        );
+        assert_eq!(closing_status(&[open]), None);
     }
 
     #[test]

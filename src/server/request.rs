@@ -95,13 +95,7 @@ pub async fn session_actor(state: &AppState, token: &str) -> Result<Actor, AppEr
         .await
         .map_err(internal)?;
     Ok(match session {
-        Some(session) => Actor::User(SignedInUser {
-            id: session.user.id,
-            email: session.user.email,
-            name: session.user.name,
-            role: session.user.role,
-            departments: session.user.departments,
-        }),
+        Some(session) => Actor::User(SignedInUser::from(session.user)),
         None => Actor::Anonymous,
     })
 }

@@ -21,7 +21,7 @@ pub use audit::AuditPage;
 pub use catalog::Topic;
 pub use live::{PresenceNotice, TicketNotice};
 pub use merges::PairEntries;
-pub use presence::{PRESENCE_TTL, Presence};
+pub use presence::Presence;
 pub use queues::{Scope, SearchHit};
 pub use saved_queues::SavedQueue;
 pub use sessions::{NewSession, SessionRow};

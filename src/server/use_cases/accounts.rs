@@ -208,13 +208,7 @@ pub(super) async fn open_session(
         .await
         .map_err(internal)?;
     Ok(SignedIn {
-        user: SignedInUser {
-            id: user.id,
-            email: user.email,
-            name: user.name,
-            role: user.role,
-            departments: user.departments.clone(),
-        },
+        user: SignedInUser::from(user),
         token,
     })
 }

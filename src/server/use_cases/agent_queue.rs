@@ -30,16 +30,20 @@ pub(super) fn staff(caller: &Caller) -> Result<&SignedInUser, AppError> {
     caller.actor.user().ok_or(AppError::Unauthenticated)
 }
 
-/// The departments whose queues the caller works: all for admins, their own for agents.
-async fn departments(state: &AppState, user: &SignedInUser) -> Result<Vec<Named>, AppError> {
+/// The departments whose queues the caller works (all for admins), by the permission rule.
+async fn departments(state: &AppState, caller: &Caller) -> Result<Vec<Named>, AppError> {
     let all = state.store.departments().await.map_err(internal)?;
-    Ok(match user.role {
-        Role::Admin => all,
-        _ => all
-            .into_iter()
-            .filter(|d| user.departments.contains(&d.key))
-            .collect(),
-    })
+    Ok(all
+        .into_iter()
+        .filter(|d| {
+            authorize(
+                &caller.actor,
+                Action::WorkQueue,
+                &Resource::Department(&d.key),
+            )
+            .is_ok()
+        })
+        .collect())
 }
 
 fn scope(user: &SignedInUser) -> Scope<'_> {
@@ -51,7 +55,7 @@ fn scope(user: &SignedInUser) -> Scope<'_> {
 
 pub async fn nav(state: &AppState, caller: &Caller) -> Result<QueueNav, AppError> {
     let user = staff(caller)?;
-    let departments = departments(state, user).await?;
+    let departments = departments(state, caller).await?;
     let keys: Vec<String> = departments.iter().map(|d| d.key.clone()).collect();
     let rows = state.store.queue_counts().await.map_err(internal)?;
     let pausing: Vec<String> = state
@@ -134,7 +138,7 @@ pub async fn page(
     query: &QueueQuery,
 ) -> Result<QueuePage, AppError> {
     let user = staff(caller)?;
-    let departments = departments(state, user).await?;
+    let departments = departments(state, caller).await?;
     // The queue's own filter, columns, sort and title.
     let (mut filter, columns, mut sort, title) = match &query.queue {
         Some(Queue::Saved(id)) => {

@@ -58,12 +58,12 @@ pub async fn view(
         .thread(&ticket.number, false)
         .await
         .map_err(internal)?;
-    let mut merged_here: Vec<String> = thread
-        .iter()
-        .filter(|e| e.ticket != ticket.number)
-        .map(|e| e.ticket.clone())
-        .collect();
-    merged_here.dedup();
+    let mut merged_here: Vec<String> = Vec::new();
+    for entry in thread.iter().filter(|e| e.ticket != ticket.number) {
+        if !merged_here.contains(&entry.ticket) {
+            merged_here.push(entry.ticket.clone());
+        }
+    }
     let me = caller.actor.user().map(|u| u.id.as_str());
     let colleagues = state
         .store

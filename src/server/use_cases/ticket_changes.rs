@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::domain::audit::AuditRecord;
 use crate::domain::form::{FieldDef, FieldEdit, FieldValue, edit_fields};
-use crate::domain::permission::{Action, SignedInUser};
+use crate::domain::permission::{Action, Actor, Resource, SignedInUser, authorize};
 use crate::domain::ticket::{EntryKind, Source, Ticket};
 use crate::domain::ticket_change::{TicketChange, change_sentence, parse_tags};
 use crate::domain::user::Role;
@@ -140,21 +140,25 @@ async fn resolve(
                         .map_err(internal)?
                         .filter(|u| u.active && u.role != Role::Customer)
                         .ok_or_else(|| AppError::invalid("agent", "Choose an active agent."))?;
-                    let reaches = agent.role == Role::Admin
-                        || agent
-                            .departments
-                            .iter()
-                            .any(|d| *d == ticket.department || ticket.referred.contains(d));
-                    if !reaches {
+                    // The assignee must be allowed to work the ticket: the same rule as for
+                    // anyone acting on it.
+                    let (id, name) = (agent.id.clone(), agent.name.clone());
+                    let assignee = Actor::User(SignedInUser::from(agent));
+                    let reaches = authorize(
+                        &assignee,
+                        Action::WorkTicket,
+                        &Resource::Ticket(ticket.access()),
+                    );
+                    if reaches.is_err() {
                         return Err(AppError::invalid(
                             "agent",
                             format!(
                                 "{} is not in {}; add them to the department or transfer the ticket first.",
-                                agent.name, ticket.department_name
+                                name, ticket.department_name
                             ),
                         ));
                     }
-                    (Some(agent.id), agent.name)
+                    (Some(id), name)
                 }
             };
             if id == ticket.assignee_id {

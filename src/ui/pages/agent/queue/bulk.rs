@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 
+use crate::domain::ticket::closing_status;
 use crate::domain::ticket_change::TicketChange;
 use crate::server_fns::agent_queue::{BulkChange, Workspace};
 
@@ -21,17 +22,7 @@ pub fn BulkBar(
         numbers.sort();
         bulk.dispatch(BulkChange { numbers, change });
     };
-    let closed = workspace
-        .statuses
-        .iter()
-        .find(|s| s.key == "closed")
-        .or_else(|| {
-            workspace
-                .statuses
-                .iter()
-                .find(|s| s.state == crate::domain::ticket::State::Closed)
-        })
-        .map(|s| s.key.clone());
+    let closed = closing_status(&workspace.statuses).map(|s| s.key.clone());
     let ws = StoredValue::new(workspace);
     let picker = move |label: &'static str,
                        id: &'static str,
