@@ -3,6 +3,8 @@
 pub mod attachment;
 pub mod audit;
 pub mod canned;
+pub mod catalog;
+pub mod editor;
 pub mod form;
 pub mod live;
 pub mod password;
