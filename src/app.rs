@@ -7,7 +7,9 @@ use leptos_router::path;
 
 use crate::server_fns::accounts::current_session;
 use crate::ui::layouts::{AdminLayout, AgentLayout, PortalLayout};
-use crate::ui::pages::admin::{AdminAuditPage, AdminOverviewPage, AdminUsersPage};
+use crate::ui::pages::admin::{
+    AdminAuditPage, AdminOverviewPage, AdminSettingsPage, AdminUsersPage,
+};
 use crate::ui::pages::agent::{AgentPeoplePage, AgentQueuePage, AgentTicketPage};
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::portal::{
@@ -60,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=AdminOverviewPage />
                     <Route path=path!("users") view=AdminUsersPage />
                     <Route path=path!("audit") view=AdminAuditPage />
+                    <Route path=path!("settings/:section") view=AdminSettingsPage />
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalLayout>
                     <Route path=path!("") view=PortalHomePage />

@@ -33,6 +33,9 @@ pub enum AppError {
     Forbidden,
     #[error("Not found.")]
     NotFound,
+    /// Signed in and allowed to see the thing, but the role does not permit this action on it.
+    #[error("{message}")]
+    NotPermitted { message: String },
     #[error("{}", summary(.fields))]
     Invalid { fields: Vec<FieldError> },
     #[error("{message}")]
@@ -70,7 +73,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated | Self::BadCredentials => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::NotPermitted { .. } => 403,
             Self::NotFound => 404,
             Self::Invalid { .. } => 422,
             Self::Conflict { .. } => 409,

@@ -31,9 +31,9 @@ test('the admin adds an agent to the Support department', async ({ page }) => {
 
   const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: agent.email, exact: true }) });
   await row.getByText('No departments').click();
-  await row.getByLabel('Support').check();
+  await row.getByLabel('Role in Support').selectOption({ label: 'All access' });
   await row.getByRole('button', { name: 'Save departments' }).click();
-  await expect(row.getByText('Support', { exact: true })).toBeVisible();
+  await expect(row.getByText('Support (All access)', { exact: true })).toBeVisible();
 });
 
 test('a new ticket appears in the agent queue live, and the reply reaches the customer live', async ({ browser }) => {

@@ -9,6 +9,14 @@ pub struct CannedResponse {
     /// Text with `{ticket.number}`, `{ticket.subject}`, `{requester.name}`,
     /// `{requester.first_name}` and `{agent.name}` placeholders.
     pub body: String,
+    /// The department whose tickets it is for; none: every department.
+    pub department: Option<String>,
+}
+
+impl CannedResponse {
+    pub fn offered_in(&self, department: &str) -> bool {
+        self.department.as_deref().is_none_or(|d| d == department)
+    }
 }
 
 /// The values a canned response's placeholders take.

@@ -19,6 +19,8 @@ pub struct Spec {
     /// Shown only while a sibling input has one of these values (e.g. a header name only for
     /// header conditions).
     pub shown_when: Option<ShownWhen>,
+    /// The value a new row starts with (otherwise empty, off, none or the first option).
+    pub default: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -79,6 +81,7 @@ impl Spec {
             hint: String::new(),
             kind,
             shown_when: None,
+            default: None,
         }
     }
 
@@ -131,6 +134,11 @@ impl Spec {
 
     pub fn hint(mut self, hint: &str) -> Spec {
         self.hint = hint.to_string();
+        self
+    }
+
+    pub fn default_value(mut self, value: serde_json::Value) -> Spec {
+        self.default = Some(value);
         self
     }
 

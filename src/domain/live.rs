@@ -71,6 +71,8 @@ pub struct Audience {
     pub referred: Vec<String>,
     pub requester: String,
     pub collaborators: Vec<String>,
+    /// The requester's organization.
+    pub organization: Option<String>,
     pub staff_only: bool,
 }
 
@@ -82,6 +84,7 @@ impl Audience {
             referred: &self.referred,
             requester: &self.requester,
             collaborators: &self.collaborators,
+            organization: self.organization.as_deref(),
         }
     }
 
@@ -110,6 +113,8 @@ mod tests {
             name: id.into(),
             role,
             departments: departments.iter().map(|d| d.to_string()).collect(),
+            grants: Vec::new(),
+            sees_organization: None,
         })
     }
 
@@ -120,6 +125,7 @@ mod tests {
             referred: vec![],
             requester: "alice".into(),
             collaborators: vec!["bob".into()],
+            organization: None,
             staff_only,
         }
     }

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::config::role::Permission;
 use crate::domain::user::Role;
 
 /// Who is asking. Built on the server from the session cookie (or, later, an API key).
@@ -27,17 +28,63 @@ pub struct SignedInUser {
     pub role: Role,
     /// Keys of the departments an agent belongs to (admins see every department regardless).
     pub departments: Vec<String>,
+    /// What the agent may do in each of those departments: the permissions of their role there.
+    pub grants: Vec<Grant>,
+    /// The organization whose tickets this customer sees besides their own (its sharing policy
+    /// says so for them).
+    pub sees_organization: Option<String>,
+}
+
+/// The permissions an agent holds in one department.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub department: String,
+    pub permissions: Vec<Permission>,
 }
 
 impl From<crate::domain::user::UserSummary> for SignedInUser {
     fn from(user: crate::domain::user::UserSummary) -> Self {
         SignedInUser {
+            grants: user
+                .memberships
+                .iter()
+                .map(|m| Grant {
+                    department: m.department.clone(),
+                    permissions: m.permissions.clone(),
+                })
+                .collect(),
+            sees_organization: user
+                .organization
+                .filter(|o| o.sharing.shares_with(o.primary_contact))
+                .map(|o| o.key),
             id: user.id,
             email: user.email,
             name: user.name,
             role: user.role,
             departments: user.departments,
         }
+    }
+}
+
+impl SignedInUser {
+    /// Whether any of the departments' grants includes `permission`.
+    fn granted_in<'d>(
+        &self,
+        permission: Permission,
+        mut departments: impl Iterator<Item = &'d str>,
+    ) -> bool {
+        departments.any(|d| {
+            self.grants
+                .iter()
+                .any(|g| g.department == d && g.permissions.contains(&permission))
+        })
+    }
+
+    /// Whether any of the agent's roles grants a desk-wide permission.
+    fn granted_anywhere(&self, permission: Permission) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.permissions.contains(&permission))
     }
 }
 
@@ -73,8 +120,12 @@ pub enum Action {
     Administer,
     /// Read one ticket (and hear about its changes).
     ReadTicket,
-    /// Work one ticket as staff: reply, note, assign, transfer, change its fields.
+    /// Work one ticket as staff: read it as staff, add internal notes.
     WorkTicket,
+    /// Do one permission-guarded thing to a ticket (reply, assign, transfer, ...): the agent must
+    /// reach the ticket and hold the permission in its department (or a department it is
+    /// referred to).
+    Perform(Permission),
 }
 
 /// What the action is aimed at.
@@ -99,6 +150,8 @@ pub struct TicketAccess<'a> {
     pub referred: &'a [String],
     pub requester: &'a str,
     pub collaborators: &'a [String],
+    /// The requester's organization, whose sharing policy may show the ticket to colleagues.
+    pub organization: Option<&'a str>,
 }
 
 impl TicketAccess<'_> {
@@ -110,6 +163,15 @@ impl TicketAccess<'_> {
 
     fn followed_by(&self, user: &SignedInUser) -> bool {
         self.requester == user.id || self.collaborators.contains(&user.id)
+    }
+
+    fn shared_with(&self, user: &SignedInUser) -> bool {
+        self.organization.is_some() && self.organization == user.sees_organization.as_deref()
+    }
+
+    /// The departments through which an agent may reach the ticket.
+    fn departments(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.department).chain(self.referred.iter().map(String::as_str))
     }
 }
 
@@ -137,6 +199,12 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource<'_>) -> Resu
         (Role::Agent, Action::ReadTicket | Action::WorkTicket, Resource::Ticket(t)) => {
             t.reachable_by_agent(user) || (action == Action::ReadTicket && t.followed_by(user))
         }
+        (Role::Agent, Action::Perform(p), Resource::Ticket(t)) => {
+            t.reachable_by_agent(user) && user.granted_in(p, t.departments())
+        }
+        (Role::Agent, Action::ReadAudit, Resource::System) => {
+            user.granted_anywhere(Permission::AuditView)
+        }
         (Role::Agent, Action::WorkQueue, Resource::Department(d)) => {
             user.departments.iter().any(|m| m == d)
         }
@@ -147,7 +215,9 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource<'_>) -> Resu
         ) => true,
         (Role::Agent, _, _) => false,
         (Role::Customer, Action::UsePortal, Resource::System) => true,
-        (Role::Customer, Action::ReadTicket, Resource::Ticket(t)) => t.followed_by(user),
+        (Role::Customer, Action::ReadTicket, Resource::Ticket(t)) => {
+            t.followed_by(user) || t.shared_with(user)
+        }
         (Role::Customer, _, _) => false,
     };
     if allowed {
@@ -173,6 +243,11 @@ mod tests {
             name: role.label().to_string(),
             role,
             departments: vec!["support".into()],
+            grants: vec![Grant {
+                department: "support".into(),
+                permissions: vec![Permission::TicketReply, Permission::TicketEdit],
+            }],
+            sees_organization: None,
         })
     }
 
@@ -183,6 +258,24 @@ mod tests {
             referred,
             requester: "customer-1",
             collaborators: &[],
+            organization: Some("acme"),
+        })
+    }
+
+    fn limited_agent(permissions: &[Permission]) -> Actor {
+        Actor::User(SignedInUser {
+            grants: vec![
+                Grant {
+                    department: "support".into(),
+                    permissions: permissions.to_vec(),
+                },
+                Grant {
+                    department: "security".into(),
+                    permissions: Permission::ALL.to_vec(),
+                },
+            ],
+            departments: vec!["support".into(), "security".into()],
+            ..actor(Role::Agent).user().unwrap().clone()
         })
     }
 
@@ -337,5 +430,88 @@ mod tests {
         assert!(authorize(&own, Action::ReadTicket, &ticket("support", &[])).is_ok());
         assert!(authorize(&own, Action::WorkTicket, &ticket("support", &[])).is_err());
         assert!(authorize(&other, Action::ReadTicket, &ticket("support", &[])).is_err());
+    }
+
+    #[test]
+    fn an_agents_permissions_come_from_their_role_in_the_tickets_department() {
+        let agent = limited_agent(&[Permission::TicketReply]);
+        let transfer = Action::Perform(Permission::TicketTransfer);
+        let reply = Action::Perform(Permission::TicketReply);
+        assert!(authorize(&agent, reply, &ticket("support", &[])).is_ok());
+        assert_eq!(
+            authorize(&agent, transfer, &ticket("support", &[])),
+            Err(Denied::Forbidden),
+            "no transfer in support"
+        );
+        assert!(
+            authorize(&agent, transfer, &ticket("security", &[])).is_ok(),
+            "the role in security allows it"
+        );
+        assert!(
+            authorize(&agent, Action::WorkTicket, &ticket("support", &[])).is_ok(),
+            "still works the ticket (notes)"
+        );
+    }
+
+    #[test]
+    fn a_referral_lends_the_permissions_of_the_agents_role_in_the_referred_department() {
+        let agent = limited_agent(&[]);
+        let referred = vec!["security".to_string()];
+        let assign = Action::Perform(Permission::TicketAssign);
+        assert!(authorize(&agent, assign, &ticket("elsewhere", &referred)).is_ok());
+        assert_eq!(
+            authorize(&agent, assign, &ticket("elsewhere", &[])),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn the_audit_trail_is_open_to_agents_whose_role_grants_audit_view() {
+        assert_eq!(
+            authorize(&limited_agent(&[]), Action::ReadAudit, &Resource::System),
+            Ok(()),
+            "security grants everything"
+        );
+        let plain = actor(Role::Agent);
+        let Actor::User(mut user) = plain else {
+            unreachable!()
+        };
+        user.grants[0].permissions = vec![Permission::TicketReply];
+        assert_eq!(
+            authorize(&Actor::User(user), Action::ReadAudit, &Resource::System),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn an_organizations_sharing_shows_its_tickets_to_the_colleagues_it_names() {
+        let Actor::User(colleague) = actor(Role::Customer) else {
+            unreachable!()
+        };
+        let colleague = SignedInUser {
+            id: "customer-2".into(),
+            ..colleague
+        };
+        let sharing = Actor::User(SignedInUser {
+            sees_organization: Some("acme".into()),
+            ..colleague.clone()
+        });
+        let other_org = Actor::User(SignedInUser {
+            sees_organization: Some("globex".into()),
+            ..colleague.clone()
+        });
+        assert!(authorize(&sharing, Action::ReadTicket, &ticket("support", &[])).is_ok());
+        assert_eq!(
+            authorize(
+                &Actor::User(colleague),
+                Action::ReadTicket,
+                &ticket("support", &[])
+            ),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&other_org, Action::ReadTicket, &ticket("support", &[])),
+            Err(Denied::Forbidden)
+        );
     }
 }

@@ -74,6 +74,18 @@ impl NumberFormat {
     }
 
     /// Whether numbers come from a sequence (the store must supply the next value).
+    /// The format as [`NumberFormat::parse`] reads it (`random:6`, `SOC-####`).
+    pub fn as_setting(&self) -> String {
+        match self {
+            NumberFormat::Random { digits } => format!("random:{digits}"),
+            NumberFormat::Sequence {
+                prefix,
+                width,
+                suffix,
+            } => format!("{prefix}{}{suffix}", "#".repeat(usize::from(*width))),
+        }
+    }
+
     pub fn uses_sequence(&self) -> bool {
         matches!(self, NumberFormat::Sequence { .. })
     }

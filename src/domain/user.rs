@@ -139,6 +139,27 @@ pub struct UserSummary {
     pub active: bool,
     /// Keys of the departments an agent belongs to.
     pub departments: Vec<String>,
+    /// The agent's role in each of those departments.
+    pub memberships: Vec<Membership>,
+    /// The customer's organization.
+    pub organization: Option<OrganizationMembership>,
+}
+
+/// An agent's place in one department: the role held there and what it permits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub department: String,
+    pub role: String,
+    pub permissions: Vec<crate::domain::config::role::Permission>,
+}
+
+/// A customer's organization and what its sharing policy means for them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationMembership {
+    pub key: String,
+    pub name: String,
+    pub sharing: crate::domain::config::organization::Sharing,
+    pub primary_contact: bool,
 }
 
 #[cfg(test)]

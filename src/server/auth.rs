@@ -60,6 +60,11 @@ pub fn new_token() -> String {
     hex::encode(rand::random::<[u8; 32]>())
 }
 
+/// A fresh API key: recognisable by its `dk_` prefix, shown once, stored as [`token_key`].
+pub fn new_api_key() -> String {
+    format!("dk_{}", new_token())
+}
+
 /// The database key of a token: its SHA-256, hex.
 pub fn token_key(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

@@ -35,7 +35,7 @@ pub fn set_cookie(cookie: &str) {
 pub fn start_session(state: &AppState, signed_in: SignedIn) -> SignedInUser {
     set_cookie(&auth::session_cookie(
         &signed_in.token,
-        state.settings.session_lifetime,
+        signed_in.lifetime,
         state.settings.secure_cookies(),
     ));
     signed_in.user

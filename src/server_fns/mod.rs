@@ -7,5 +7,6 @@ pub mod agent_ticket;
 pub mod audit;
 pub mod directory;
 pub mod guest_access;
+pub mod settings;
 pub mod setup;
 pub mod tickets;

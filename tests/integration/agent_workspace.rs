@@ -28,31 +28,8 @@ async fn agent(
     name: &str,
     departments: &[&str],
 ) -> (Client, String) {
-    let (status, body) = app
-        .rpc_json(
-            admin,
-            "create_staff",
-            &[
-                ("email", email),
-                ("name", name),
-                ("role", "agent"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let id = body["id"].as_str().unwrap().to_string();
-    let mut form = vec![("id".to_string(), id.clone())];
-    for (i, d) in departments.iter().enumerate() {
-        form.push((format!("departments[{i}]"), d.to_string()));
-    }
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let (status, body) = app.rpc_json(admin, "set_departments", &form).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let client = browser();
-    let (status, body) = app.sign_in(&client, email, PASSWORD).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    (client, id)
+    let memberships: Vec<(&str, &str)> = departments.iter().map(|d| (*d, "all_access")).collect();
+    app.agent(admin, email, name, &memberships).await
 }
 
 async fn desk() -> Desk {

@@ -12,4 +12,5 @@ mod authorization;
 mod durability;
 mod guest_access;
 mod health;
+mod settings;
 mod tickets;

@@ -1,4 +1,4 @@
-//! Canned responses in the database (managed on the admin pages in #5; seeded with a few).
+//! Canned responses as agents insert them (admins manage them through `settings`).
 
 use surrealdb::types::SurrealValue;
 
@@ -10,14 +10,19 @@ struct CannedRow {
     key: String,
     title: String,
     body: String,
+    department: Option<String>,
 }
 
 impl Store {
-    /// Active canned responses in display order.
+    /// Active canned responses in display order, each with the department it is for (none: all).
     pub async fn canned_responses(&self) -> Result<Vec<CannedResponse>, StoreError> {
         let rows: Vec<CannedRow> = self
             .db
-            .query("SELECT record::id(id) AS key, title, body, sort FROM canned_response WHERE active ORDER BY sort")
+            .query(
+                "SELECT record::id(id) AS key, title, body, sort,
+                (IF department { record::id(department) } ELSE { NONE }) AS department
+                FROM canned_response WHERE active ORDER BY sort",
+            )
             .await?
             .take(0)?;
         Ok(rows
@@ -26,6 +31,7 @@ impl Store {
                 key: r.key,
                 title: r.title,
                 body: r.body,
+                department: r.department,
             })
             .collect())
     }

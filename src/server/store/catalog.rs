@@ -3,6 +3,7 @@
 use surrealdb::types::SurrealValue;
 
 use super::{Store, StoreError};
+use crate::domain::catalog::Catalog;
 use crate::domain::form::FieldDef;
 use crate::domain::ticket::{Named, State, Status};
 
@@ -13,6 +14,11 @@ pub struct Topic {
     pub name: String,
     pub department: String,
     pub priority: Option<String>,
+    pub sla_plan: Option<String>,
+    /// The department's SLA plan, used when the topic has none.
+    pub department_sla_plan: Option<String>,
+    pub assign_agent: Option<String>,
+    pub assign_team: Option<String>,
     pub fields: Vec<FieldDef>,
 }
 
@@ -22,6 +28,10 @@ struct TopicRow {
     name: String,
     department: String,
     priority: Option<String>,
+    sla_plan: Option<String>,
+    department_sla_plan: Option<String>,
+    assign_agent: Option<String>,
+    assign_team: Option<String>,
     forms: Vec<String>,
 }
 
@@ -76,7 +86,11 @@ pub(super) fn parse_state(state: &str) -> Result<State, StoreError> {
 }
 
 const TOPIC_FIELDS: &str = "record::id(id) AS key, name, record::id(department) AS department,
-    (IF priority { record::id(priority) } ELSE { NONE }) AS priority, forms.map(|$f| record::id($f)) AS forms";
+    (IF priority { record::id(priority) } ELSE { NONE }) AS priority, forms.map(|$f| record::id($f)) AS forms,
+    (IF sla_plan { record::id(sla_plan) } ELSE { NONE }) AS sla_plan,
+    (IF department.sla_plan { record::id(department.sla_plan) } ELSE { NONE }) AS department_sla_plan,
+    (IF assign_agent.active { record::id(assign_agent) } ELSE { NONE }) AS assign_agent,
+    (IF assign_team.active { record::id(assign_team) } ELSE { NONE }) AS assign_team";
 
 impl Store {
     /// Active public help topics, in display order, with their fields.
@@ -146,8 +160,23 @@ impl Store {
             name: row.name,
             department: row.department,
             priority: row.priority,
+            sla_plan: row.sla_plan,
+            department_sla_plan: row.department_sla_plan,
+            assign_agent: row.assign_agent,
+            assign_team: row.assign_team,
             fields: ordered,
         })
+    }
+
+    /// A department's default SLA plan.
+    pub async fn department_sla_plan(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let plan: Option<String> = self
+            .db
+            .query("SELECT VALUE (IF sla_plan { record::id(sla_plan) } ELSE { NONE }) FROM ONLY type::record('department', $key)")
+            .bind(("key", key.to_string()))
+            .await?
+            .take(0)?;
+        Ok(plan)
     }
 
     /// The priority new tickets get when nothing else decides.
@@ -170,19 +199,19 @@ impl Store {
         row.map(StatusRow::into_status).transpose()
     }
 
-    /// Every status, in display order.
+    /// Active statuses, in display order.
     pub async fn statuses(&self) -> Result<Vec<Status>, StoreError> {
         let rows: Vec<StatusRow> = self
             .db
-            .query("SELECT record::id(id) AS key, name, state, pauses_sla, customer_may_reopen, sort FROM status ORDER BY sort")
+            .query("SELECT record::id(id) AS key, name, state, pauses_sla, customer_may_reopen, sort FROM status WHERE active ORDER BY sort")
             .await?
             .take(0)?;
         rows.into_iter().map(StatusRow::into_status).collect()
     }
 
-    /// Priorities from least to most urgent.
+    /// Active priorities from least to most urgent.
     pub async fn priorities(&self) -> Result<Vec<Named>, StoreError> {
-        self.named("SELECT record::id(id) AS key, name, urgency FROM priority ORDER BY urgency")
+        self.named("SELECT record::id(id) AS key, name, urgency FROM priority WHERE active ORDER BY urgency")
             .await
     }
 
@@ -204,6 +233,58 @@ impl Store {
             "SELECT record::id(id) AS key, name, sort FROM help_topic WHERE active ORDER BY sort",
         )
         .await
+    }
+
+    /// Everything settings may refer to, active only, for validation and choices.
+    pub async fn catalog(&self) -> Result<Catalog, StoreError> {
+        let mut response = self
+            .db
+            .query(
+                "SELECT record::id(id) AS key, name FROM department WHERE active ORDER BY name;
+                 SELECT record::id(id) AS key, name FROM team WHERE active ORDER BY name;
+                 SELECT record::id(id) AS key, name FROM user WHERE role IN ['agent', 'admin'] AND active ORDER BY name;
+                 SELECT record::id(id) AS key, name, urgency FROM priority WHERE active ORDER BY urgency;
+                 SELECT record::id(id) AS key, name, sort FROM help_topic WHERE active ORDER BY sort;
+                 SELECT record::id(id) AS key, name FROM form WHERE active ORDER BY name;
+                 SELECT record::id(id) AS key, name FROM sla_plan WHERE active ORDER BY name;
+                 SELECT record::id(id) AS key, name FROM schedule WHERE active ORDER BY name;
+                 SELECT record::id(id) AS key, title AS name, sort FROM canned_response WHERE active ORDER BY sort;
+                 SELECT record::id(id) AS key, name FROM role WHERE active ORDER BY name;
+                 SELECT record::id(id) AS key, name FROM organization WHERE active ORDER BY name;
+                 SELECT record::id(form) AS form, definition, name FROM form_field WHERE form.active ORDER BY name;",
+            )
+            .await?;
+        let mut named = |i: usize| -> Result<Vec<Named>, StoreError> {
+            let rows: Vec<NamedRow> = response.take(i)?;
+            Ok(rows.into_iter().map(Named::from).collect())
+        };
+        let mut catalog = Catalog {
+            departments: named(0)?,
+            teams: named(1)?,
+            agents: named(2)?,
+            priorities: named(3)?,
+            topics: named(4)?,
+            forms: named(5)?,
+            sla_plans: named(6)?,
+            schedules: named(7)?,
+            canned: named(8)?,
+            roles: named(9)?,
+            organizations: named(10)?,
+            ..Catalog::default()
+        };
+        let fields: Vec<FieldRow> = response.take(11)?;
+        for field in fields {
+            let def = serde_json::from_str::<FieldDef>(&field.definition)
+                .map_err(|e| StoreError::Corrupt(format!("field definition: {e}")))?;
+            if !catalog.fields.iter().any(|f| f.key == def.name) {
+                catalog.fields.push(Named {
+                    key: def.name,
+                    name: def.label,
+                });
+            }
+        }
+        catalog.statuses = self.statuses().await?;
+        Ok(catalog)
     }
 
     async fn named(&self, sql: &'static str) -> Result<Vec<Named>, StoreError> {

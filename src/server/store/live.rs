@@ -42,6 +42,7 @@ struct TicketLiveRow {
     referred: Vec<RecordId>,
     requester: RecordId,
     collaborators: Vec<RecordId>,
+    organization: Option<RecordId>,
 }
 
 #[derive(SurrealValue)]
@@ -71,7 +72,7 @@ impl Store {
     ) -> Result<impl Stream<Item = Result<TicketNotice, StoreError>> + use<>, StoreError> {
         let mut response = self
             .db
-            .query("LIVE SELECT number, version, changed, staff_only, updated_at, department, referred, requester, collaborators FROM ticket")
+            .query("LIVE SELECT number, version, changed, staff_only, updated_at, department, referred, requester, collaborators, organization FROM ticket")
             .await?;
         let stream = response.stream::<Notification<TicketLiveRow>>(0)?;
         Ok(stream.filter_map(|item| async move {
@@ -90,6 +91,7 @@ impl Store {
                             referred: row.referred.iter().map(key).collect(),
                             requester: key(&row.requester),
                             collaborators: row.collaborators.iter().map(key).collect(),
+                            organization: row.organization.as_ref().map(key),
                             staff_only: row.staff_only,
                         },
                     }))
@@ -131,6 +133,7 @@ impl Store {
                             referred: row.referred,
                             requester: String::new(),
                             collaborators: Vec::new(),
+                            organization: None,
                             staff_only: true,
                         },
                         user: row.user,

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, V3_AGENT_WORKSPACE),
     (4, V4_TEAMS),
     (5, V5_PRESENCE_PER_TAB),
+    (6, V6_ADMIN_SETTINGS),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -309,6 +310,101 @@ DEFINE INDEX ticket_team ON ticket FIELDS team;
 const V5_PRESENCE_PER_TAB: &str = "
 DELETE presence;
 DEFINE FIELD tab ON presence TYPE string DEFAULT '';
+";
+
+/// Everything the admin settings shape: roles held per department, organizations with their
+/// sharing, SLA plans and schedules, ticket filters, API keys and the general settings, plus the
+/// references departments and help topics gained. Existing members keep full access.
+const V6_ADMIN_SETTINGS: &str = "
+DEFINE TABLE role SCHEMAFULL;
+DEFINE FIELD name ON role TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD active ON role TYPE bool;
+DEFINE FIELD permissions ON role TYPE array<string>;
+CREATE role:all_access CONTENT { name: 'All access', active: true, permissions: ['ticket.create', 'ticket.edit',
+    'ticket.assign', 'ticket.release', 'ticket.transfer', 'ticket.refer', 'ticket.merge', 'ticket.link', 'ticket.reply',
+    'ticket.close', 'ticket.delete', 'canned.manage', 'user.create', 'user.edit', 'user.delete', 'org.manage',
+    'stats.view', 'audit.view', 'search.all'] };
+CREATE role:expanded CONTENT { name: 'Expanded access', active: true, permissions: ['ticket.create', 'ticket.edit',
+    'ticket.assign', 'ticket.release', 'ticket.transfer', 'ticket.refer', 'ticket.merge', 'ticket.link', 'ticket.reply',
+    'ticket.close', 'canned.manage', 'user.create', 'user.edit', 'stats.view'] };
+CREATE role:limited CONTENT { name: 'Limited access', active: true, permissions: ['ticket.create', 'ticket.edit',
+    'ticket.assign', 'ticket.refer', 'ticket.reply', 'ticket.close'] };
+CREATE role:view_only CONTENT { name: 'View only', active: true, permissions: [] };
+
+DEFINE FIELD memberships ON user TYPE array<object> DEFAULT [];
+DEFINE FIELD memberships[*].department ON user TYPE record<department>;
+DEFINE FIELD memberships[*].role ON user TYPE record<role>;
+UPDATE user SET memberships = (departments ?? []).map(|$d| { department: $d, role: role:all_access });
+
+DEFINE TABLE organization SCHEMAFULL;
+DEFINE FIELD name ON organization TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD active ON organization TYPE bool;
+DEFINE FIELD sharing ON organization TYPE string ASSERT $value IN ['none', 'primary_contacts', 'everyone'];
+DEFINE FIELD domains ON organization TYPE array<string>;
+DEFINE INDEX organization_domains ON organization FIELDS domains;
+DEFINE FIELD organization ON user TYPE option<record<organization>>;
+DEFINE FIELD primary_contact ON user TYPE bool DEFAULT false;
+UPDATE user SET primary_contact = false;
+DEFINE INDEX user_organization ON user FIELDS organization;
+
+-- SLA plans, schedules, filters and API keys keep their whole definition (the domain type) as JSON.
+DEFINE TABLE schedule SCHEMAFULL;
+DEFINE FIELD name ON schedule TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD active ON schedule TYPE bool;
+DEFINE FIELD definition ON schedule TYPE string;
+CREATE schedule:office_hours CONTENT { name: 'Office hours', active: true, definition: '{\"name\":\"Office hours\",\"active\":true,\"time_zone\":\"UTC\",\"hours\":[{\"day\":\"mon\",\"opens\":\"09:00\",\"closes\":\"17:00\"},{\"day\":\"tue\",\"opens\":\"09:00\",\"closes\":\"17:00\"},{\"day\":\"wed\",\"opens\":\"09:00\",\"closes\":\"17:00\"},{\"day\":\"thu\",\"opens\":\"09:00\",\"closes\":\"17:00\"},{\"day\":\"fri\",\"opens\":\"09:00\",\"closes\":\"17:00\"}],\"holidays\":[]}' };
+
+DEFINE TABLE sla_plan SCHEMAFULL;
+DEFINE FIELD name ON sla_plan TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD active ON sla_plan TYPE bool;
+DEFINE FIELD definition ON sla_plan TYPE string;
+CREATE sla_plan:standard CONTENT { name: 'Standard', active: true, definition: '{\"name\":\"Standard\",\"active\":true,\"schedule\":\"office_hours\",\"targets\":[{\"priority\":\"high\",\"first_response_minutes\":60,\"resolution_minutes\":480},{\"priority\":\"emergency\",\"first_response_minutes\":15,\"resolution_minutes\":240}],\"default_target\":{\"priority\":\"\",\"first_response_minutes\":240,\"resolution_minutes\":2880},\"pause_statuses\":[],\"at_risk_percent\":75,\"escalations\":[]}' };
+CREATE sla_plan:incident CONTENT { name: 'Security incident (24/7)', active: true, definition: '{\"name\":\"Security incident (24/7)\",\"active\":true,\"schedule\":null,\"targets\":[{\"priority\":\"emergency\",\"first_response_minutes\":15,\"resolution_minutes\":240}],\"default_target\":{\"priority\":\"\",\"first_response_minutes\":60,\"resolution_minutes\":1440},\"pause_statuses\":[],\"at_risk_percent\":75,\"escalations\":[]}' };
+
+DEFINE FIELD parent ON department TYPE option<record<department>>;
+DEFINE FIELD manager ON department TYPE option<record<user>>;
+DEFINE FIELD sla_plan ON department TYPE option<record<sla_plan>>;
+DEFINE FIELD schedule ON department TYPE option<record<schedule>>;
+UPDATE department:support SET sla_plan = sla_plan:standard;
+UPDATE department:security_operations SET sla_plan = sla_plan:incident;
+
+DEFINE FIELD parent ON help_topic TYPE option<record<help_topic>>;
+DEFINE FIELD sla_plan ON help_topic TYPE option<record<sla_plan>>;
+DEFINE FIELD assign_agent ON help_topic TYPE option<record<user>>;
+DEFINE FIELD assign_team ON help_topic TYPE option<record<team>>;
+DEFINE FIELD active ON form TYPE bool DEFAULT true;
+UPDATE form SET active = true;
+DEFINE FIELD active ON status TYPE bool DEFAULT true;
+UPDATE status SET active = true;
+DEFINE FIELD active ON priority TYPE bool DEFAULT true;
+UPDATE priority SET active = true;
+DEFINE FIELD department ON canned_response TYPE option<record<department>>;
+
+DEFINE FIELD organization ON ticket TYPE option<record<organization>>;
+DEFINE FIELD sla_plan ON ticket TYPE option<record<sla_plan>>;
+DEFINE INDEX ticket_organization ON ticket FIELDS organization, updated_at;
+
+DEFINE TABLE ticket_filter SCHEMAFULL;
+DEFINE FIELD name ON ticket_filter TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD active ON ticket_filter TYPE bool;
+DEFINE FIELD sort ON ticket_filter TYPE int;
+DEFINE FIELD definition ON ticket_filter TYPE string;
+
+DEFINE TABLE api_key SCHEMAFULL;
+DEFINE FIELD name ON api_key TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD active ON api_key TYPE bool;
+DEFINE FIELD definition ON api_key TYPE string;
+-- SHA-256 of the key; the key itself is shown once and never stored.
+DEFINE FIELD key_hash ON api_key TYPE string READONLY;
+DEFINE FIELD created_at ON api_key TYPE datetime READONLY;
+DEFINE FIELD last_used_at ON api_key TYPE option<datetime>;
+DEFINE INDEX api_key_hash ON api_key FIELDS key_hash UNIQUE;
+
+-- One record, settings:general, once an admin saves the general settings.
+DEFINE TABLE settings SCHEMAFULL;
+DEFINE FIELD name ON settings TYPE string;
+DEFINE FIELD active ON settings TYPE bool;
+DEFINE FIELD definition ON settings TYPE string;
 ";
 
 #[derive(SurrealValue)]

@@ -12,6 +12,7 @@ mod presence;
 mod queues;
 mod saved_queues;
 mod sessions;
+mod settings;
 mod setup;
 mod tickets;
 mod users;
@@ -25,6 +26,7 @@ pub use presence::Presence;
 pub use queues::{Scope, SearchHit};
 pub use saved_queues::SavedQueue;
 pub use sessions::{NewSession, SessionRow};
+pub use settings::{Replacement, SettingsRow, SettingsWrite};
 pub use tickets::{NewEntry, NewTicket, Patch, TicketWrite};
 pub use users::{Credentials, NewUser};
 
@@ -78,10 +80,13 @@ pub enum Refusal {
     UnknownRecord,
     /// A merge that would loop (into itself, or into a ticket merged elsewhere).
     MergeInvalid,
+    /// A new settings item's key is in use.
+    KeyTaken,
 }
 
 impl Refusal {
-    const ALL: [Refusal; 10] = [
+    const ALL: [Refusal; 11] = [
+        Self::KeyTaken,
         Self::UnknownRecord,
         Self::Stale,
         Self::MergeInvalid,
@@ -106,6 +111,7 @@ impl Refusal {
             Self::Stale => "docket:stale",
             Self::UnknownRecord => "docket:unknown_record",
             Self::MergeInvalid => "docket:merge_invalid",
+            Self::KeyTaken => "docket:key_taken",
         }
     }
 }

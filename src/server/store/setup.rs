@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::users::{CREATE_USER, NewUser, UserRow, new_key};
+use super::users::{NewUser, UserRow, create_user_sql, new_key};
 use super::{Store, StoreError};
 use crate::domain::audit::AuditRecord;
 use crate::domain::user::UserSummary;
@@ -29,10 +29,11 @@ impl Store {
         admin: &NewUser,
         record: &AuditRecord,
     ) -> Result<UserSummary, StoreError> {
+        let create_user = create_user_sql();
         let sql = format!(
             "IF (SELECT VALUE token_hash FROM ONLY setup_token:current) != $setup_token {{ THROW 'docket:setup_token_invalid' }};
              IF array::len(SELECT VALUE id FROM user WHERE role = 'admin' LIMIT 1) > 0 {{ THROW 'docket:admin_exists' }};
-             {CREATE_USER}
+             {create_user}
              DELETE setup_token:current;"
         );
         let id = new_key();

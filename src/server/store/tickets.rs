@@ -10,6 +10,7 @@ use super::{Binds, Store, StoreError};
 use crate::domain::attachment::AttachmentRef;
 use crate::domain::audit::AuditRecord;
 use crate::domain::form::FieldValue;
+use crate::domain::routing::{Channel, TicketDraft};
 use crate::domain::ticket::{EntryKind, Source, State, Status, ThreadEntry, Ticket, TicketOrder};
 
 /// A ticket about to be created with its first thread entry.
@@ -24,6 +25,13 @@ pub struct NewTicket<'a> {
     pub department: &'a str,
     pub help_topic: Option<&'a str>,
     pub priority: &'a str,
+    pub status: &'a str,
+    pub assignee: Option<&'a str>,
+    pub team: Option<&'a str>,
+    pub tags: &'a [String],
+    pub sla_plan: Option<&'a str>,
+    /// A staff-only note written after the first message (which filters routed the ticket).
+    pub routing_note: Option<&'a str>,
     pub source: Source,
     pub fields: &'a BTreeMap<String, FieldValue>,
     pub message: &'a str,
@@ -43,6 +51,19 @@ pub struct NewEntry<'a> {
     pub body: &'a str,
     pub source: Source,
     pub at: DateTime<Utc>,
+}
+
+#[derive(SurrealValue)]
+struct DraftRow {
+    number: String,
+    subject: String,
+    email: String,
+    name: String,
+    source: String,
+    fields: String,
+    topic: Option<String>,
+    priority: String,
+    body: String,
 }
 
 #[derive(SurrealValue)]
@@ -80,6 +101,8 @@ pub(super) struct TicketRow {
     first_response_at: Option<DateTime<Utc>>,
     merged_into: Option<String>,
     links: Vec<String>,
+    organization: Option<String>,
+    sla_plan: Option<String>,
 }
 
 pub(super) const TICKET_FIELDS: &str = "number, subject, record::id(requester) AS requester_id, requester.name AS requester_name, requester.email AS requester_email,
@@ -92,7 +115,9 @@ pub(super) const TICKET_FIELDS: &str = "number, subject, record::id(requester) A
     (IF team { record::id(team) } ELSE { NONE }) AS team_id, tags, fields, created_at, updated_at, closed_at,
     version, (IF assignee { record::id(assignee) } ELSE { NONE }) AS assignee_id, assignee.name AS assignee_name,
     referred.map(|$d| record::id($d)) AS referred, due_at, first_response_at, merged_into.number AS merged_into,
-    links.map(|$l| $l.number) AS links";
+    links.map(|$l| $l.number) AS links,
+    (IF organization { record::id(organization) } ELSE { NONE }) AS organization,
+    (IF sla_plan { record::id(sla_plan) } ELSE { NONE }) AS sla_plan";
 
 impl TicketRow {
     pub(super) fn into_ticket(self) -> Result<Ticket, StoreError> {
@@ -134,6 +159,8 @@ impl TicketRow {
             first_response_at: self.first_response_at,
             merged_into: self.merged_into,
             links: self.links,
+            organization: self.organization,
+            sla_plan: self.sla_plan,
         })
     }
 }
@@ -331,10 +358,22 @@ impl Store {
              LET $ticket = (CREATE ONLY ticket CONTENT {{ number: $number, subject: $subject,
                 requester: type::record('user', $requester), collaborators: $collaborators.map(|$c| type::record('user', $c)), department: type::record('department', $department),
                 help_topic: IF $topic {{ type::record('help_topic', $topic) }} ELSE {{ NONE }},
-                priority: type::record('priority', $priority), status: status:open, state: 'open', source: $source,
-                assignee: NONE, team: NONE, tags: [], fields: $fields, created_at: $at, updated_at: $at,
-                first_response_at: NONE, closed_at: NONE, entries: 0, version: 0, search_text: $search_text }}).id;
-             {ADD_ENTRY}"
+                priority: type::record('priority', $priority), status: type::record('status', $status),
+                state: type::record('status', $status).state, source: $source,
+                assignee: IF $assignee {{ type::record('user', $assignee) }} ELSE {{ NONE }},
+                team: IF $team {{ type::record('team', $team) }} ELSE {{ NONE }},
+                sla_plan: IF $sla_plan {{ type::record('sla_plan', $sla_plan) }} ELSE {{ NONE }},
+                organization: type::record('user', $requester).organization,
+                tags: $tags, fields: $fields, created_at: $at, updated_at: $at,
+                first_response_at: NONE, closed_at: IF type::record('status', $status).state = 'closed' {{ $at }} ELSE {{ NONE }},
+                entries: 0, version: 0, search_text: $search_text }}).id;
+             {ADD_ENTRY}
+             IF $routing_note {{
+                LET $noted = (UPDATE ONLY $ticket SET entries += 1 RETURN entries, version);
+                CREATE thread_entry CONTENT {{ ticket: $ticket, seq: $noted.entries, version: $noted.version,
+                    kind: 'staff_event', author: NONE, author_name: 'Docket', body: $routing_note, format: 'text',
+                    source: $source, at: $at }};
+             }};"
         );
         let entry = NewEntry {
             attachments: ticket.attachments,
@@ -353,6 +392,12 @@ impl Store {
             .with("department", ticket.department.to_string())
             .with("topic", ticket.help_topic.map(str::to_string))
             .with("priority", ticket.priority.to_string())
+            .with("status", ticket.status.to_string())
+            .with("assignee", ticket.assignee.map(str::to_string))
+            .with("team", ticket.team.map(str::to_string))
+            .with("sla_plan", ticket.sla_plan.map(str::to_string))
+            .with("tags", ticket.tags.to_vec())
+            .with("routing_note", ticket.routing_note.map(str::to_string))
             .with("source", ticket.source.as_str())
             .with("fields", fields)
             .with("search_text", ticket.search_text.to_string())
@@ -373,10 +418,58 @@ impl Store {
         row.map(TicketRow::into_ticket).transpose()
     }
 
-    /// A page of a customer's tickets (as requester or collaborator) in `order`.
+    /// The most recent tickets as the filters saw them when they were opened (first message as
+    /// body), newest first, for a filter dry run.
+    pub async fn recent_drafts(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(String, TicketDraft)>, StoreError> {
+        let rows: Vec<DraftRow> = self
+            .db
+            .query(
+                "SELECT number, subject, requester.email AS email, requester.name AS name, source, fields,
+                    (IF help_topic { record::id(help_topic) } ELSE { NONE }) AS topic,
+                    record::id(priority) AS priority, created_at,
+                    (SELECT VALUE body FROM thread_entry WHERE ticket = $parent.id AND seq = 1)[0] ?? '' AS body
+                 FROM ticket ORDER BY created_at DESC LIMIT $limit",
+            )
+            .bind(("limit", i64::from(limit)))
+            .await?
+            .take(0)?;
+        rows.into_iter()
+            .map(|row| {
+                let values: BTreeMap<String, FieldValue> = serde_json::from_str(&row.fields)
+                    .map_err(|e| StoreError::Corrupt(format!("ticket fields: {e}")))?;
+                let source = Source::parse(&row.source)
+                    .ok_or_else(|| StoreError::Corrupt(format!("source {}", row.source)))?;
+                Ok((
+                    row.number,
+                    TicketDraft {
+                        channel: Channel::of(source),
+                        email: row.email,
+                        name: row.name,
+                        subject: row.subject,
+                        body: row.body,
+                        topic: row.topic,
+                        source: row.source,
+                        priority: Some(row.priority),
+                        fields: values
+                            .iter()
+                            .map(|(name, value)| (name.clone(), value.display(None)))
+                            .collect(),
+                        headers: Vec::new(),
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// A page of a customer's tickets (as requester or collaborator, or shared with them through
+    /// `organization`) in `order`.
     pub async fn customer_tickets(
         &self,
         customer_id: &str,
+        organization: Option<&str>,
         state: Option<State>,
         search: &str,
         order: TicketOrder,
@@ -393,12 +486,14 @@ impl Store {
             .db
             .query(format!(
                 "SELECT {TICKET_FIELDS} FROM ticket
-                 WHERE (requester = type::record('user', $me) OR collaborators CONTAINS type::record('user', $me))
+                 WHERE (requester = type::record('user', $me) OR collaborators CONTAINS type::record('user', $me)
+                        OR ($org != NONE AND organization = type::record('organization', $org)))
                    AND ($state = NONE OR state = $state)
                    AND ($search = '' OR string::contains(string::lowercase(subject), $search) OR string::lowercase(number) = $search)
                  ORDER BY {order_by}, number LIMIT $limit START $offset"
             ))
             .bind(("me", customer_id.to_string()))
+            .bind(("org", organization.map(str::to_string)))
             .bind(("state", state.map(|s| if s == State::Open { "open" } else { "closed" })))
             .bind(("search", search.trim().to_lowercase()))
             .bind(("limit", limit as i64))

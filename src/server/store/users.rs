@@ -5,7 +5,9 @@ use surrealdb::types::SurrealValue;
 
 use super::{Binds, Store, StoreError};
 use crate::domain::audit::AuditRecord;
-use crate::domain::user::{Email, Role, UserSummary};
+use crate::domain::config::organization::Sharing;
+use crate::domain::config::role::Permission;
+use crate::domain::user::{Email, Membership, OrganizationMembership, Role, UserSummary};
 
 /// A user about to be created; the password is already hashed.
 pub struct NewUser {
@@ -38,6 +40,23 @@ pub(super) struct UserRow {
     pub role: String,
     pub active: bool,
     pub departments: Vec<String>,
+    pub memberships: Vec<MembershipRow>,
+    pub organization: Option<OrganizationRow>,
+}
+
+#[derive(SurrealValue)]
+pub(super) struct MembershipRow {
+    department: String,
+    role: String,
+    permissions: Vec<String>,
+}
+
+#[derive(SurrealValue)]
+pub(super) struct OrganizationRow {
+    key: String,
+    name: String,
+    sharing: String,
+    primary_contact: bool,
 }
 
 impl UserRow {
@@ -50,30 +69,65 @@ impl UserRow {
             name: self.name,
             active: self.active,
             departments: self.departments,
+            memberships: self
+                .memberships
+                .into_iter()
+                .map(|m| Membership {
+                    department: m.department,
+                    role: m.role,
+                    // A permission this version does not know is ignored, never widened.
+                    permissions: m
+                        .permissions
+                        .iter()
+                        .filter_map(|p| Permission::parse(p))
+                        .collect(),
+                })
+                .collect(),
+            organization: self
+                .organization
+                .map(|o| {
+                    Ok::<_, StoreError>(OrganizationMembership {
+                        sharing: serde_json::from_value::<Sharing>(serde_json::Value::String(
+                            o.sharing.clone(),
+                        ))
+                        .map_err(|_| StoreError::Corrupt(format!("sharing {}", o.sharing)))?,
+                        key: o.key,
+                        name: o.name,
+                        primary_contact: o.primary_contact,
+                    })
+                })
+                .transpose()?,
         })
     }
 }
 
 #[derive(SurrealValue)]
 struct CredentialRow {
-    id: String,
-    email: String,
-    name: String,
-    role: String,
-    active: bool,
-    departments: Vec<String>,
+    user: UserRow,
     password_hash: String,
 }
 
-pub(super) const USER_FIELDS: &str = "record::id(id) AS id, email, name, role, active, (departments ?? []).map(|$d| record::id($d)) AS departments";
+/// A user as [`UserRow`] reads it: memberships with their role's permissions (none while the
+/// role is inactive), and the organization with its sharing policy.
+pub(super) const USER_FIELDS: &str = "record::id(id) AS id, email, name, role, active,
+    (departments ?? []).map(|$d| record::id($d)) AS departments,
+    (memberships ?? []).map(|$m| {
+        department: record::id($m.department), role: record::id($m.role),
+        permissions: IF $m.role.active { $m.role.permissions } ELSE { [] } }) AS memberships,
+    (IF organization { { key: record::id(organization), name: organization.name, sharing: organization.sharing,
+        primary_contact: primary_contact ?? false } } ELSE { NONE }) AS organization";
 
-/// Creates the user unless the email is taken; bound by [`NewUser::binds`].
-pub(super) const CREATE_USER: &str = "
-IF array::len(SELECT VALUE id FROM user WHERE email = $email LIMIT 1) > 0 { THROW 'docket:email_taken' };
-CREATE type::record('user', $id) CONTENT { email: $email, name: $name, role: $role, active: true, password_hash: $hash,
-    created_at: $at, updated_at: $at }
-    RETURN record::id(id) AS id, email, name, role, active, departments.map(|$d| record::id($d)) AS departments;
-";
+/// Creates the user unless the email is taken; bound by [`NewUser::binds`]. A customer whose
+/// email domain an active organization claims joins it.
+pub(super) fn create_user_sql() -> String {
+    format!("
+IF array::len(SELECT VALUE id FROM user WHERE email = $email LIMIT 1) > 0 {{ THROW 'docket:email_taken' }};
+CREATE type::record('user', $id) CONTENT {{ email: $email, name: $name, role: $role, active: true, password_hash: $hash,
+    created_at: $at, updated_at: $at, memberships: [], primary_contact: false,
+    organization: IF $role = 'customer' {{ (SELECT VALUE id FROM organization WHERE active AND domains CONTAINS string::split($email, '@')[1] LIMIT 1)[0] }} ELSE {{ NONE }} }}
+    RETURN {USER_FIELDS};
+")
+}
 
 impl NewUser {
     /// The bindings of [`CREATE_USER`] for a user with record key `id`.
@@ -97,7 +151,7 @@ impl Store {
         let id = new_key();
         let record = record.clone().object("user", &id);
         let row: Option<UserRow> = self
-            .audited(CREATE_USER, user.binds(&id), &record, 1)
+            .audited(&create_user_sql(), user.binds(&id), &record, 1)
             .await?;
         row.ok_or_else(|| StoreError::Corrupt("created user not returned".into()))?
             .into_summary()
@@ -107,7 +161,7 @@ impl Store {
         let row: Option<CredentialRow> = self
             .db
             .query(format!(
-                "SELECT {USER_FIELDS}, password_hash FROM user WHERE email = $email LIMIT 1"
+                "SELECT (SELECT {USER_FIELDS} FROM ONLY $parent.id) AS user, password_hash FROM user WHERE email = $email LIMIT 1"
             ))
             .bind(("email", email.as_str().to_string()))
             .await?
@@ -115,15 +169,7 @@ impl Store {
         row.map(|r| {
             Ok(Credentials {
                 password_hash: r.password_hash,
-                user: UserRow {
-                    id: r.id,
-                    email: r.email,
-                    name: r.name,
-                    role: r.role,
-                    active: r.active,
-                    departments: r.departments,
-                }
-                .into_summary()?,
+                user: r.user.into_summary()?,
             })
         })
         .transpose()
@@ -210,26 +256,79 @@ impl Store {
 }
 
 impl Store {
-    /// Replaces an agent's department memberships.
-    pub async fn set_departments(
+    /// Replaces a staff member's department memberships: (department key, role key) pairs.
+    pub async fn set_memberships(
         &self,
         id: &str,
-        departments: &[String],
+        memberships: &[(String, String)],
         at: DateTime<Utc>,
         record: &AuditRecord,
     ) -> Result<UserSummary, StoreError> {
         let sql = format!(
             "IF type::record('user', $id).id = NONE {{ THROW 'docket:unknown_user' }};
-             UPDATE ONLY type::record('user', $id) SET departments = $departments.map(|$d| type::record('department', $d)),
+             UPDATE ONLY type::record('user', $id) SET
+                memberships = $memberships.map(|$m| {{ department: type::record('department', $m[0]), role: type::record('role', $m[1]) }}),
+                departments = $memberships.map(|$m| type::record('department', $m[0])),
                 updated_at = $at RETURN {USER_FIELDS};"
         );
         let binds = Binds::default()
             .with("id", id.to_string())
-            .with("departments", departments.to_vec())
+            .with(
+                "memberships",
+                memberships
+                    .iter()
+                    .map(|(d, r)| vec![d.clone(), r.clone()])
+                    .collect::<Vec<_>>(),
+            )
             .with("at", at);
         let row: Option<UserRow> = self.audited(&sql, binds, record, 1).await?;
         row.ok_or(StoreError::Refused(super::Refusal::UnknownUser))?
             .into_summary()
+    }
+
+    /// Puts a customer in an organization (or none); their tickets follow them, so the
+    /// organization's sharing applies to the tickets they already have.
+    pub async fn set_organization(
+        &self,
+        id: &str,
+        organization: Option<&str>,
+        primary_contact: bool,
+        at: DateTime<Utc>,
+        record: &AuditRecord,
+    ) -> Result<UserSummary, StoreError> {
+        let sql = format!(
+            "IF type::record('user', $id).id = NONE {{ THROW 'docket:unknown_user' }};
+             LET $org = IF $organization {{ type::record('organization', $organization) }} ELSE {{ NONE }};
+             UPDATE ONLY type::record('user', $id) SET organization = $org, primary_contact = $primary,
+                updated_at = $at RETURN {USER_FIELDS};
+             UPDATE ticket SET organization = $org WHERE requester = type::record('user', $id);"
+        );
+        let binds = Binds::default()
+            .with("id", id.to_string())
+            .with("organization", organization.map(str::to_string))
+            .with("primary", primary_contact)
+            .with("at", at);
+        let row: Option<UserRow> = self.audited(&sql, binds, record, 2).await?;
+        row.ok_or(StoreError::Refused(super::Refusal::UnknownUser))?
+            .into_summary()
+    }
+
+    /// Replaces an account's password hash and ends its sessions.
+    pub async fn set_password(
+        &self,
+        id: &str,
+        password_hash: &str,
+        at: DateTime<Utc>,
+        record: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        let sql = "IF type::record('user', $id).id = NONE { THROW 'docket:unknown_user' };
+             UPDATE ONLY type::record('user', $id) SET password_hash = $hash, updated_at = $at RETURN NONE;
+             DELETE session WHERE user = type::record('user', $id);";
+        let binds = Binds::default()
+            .with("id", id.to_string())
+            .with("hash", password_hash.to_string())
+            .with("at", at);
+        self.audited_write(sql, binds, record).await
     }
 
     /// Active staff (agents and admins) by name, for assignment.

@@ -12,12 +12,15 @@ use crate::server::auth;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{NewSession, NewUser, Refusal, StoreError};
+use crate::server::use_cases::general_settings;
 use crate::server_fns::accounts::SessionInfo;
 
 /// A started session: the token goes into the cookie and nowhere else.
 pub struct SignedIn {
     pub user: SignedInUser,
     pub token: String,
+    /// How long the session lasts (the cookie's lifetime).
+    pub lifetime: chrono::Duration,
 }
 
 /// Checks a new account's fields together, so the form shows every problem at once.
@@ -83,7 +86,11 @@ pub async fn sign_up(
     name: &str,
     password: &str,
 ) -> Result<SignedIn, AppError> {
-    if !state.settings.registration.allows_sign_up() {
+    if !general_settings::current(state)
+        .await?
+        .registration
+        .allows_sign_up()
+    {
         return Err(AppError::conflict(
             "This help desk does not accept new accounts. Ask the help desk for one.",
         ));
@@ -181,6 +188,8 @@ pub(super) async fn open_session(
     user: UserSummary,
 ) -> Result<SignedIn, AppError> {
     let now = state.clock.now();
+    let lifetime =
+        chrono::Duration::minutes(general_settings::current(state).await?.session_minutes);
     let token = auth::new_token();
     let key = auth::token_key(&token);
     let previous = caller.session_token.as_deref().map(auth::token_key);
@@ -198,7 +207,7 @@ pub(super) async fn open_session(
         previous: previous.as_deref(),
         user_id: &user.id,
         at: now,
-        expires_at: now + state.settings.session_lifetime,
+        expires_at: now + lifetime,
         ip: caller.ip(),
         user_agent: caller.origin.user_agent.as_deref(),
     };
@@ -210,6 +219,7 @@ pub(super) async fn open_session(
     Ok(SignedIn {
         user: SignedInUser::from(user),
         token,
+        lifetime,
     })
 }
 
@@ -236,7 +246,10 @@ pub async fn sign_out(state: &AppState, caller: &Caller) -> Result<(), AppError>
 pub async fn current_session(state: &AppState, caller: &Caller) -> Result<SessionInfo, AppError> {
     Ok(SessionInfo {
         user: caller.actor.user().cloned(),
-        registration_open: state.settings.registration.allows_sign_up(),
+        registration_open: general_settings::current(state)
+            .await?
+            .registration
+            .allows_sign_up(),
         setup_pending: state.store.setup_pending().await.map_err(internal)?,
     })
 }

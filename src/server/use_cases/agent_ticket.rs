@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use crate::domain::audit::AuditRecord;
+use crate::domain::config::role::Permission;
 use crate::domain::form::{FieldKind, FieldValue};
 use crate::domain::live::Activity;
 use crate::domain::permission::{Action, Resource, authorize};
@@ -36,6 +37,28 @@ pub(super) async fn reachable(
     authorize(&caller.actor, action, &Resource::Ticket(ticket.access()))
         .map_err(|_| AppError::NotFound)?;
     Ok(ticket)
+}
+
+/// Whether the caller's role in the ticket's department (or one it is referred to) permits
+/// `permission`; a clear refusal naming what is missing otherwise.
+pub(super) fn permitted(
+    caller: &Caller,
+    ticket: &Ticket,
+    permission: Permission,
+) -> Result<(), AppError> {
+    authorize(
+        &caller.actor,
+        Action::Perform(permission),
+        &Resource::Ticket(ticket.access()),
+    )
+    .map_err(|_| AppError::NotPermitted {
+        message: format!(
+            "Your role in {} does not allow this: it lacks “{}” ({}).",
+            ticket.department_name,
+            permission.label(),
+            permission.key()
+        ),
+    })
 }
 
 pub async fn view(
@@ -119,8 +142,11 @@ pub async fn post(
     post: Post<'_>,
 ) -> Result<(), AppError> {
     let ticket = reachable(state, caller, number, Action::WorkTicket).await?;
+    if post.kind == PostKind::Reply {
+        permitted(caller, &ticket, Permission::TicketReply)?;
+    }
     let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
-    check_attachment_count(state, post.attachments)?;
+    check_attachment_count(state, post.attachments).await?;
     let body = message_text(post.message).map_err(|e| AppError::Invalid { fields: vec![e] })?;
     let status = match post.status.filter(|s| !s.is_empty()) {
         Some(key) => Some(
@@ -133,6 +159,12 @@ pub async fn post(
         ),
         None => None,
     };
+    if status
+        .as_ref()
+        .is_some_and(|s| s.state == crate::domain::ticket::State::Closed)
+    {
+        permitted(caller, &ticket, Permission::TicketClose)?;
+    }
     let now = state.clock.now();
     let (kind, action) = match post.kind {
         PostKind::Reply => (EntryKind::AgentReply, "ticket.replied"),

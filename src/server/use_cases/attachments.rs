@@ -10,6 +10,7 @@ use crate::error::{AppError, FieldError};
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{AttachmentMeta, NewAttachment};
+use crate::server::use_cases::general_settings;
 
 /// One file as it arrived.
 pub struct Upload {
@@ -43,14 +44,15 @@ pub async fn upload(
 ) -> Result<Vec<AttachmentRef>, AppError> {
     authorize(&caller.actor, Action::UsePortal, &Resource::System)?;
     let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
-    let settings = &state.settings;
+    let general = general_settings::current(state).await?;
+    let max_bytes = u64::try_from(general.max_upload_mb).unwrap_or(1) * 1024 * 1024;
     if files.is_empty() {
         return Err(AppError::invalid("files", "Choose a file to upload."));
     }
-    if files.len() > settings.upload_max_files as usize {
+    if i64::try_from(files.len()).unwrap_or(i64::MAX) > general.max_files {
         return Err(AppError::invalid(
             "files",
-            format!("Send at most {} files at once.", settings.upload_max_files),
+            format!("Send at most {} files at once.", general.max_files),
         ));
     }
     let mut problems = Vec::new();
@@ -60,11 +62,18 @@ pub async fn upload(
         let content_type = sniff(&file.data);
         if file.data.is_empty() {
             problems.push(FieldError::new("files", format!("{name} is empty.")));
-        } else if file.data.len() as u64 > settings.upload_max_file_bytes {
-            let mb = settings.upload_max_file_bytes / (1024 * 1024);
+        } else if file.data.len() as u64 > max_bytes {
             problems.push(FieldError::new(
                 "files",
-                format!("{name} is larger than {mb} MB."),
+                format!("{name} is larger than {} MB.", general.max_upload_mb),
+            ));
+        } else if !general.allows_file(&name) {
+            problems.push(FieldError::new(
+                "files",
+                format!(
+                    "{name}: this help desk accepts only {} files.",
+                    general.extensions().join(", ")
+                ),
             ));
         } else {
             match content_type {

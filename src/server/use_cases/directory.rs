@@ -4,12 +4,15 @@ use serde_json::json;
 
 use super::accounts::{create_account, validate_new_account};
 use crate::domain::audit::AuditRecord;
+use crate::domain::catalog::knows;
+use crate::domain::password::NewPassword;
 use crate::domain::permission::{Action, Resource, authorize};
 use crate::domain::user::{Role, UserSummary};
 use crate::error::AppError;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{Refusal, StoreError};
+use crate::server_fns::directory::MembershipInput;
 
 /// The most accounts one directory page shows.
 pub const PAGE_SIZE: usize = 100;
@@ -97,12 +100,13 @@ pub async fn set_account_active(
         })
 }
 
-/// Sets the departments a staff member works in (their queues and the tickets they reach).
-pub async fn set_departments(
+/// Sets the departments a staff member works in, with their role in each (their queues, the
+/// tickets they reach and what they may do with them).
+pub async fn set_memberships(
     state: &AppState,
     caller: &Caller,
     id: &str,
-    departments: &[String],
+    memberships: &[MembershipInput],
 ) -> Result<UserSummary, AppError> {
     authorize(&caller.actor, Action::Administer, &Resource::System)?;
     let before = state
@@ -113,39 +117,154 @@ pub async fn set_departments(
         .ok_or(AppError::NotFound)?;
     if !before.role.is_staff() {
         return Err(AppError::invalid(
-            "departments",
+            "memberships",
             "Only agents and administrators belong to departments.",
         ));
     }
-    let known = state.store.departments().await.map_err(internal)?;
-    let mut chosen: Vec<String> = Vec::new();
-    for key in departments {
-        if !known.iter().any(|d| &d.key == key) {
+    let catalog = state.store.catalog().await.map_err(internal)?;
+    let mut chosen: Vec<(String, String)> = Vec::new();
+    for (i, m) in memberships.iter().enumerate() {
+        if !knows(&catalog.departments, &m.department) {
             return Err(AppError::invalid(
-                "departments",
-                format!("There is no department \"{key}\"."),
+                format!("memberships.{i}.department"),
+                format!("There is no active department \"{}\".", m.department),
             ));
         }
-        if !chosen.contains(key) {
-            chosen.push(key.clone());
+        if !knows(&catalog.roles, &m.role) {
+            return Err(AppError::invalid(
+                format!("memberships.{i}.role"),
+                "Choose an active role.",
+            ));
+        }
+        if chosen.iter().any(|(d, _)| d == &m.department) {
+            return Err(AppError::invalid(
+                format!("memberships.{i}.department"),
+                "Each department once: one role per department.",
+            ));
+        }
+        chosen.push((m.department.clone(), m.role.clone()));
+    }
+    let now = state.clock.now();
+    let shape = |pairs: Vec<(String, String)>| {
+        pairs
+            .into_iter()
+            .map(|(department, role)| json!({ "department": department, "role": role }))
+            .collect::<Vec<_>>()
+    };
+    let record = AuditRecord::new(
+        now,
+        caller.audit_actor(),
+        "user.memberships_changed",
+        caller.origin.clone(),
+    )
+    .object("user", id)
+    .before(json!({ "memberships": shape(before.memberships.iter().map(|m| (m.department.clone(), m.role.clone())).collect()) }))
+    .after(json!({ "memberships": shape(chosen.clone()) }));
+    state
+        .store
+        .set_memberships(id, &chosen, now, &record)
+        .await
+        .map_err(unknown_user)
+}
+
+/// Puts a customer in an organization (or takes them out), as a primary contact or not.
+pub async fn set_organization(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    organization: Option<&str>,
+    primary_contact: bool,
+) -> Result<UserSummary, AppError> {
+    authorize(&caller.actor, Action::Administer, &Resource::System)?;
+    let before = state
+        .store
+        .user(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if before.role != Role::Customer {
+        return Err(AppError::invalid(
+            "organization",
+            "Only customers belong to organizations.",
+        ));
+    }
+    let organization = organization.filter(|o| !o.is_empty());
+    if let Some(key) = organization {
+        let catalog = state.store.catalog().await.map_err(internal)?;
+        if !knows(&catalog.organizations, key) {
+            return Err(AppError::invalid(
+                "organization",
+                "Choose an active organization.",
+            ));
         }
     }
     let now = state.clock.now();
     let record = AuditRecord::new(
         now,
         caller.audit_actor(),
-        "user.departments_changed",
+        "user.organization_changed",
         caller.origin.clone(),
     )
     .object("user", id)
-    .before(json!({ "departments": before.departments }))
-    .after(json!({ "departments": chosen }));
+    .before(json!({
+        "organization": before.organization.as_ref().map(|o| &o.key),
+        "primary_contact": before.organization.as_ref().is_some_and(|o| o.primary_contact),
+    }))
+    .after(json!({ "organization": organization, "primary_contact": primary_contact && organization.is_some() }));
     state
         .store
-        .set_departments(id, &chosen, now, &record)
+        .set_organization(
+            id,
+            organization,
+            primary_contact && organization.is_some(),
+            now,
+            &record,
+        )
         .await
-        .map_err(|e| match e {
-            StoreError::Refused(Refusal::UnknownUser) => AppError::NotFound,
-            other => internal(other),
-        })
+        .map_err(unknown_user)
+}
+
+/// Sets a new password for an account (the admin hands it over); its sessions end.
+pub async fn reset_password(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    password: &str,
+) -> Result<(), AppError> {
+    authorize(
+        &caller.actor,
+        Action::ChangeAccountStatus,
+        &Resource::Account(id),
+    )?;
+    let user = state
+        .store
+        .user(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let password = NewPassword::parse(password, &user.email)
+        .map_err(|e| AppError::invalid("password", e.to_string()))?;
+    let hash = crate::server::auth::hash_password(&password)
+        .await
+        .map_err(|e| internal(StoreError::Corrupt(format!("hashing: {e}"))))?;
+    let now = state.clock.now();
+    let record = AuditRecord::new(
+        now,
+        caller.audit_actor(),
+        "user.password_reset",
+        caller.origin.clone(),
+    )
+    .object("user", id);
+    state
+        .store
+        .set_password(id, &hash, now, &record)
+        .await
+        .map_err(unknown_user)
+}
+
+fn unknown_user(e: StoreError) -> AppError {
+    match e {
+        StoreError::Refused(Refusal::UnknownUser) => AppError::NotFound,
+        other => internal(other),
+    }
 }

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::domain::audit::AuditRecord;
+use crate::domain::config::role::Permission;
 use crate::domain::form::{FieldDef, FieldEdit, FieldValue, edit_fields};
 use crate::domain::permission::{Action, Actor, Resource, SignedInUser, authorize};
-use crate::domain::ticket::{EntryKind, Source, Ticket};
+use crate::domain::ticket::{EntryKind, Source, State, Ticket};
 use crate::domain::ticket_change::{TicketChange, change_sentence, parse_tags};
 use crate::domain::user::Role;
 use crate::error::AppError;
@@ -17,7 +18,7 @@ use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{NewEntry, Patch, TicketWrite};
 use crate::server::use_cases::agent_queue::staff;
-use crate::server::use_cases::agent_ticket::{reachable, save};
+use crate::server::use_cases::agent_ticket::{permitted, reachable, save};
 use crate::server::use_cases::tickets::{copied, search_text};
 use crate::server_fns::agent_queue::BulkOutcome;
 
@@ -37,6 +38,7 @@ pub async fn change(
     let based_on = version.unwrap_or(ticket.version);
     let now = state.clock.now();
     let resolved = resolve(state, user, &ticket, change).await?;
+    permitted(caller, &ticket, resolved.permission())?;
     let record = AuditRecord::new(
         now,
         caller.audit_actor(),
@@ -88,6 +90,20 @@ enum ResolvedPatch {
 }
 
 impl Resolved {
+    /// What the agent's role must permit for this change.
+    fn permission(&self) -> Permission {
+        match &self.patch {
+            ResolvedPatch::Assignee(Some(_)) | ResolvedPatch::Team(Some(_)) => {
+                Permission::TicketAssign
+            }
+            ResolvedPatch::Assignee(None) | ResolvedPatch::Team(None) => Permission::TicketRelease,
+            ResolvedPatch::Department(_) => Permission::TicketTransfer,
+            ResolvedPatch::Refer(_) => Permission::TicketRefer,
+            ResolvedPatch::Status(s) if s.state == State::Closed => Permission::TicketClose,
+            _ => Permission::TicketEdit,
+        }
+    }
+
     fn patches(&self) -> Vec<Patch<'_>> {
         vec![match &self.patch {
             ResolvedPatch::Status(s) => Patch::Status(s),

@@ -3,13 +3,14 @@
 use serde_json::json;
 
 use crate::domain::audit::AuditRecord;
+use crate::domain::config::role::Permission;
 use crate::domain::permission::{Action, SignedInUser};
 use crate::domain::ticket::{EntryKind, Source};
 use crate::error::AppError;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{NewEntry, PairEntries, Refusal, StoreError};
-use crate::server::use_cases::agent_ticket::{reachable, stale};
+use crate::server::use_cases::agent_ticket::{permitted, reachable, stale};
 
 /// The thread entries a two-ticket action leaves: one on each ticket, by the same agent.
 fn pair<'a>(
@@ -54,6 +55,7 @@ pub async fn merge(
     target: &str,
 ) -> Result<(), AppError> {
     let source = reachable(state, caller, number, Action::WorkTicket).await?;
+    permitted(caller, &source, Permission::TicketMerge)?;
     let target = reachable(state, caller, target, Action::WorkTicket)
         .await
         .map_err(|_| {
@@ -95,6 +97,7 @@ pub async fn merge(
 
 pub async fn unmerge(state: &AppState, caller: &Caller, number: &str) -> Result<(), AppError> {
     let source = reachable(state, caller, number, Action::WorkTicket).await?;
+    permitted(caller, &source, Permission::TicketMerge)?;
     let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
     let Some(target) = source.merged_into.clone() else {
         return Err(AppError::conflict(
@@ -133,6 +136,7 @@ pub async fn link(
     other: &str,
 ) -> Result<(), AppError> {
     let source = reachable(state, caller, number, Action::WorkTicket).await?;
+    permitted(caller, &source, Permission::TicketLink)?;
     let other = reachable(state, caller, other, Action::ReadTicket)
         .await
         .map_err(|_| AppError::invalid("other", "No ticket with that number that you can see."))?;

@@ -7,16 +7,18 @@ use serde_json::json;
 
 use crate::domain::audit::AuditRecord;
 use crate::domain::form::{Audience, FieldValue, MAX_TEXT, validate_form};
-use crate::domain::permission::{Action, Resource, SignedInUser, authorize};
+use crate::domain::permission::{Action, Actor, Resource, SignedInUser, authorize};
+use crate::domain::routing::{Channel, Outcome, TicketDraft};
 use crate::domain::ticket::{
     CustomerStatusChange, EntryKind, Source, State, Ticket, TicketOrder, customer_may_change,
-    customer_may_see, parse_subject,
+    parse_subject,
 };
 use crate::domain::user::Email;
 use crate::error::{AppError, FieldError};
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{NewEntry, NewTicket, Patch, Refusal, StoreError, TicketWrite};
+use crate::server::use_cases::{general_settings, ticket_filters};
 use crate::server_fns::tickets::{CustomerTicket, TicketList, TicketSummary, TopicView};
 
 /// How many random numbers to draw before giving up (a collision is already rare).
@@ -87,7 +89,7 @@ pub async fn open_ticket(
         cc,
     } = request;
     let user = customer(caller)?;
-    check_attachment_count(state, attachments)?;
+    check_attachment_count(state, attachments).await?;
     let topic = state.store.public_topic(topic).await.map_err(internal)?;
     let mut errors = Vec::new();
     if topic.is_none() {
@@ -131,37 +133,81 @@ pub async fn open_ticket(
             );
         }
     }
-    check_attachment_count(state, &attachments)?;
+    check_attachment_count(state, &attachments).await?;
     let attachments = attachments.as_slice();
 
-    let priority = match &topic.priority {
-        Some(p) => p.clone(),
-        None => state.store.default_priority().await.map_err(internal)?,
-    };
+    let general = general_settings::current(state).await?;
     let now = state.clock.now();
+    let draft = TicketDraft {
+        channel: Channel::Web,
+        email: user.email.clone(),
+        name: user.name.clone(),
+        subject: subject.clone(),
+        body: message.clone(),
+        topic: Some(topic.key.clone()),
+        source: Source::Web.as_str().to_string(),
+        priority: topic.priority.clone(),
+        fields: values
+            .iter()
+            .map(|(name, value)| {
+                let def = topic.fields.iter().find(|d| &d.name == name);
+                (name.clone(), value.display(def))
+            })
+            .collect(),
+        headers: Vec::new(),
+    };
+    let outcome = ticket_filters::decide(state, &draft).await?;
+    if let Some(filter) = &outcome.rejected_by {
+        let record = AuditRecord::new(
+            now,
+            caller.audit_actor(),
+            "ticket.rejected",
+            caller.origin.clone(),
+        )
+        .after(json!({ "subject": subject, "filter": filter, "source": "web" }));
+        state.store.append_audit(&record).await.map_err(internal)?;
+        return Err(AppError::conflict(
+            "This help desk does not accept this request through the portal. Contact the help desk another way if you need help.",
+        ));
+    }
+    let routed = Routed::decide(state, &topic, &general, &outcome).await?;
     let search_text = search_text(&subject, &user.name, &user.email, &topic.fields, &values);
+    let number_format = general.number_format();
     for _ in 0..NUMBER_ATTEMPTS {
-        let sequence = if state.settings.ticket_numbers.uses_sequence() {
+        let sequence = if number_format.uses_sequence() {
             state.store.next_ticket_sequence().await.map_err(internal)?
         } else {
             0
         };
-        let number = state
-            .settings
-            .ticket_numbers
-            .render(sequence, rand::random());
-        let record = AuditRecord::new(now, caller.audit_actor(), "ticket.created", caller.origin.clone())
-            .object("ticket", &number)
-            .after(json!({ "subject": subject, "help_topic": topic.key, "department": topic.department, "priority": priority, "source": "web" }));
+        let number = number_format.render(sequence, rand::random());
+        let record = AuditRecord::new(
+            now,
+            caller.audit_actor(),
+            "ticket.created",
+            caller.origin.clone(),
+        )
+        .object("ticket", &number)
+        .after(
+            json!({ "subject": subject, "help_topic": routed.topic, "department": routed.department,
+                "priority": routed.priority, "status": routed.status, "sla_plan": routed.sla_plan,
+                "assignee": routed.assignee, "team": routed.team, "tags": outcome.tags,
+                "filters": outcome.matched, "source": "web" }),
+        );
         let ticket = NewTicket {
             attachments,
             collaborators: &collaborators,
             number: &number,
             subject: &subject,
             requester_id: &user.id,
-            department: &topic.department,
-            help_topic: Some(&topic.key),
-            priority: &priority,
+            department: &routed.department,
+            help_topic: Some(&routed.topic),
+            priority: &routed.priority,
+            status: &routed.status,
+            assignee: routed.assignee.as_deref(),
+            team: routed.team.as_deref(),
+            tags: &outcome.tags,
+            sla_plan: routed.sla_plan.as_deref(),
+            routing_note: routed.note.as_deref(),
             source: Source::Web,
             fields: &values,
             message: &message,
@@ -179,6 +225,75 @@ pub async fn open_ticket(
     Err(internal(StoreError::Corrupt(
         "no free ticket number after several draws".into(),
     )))
+}
+
+/// Where a new ticket goes: what the filters decided, else the help topic, else the defaults.
+/// The SLA plan: a filter's, else the topic's, else the (final) department's.
+struct Routed {
+    department: String,
+    topic: String,
+    priority: String,
+    status: String,
+    sla_plan: Option<String>,
+    assignee: Option<String>,
+    team: Option<String>,
+    /// For the ticket's history: which filters matched and what they changed.
+    note: Option<String>,
+}
+
+impl Routed {
+    async fn decide(
+        state: &AppState,
+        topic: &crate::server::store::Topic,
+        general: &crate::domain::config::general::General,
+        outcome: &Outcome,
+    ) -> Result<Routed, AppError> {
+        let department = outcome
+            .department
+            .clone()
+            .unwrap_or_else(|| topic.department.clone());
+        let sla_plan = match (&outcome.sla_plan, &topic.sla_plan) {
+            (Some(plan), _) | (None, Some(plan)) => Some(plan.clone()),
+            (None, None) if department == topic.department => topic.department_sla_plan.clone(),
+            (None, None) => state
+                .store
+                .department_sla_plan(&department)
+                .await
+                .map_err(internal)?,
+        };
+        let note = (!outcome.matched.is_empty()).then(|| {
+            let changes = outcome.changes();
+            format!(
+                "Filters matched: {}.{}",
+                outcome.matched.join(", "),
+                if changes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Changes: {}.", changes.join("; "))
+                }
+            )
+        });
+        Ok(Routed {
+            topic: outcome.topic.clone().unwrap_or_else(|| topic.key.clone()),
+            priority: outcome
+                .priority
+                .clone()
+                .or_else(|| topic.priority.clone())
+                .unwrap_or_else(|| general.default_priority.clone()),
+            status: outcome
+                .status
+                .clone()
+                .unwrap_or_else(|| general_settings::NEW_TICKET_STATUS.to_string()),
+            assignee: outcome
+                .assignee
+                .clone()
+                .or_else(|| topic.assign_agent.clone()),
+            team: outcome.team.clone().or_else(|| topic.assign_team.clone()),
+            department,
+            sla_plan,
+            note,
+        })
+    }
 }
 
 /// What full-text search finds a new ticket by: subject, requester and custom field values.
@@ -255,12 +370,12 @@ pub(super) fn attachment_gone() -> AppError {
     )
 }
 
-pub(super) fn check_attachment_count(
+pub(super) async fn check_attachment_count(
     state: &AppState,
     attachments: &[String],
 ) -> Result<(), AppError> {
-    if attachments.len() > state.settings.upload_max_files as usize {
-        let max = state.settings.upload_max_files;
+    let max = general_settings::current(state).await?.max_files;
+    if i64::try_from(attachments.len()).unwrap_or(i64::MAX) > max {
         return Err(AppError::invalid(
             "attachments",
             format!("Attach at most {max} files to one message."),
@@ -302,7 +417,15 @@ pub async fn my_tickets(
     // One more than a page tells whether another page follows.
     let mut tickets = state
         .store
-        .customer_tickets(&user.id, filter, search, order, offset, PAGE_SIZE + 1)
+        .customer_tickets(
+            &user.id,
+            user.sees_organization.as_deref(),
+            filter,
+            search,
+            order,
+            offset,
+            PAGE_SIZE + 1,
+        )
         .await
         .map_err(internal)?;
     let has_more = tickets.len() > PAGE_SIZE;
@@ -314,15 +437,21 @@ pub async fn my_tickets(
     })
 }
 
-/// The ticket if this customer may see it; otherwise "not found", exactly as for no ticket at all.
+/// The ticket if this customer may read it (their own, copied, or shared by their organization);
+/// otherwise "not found", exactly as for no ticket at all, so numbers cannot be probed.
 async fn visible_ticket(
     state: &AppState,
     user: &SignedInUser,
     number: &str,
 ) -> Result<Ticket, AppError> {
     let ticket = state.store.ticket(number.trim()).await.map_err(internal)?;
+    let reader = Actor::User(user.clone());
     match ticket {
-        Some(t) if customer_may_see(&user.id, &t.requester_id, &t.collaborator_ids) => Ok(t),
+        Some(t)
+            if authorize(&reader, Action::ReadTicket, &Resource::Ticket(t.access())).is_ok() =>
+        {
+            Ok(t)
+        }
         _ => Err(AppError::NotFound),
     }
 }
@@ -411,7 +540,7 @@ pub(super) async fn add_customer_message(
     message: &str,
     attachments: &[String],
 ) -> Result<(), AppError> {
-    check_attachment_count(state, attachments)?;
+    check_attachment_count(state, attachments).await?;
     let body = message_text(message).map_err(|e| AppError::Invalid { fields: vec![e] })?;
     if ticket.status.state == State::Closed {
         return Err(AppError::conflict(

@@ -7,6 +7,7 @@ mod custom_field;
 mod field;
 mod form_alert;
 mod queue_table;
+mod schema_form;
 mod ticket_table;
 mod ticket_view;
 
@@ -17,5 +18,6 @@ pub use custom_field::CustomField;
 pub use field::{Field, FieldKind};
 pub use form_alert::FormAlert;
 pub use queue_table::QueueTable;
+pub use schema_form::SchemaForm;
 pub use ticket_table::TicketTable;
 pub use ticket_view::TicketFacts;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
 use super::top_bar::TopBar;
+use crate::domain::config::Section;
 use crate::domain::permission::Action;
 use crate::ui::components::AreaGuard;
 
@@ -16,7 +17,12 @@ pub fn AdminLayout() -> impl IntoView {
                 <div class="workspace">
                     <nav class="side-nav" aria-label="Admin settings">
                         <A href="/admin" exact=true>"Overview"</A>
-                        <A href="/admin/users">"Users"</A>
+                        <A href="/admin/users">"Agents and users"</A>
+                        {Section::ALL.into_iter().map(|s| view! {
+                            <A href=format!("/admin/settings/{}", s.slug())>{s.title()}</A>
+                        }).collect_view()}
+                        <span class="side-nav__note" title="Arrives with email support">"Email"</span>
+                        <span class="side-nav__note" title="Arrives with integrations">"Webhooks"</span>
                         <A href="/admin/audit">"Audit log"</A>
                     </nav>
                     <main id="main" class="workspace__main">

@@ -228,6 +228,47 @@ impl TestApp {
         response.json::<Value>().await.unwrap()["user"].clone()
     }
 
+    /// Creates an agent with a role in each of these departments ((department, role) keys) and
+    /// signs them in; their client and id.
+    pub async fn agent(
+        &self,
+        admin: &Client,
+        email: &str,
+        name: &str,
+        memberships: &[(&str, &str)],
+    ) -> (Client, String) {
+        let (status, body) = self
+            .rpc_json(
+                admin,
+                "create_staff",
+                &[
+                    ("email", email),
+                    ("name", name),
+                    ("role", "agent"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let id = body["id"].as_str().unwrap().to_string();
+        let memberships: Vec<Value> = memberships
+            .iter()
+            .map(|(department, role)| serde_json::json!({ "department": department, "role": role }))
+            .collect();
+        let (status, body) = self
+            .rpc_body(
+                admin,
+                "set_memberships",
+                serde_json::json!({ "id": id, "memberships": memberships }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let client = browser();
+        let (status, body) = self.sign_in(&client, email, PASSWORD).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        (client, id)
+    }
+
     /// Calls a server function that takes JSON (complex arguments).
     pub async fn rpc_body(&self, client: &Client, name: &str, body: Value) -> (StatusCode, Value) {
         let response = client

@@ -2,8 +2,10 @@
 
 mod audit;
 mod overview;
+mod settings;
 mod users;
 
 pub use audit::AdminAuditPage;
 pub use overview::AdminOverviewPage;
+pub use settings::AdminSettingsPage;
 pub use users::AdminUsersPage;

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::domain::config::Section;
+
 #[component]
 pub fn AdminOverviewPage() -> impl IntoView {
     view! {
@@ -14,9 +16,15 @@ pub fn AdminOverviewPage() -> impl IntoView {
         </header>
         <div class="card-grid">
             <A href="/admin/users" attr:class="card card--link">
-                <h2>"Users"</h2>
-                <p>"Add agents and administrators, find customers, deactivate accounts."</p>
+                <h2>"Agents and users"</h2>
+                <p>"Add agents and administrators, their roles per department, customers' organizations, passwords."</p>
             </A>
+            {Section::ALL.into_iter().map(|s| view! {
+                <A href=format!("/admin/settings/{}", s.slug()) attr:class="card card--link">
+                    <h2>{s.title()}</h2>
+                    <p>{s.summary()}</p>
+                </A>
+            }).collect_view()}
             <A href="/admin/audit" attr:class="card card--link">
                 <h2>"Audit log"</h2>
                 <p>"Who did what, when and from where, on a hash chain you can verify."</p>

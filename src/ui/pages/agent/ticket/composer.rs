@@ -24,6 +24,8 @@ pub fn Composer(
     /// The ticket's subject and requester's name, for canned responses.
     subject: Signal<String>,
     requester: Signal<String>,
+    /// The ticket's department: canned responses for it and for everyone are offered.
+    department: Signal<String>,
     /// This page's tab id, for presence.
     tab: StoredValue<String>,
     workspace: Resource<Result<Workspace, AppError>>,
@@ -140,7 +142,7 @@ pub fn Composer(
                                         if !key.is_empty() { insert_canned(key); }
                                     }>
                                         <option value="">"Insert a canned response…"</option>
-                                        {ws.canned.into_iter().map(|c| view! { <option value=c.key>{c.title}</option> }).collect_view()}
+                                        {ws.canned.into_iter().filter(|c| c.offered_in(&department.get())).map(|c| view! { <option value=c.key>{c.title}</option> }).collect_view()}
                                     </select>
                                 </div>
                             })}

@@ -70,7 +70,8 @@ pub fn AgentTicketPage() -> impl IntoView {
                     </Transition>
                     <Composer number version workspace tab
                         subject=Signal::derive(move || loaded.get().map(|t| t.ticket.subject).unwrap_or_default())
-                        requester=Signal::derive(move || loaded.get().map(|t| t.ticket.requester_name).unwrap_or_default()) />
+                        requester=Signal::derive(move || loaded.get().map(|t| t.ticket.requester_name).unwrap_or_default())
+                        department=Signal::derive(move || loaded.get().map(|t| t.ticket.department).unwrap_or_default()) />
                 </div>
                 <aside class="ticket-workspace__side" aria-label="Ticket properties">
                     <Transition fallback=|| ()>

@@ -1,21 +1,34 @@
-//! Managing accounts: adding staff, finding anyone, activating and deactivating.
+//! Managing accounts: adding staff, finding anyone, activating and deactivating, department
+//! roles for staff, organizations for customers, new passwords.
+
+mod memberships;
+mod organization;
+mod password;
+
+use memberships::Memberships;
+use organization::OrganizationPicker;
+use password::PasswordReset;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::domain::config::Section;
 use crate::domain::ticket::Named;
 use crate::domain::user::{Role, UserSummary};
-use crate::server_fns::agent_queue::load_workspace;
-use crate::server_fns::directory::{CreateStaff, SetAccountActive, SetDepartments, find_accounts};
+use crate::server_fns::directory::{
+    CreateStaff, ResetPassword, SetAccountActive, SetMemberships, SetOrganization, find_accounts,
+};
+use crate::server_fns::settings::load_settings_section;
 use crate::ui::components::{AccountTable, Field, FieldKind, FormAlert};
-use crate::ui::form_data::Submitted;
 use crate::ui::session::use_session;
 
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     let create = ServerAction::<CreateStaff>::new();
     let toggle = ServerAction::<SetAccountActive>::new();
-    let memberships = ServerAction::<SetDepartments>::new();
+    let memberships = ServerAction::<SetMemberships>::new();
+    let organization = ServerAction::<SetOrganization>::new();
+    let password = ServerAction::<ResetPassword>::new();
     let (search, set_search) = signal(String::new());
     let accounts = Resource::new(
         move || {
@@ -24,18 +37,34 @@ pub fn AdminUsersPage() -> impl IntoView {
                 create.version().get(),
                 toggle.version().get(),
                 memberships.version().get(),
+                organization.version().get(),
             )
         },
-        |(search, _, _, _)| find_accounts(None, search),
+        |(search, _, _, _, _)| find_accounts(None, search),
     );
-    let departments = Resource::new(|| (), |_| load_workspace());
-    let departments = Signal::derive(move || {
-        departments
-            .get()
-            .and_then(Result::ok)
-            .map(|w| w.departments)
-            .unwrap_or_default()
-    });
+    // The active departments, roles and organizations to choose from.
+    let active = |section: Section| {
+        let loaded = Resource::new(move || (), move |_| load_settings_section(section));
+        Signal::derive(move || {
+            loaded
+                .get()
+                .and_then(Result::ok)
+                .map(|s| {
+                    s.items
+                        .into_iter()
+                        .filter(|i| i.active)
+                        .map(|i| Named {
+                            key: i.key,
+                            name: i.name,
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let departments = active(Section::Departments);
+    let roles = active(Section::Roles);
+    let organizations = active(Section::Organizations);
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let field = move |name: &'static str| {
         Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
@@ -47,6 +76,8 @@ pub fn AdminUsersPage() -> impl IntoView {
             .get()
             .and_then(Result::err)
             .or_else(|| memberships.value().get().and_then(Result::err))
+            .or_else(|| organization.value().get().and_then(Result::err))
+            .or_else(|| password.value().get().and_then(Result::err))
     });
     let me = use_session().info().and_then(|i| i.user).map(|u| u.id);
 
@@ -66,7 +97,12 @@ pub fn AdminUsersPage() -> impl IntoView {
                 on:click=move |_| { toggle.dispatch(SetAccountActive { id: id.clone(), active }); }>
                 {label}
             </button>
-            {staff.then(|| view! { <Memberships account=account.clone() departments=departments.get_untracked() action=memberships /> })}
+            <PasswordReset account=account.clone() action=password />
+            {if staff {
+                view! { <Memberships account=account.clone() departments=departments.get_untracked() roles=roles.get_untracked() action=memberships /> }.into_any()
+            } else {
+                view! { <OrganizationPicker account=account.clone() organizations=organizations.get_untracked() action=organization /> }.into_any()
+            }}
         }
         .into_any()
     });
@@ -112,47 +148,5 @@ pub fn AdminUsersPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
-    }
-}
-
-/// Which departments a staff member works in: their queues and the tickets they reach.
-#[component]
-fn Memberships(
-    account: UserSummary,
-    departments: Vec<Named>,
-    action: ServerAction<SetDepartments>,
-) -> impl IntoView {
-    let id = account.id.clone();
-    let names: Vec<String> = departments
-        .iter()
-        .filter(|d| account.departments.contains(&d.key))
-        .map(|d| d.name.clone())
-        .collect();
-    let summary = if names.is_empty() {
-        "No departments".to_string()
-    } else {
-        names.join(", ")
-    };
-    view! {
-        <details class="memberships">
-            <summary aria-label=format!("Departments of {}", account.email)>{summary}</summary>
-            <form on:submit=move |ev| {
-                ev.prevent_default();
-                if let Some(form) = Submitted::of(&ev) {
-                    action.dispatch(SetDepartments { id: id.clone(), departments: form.all("department") });
-                }
-            }>
-                {departments.into_iter().map(|d| {
-                    let checked = account.departments.contains(&d.key);
-                    view! {
-                        <label class="check">
-                            <input type="checkbox" name="department" value=d.key checked=checked />
-                            {format!(" {}", d.name)}
-                        </label>
-                    }
-                }).collect_view()}
-                <button type="submit" class="button button--small">"Save departments"</button>
-            </form>
-        </details>
     }
 }

@@ -1,0 +1,137 @@
+//! Departments: where tickets live. Nested, with a manager and the SLA plan and schedule their
+//! tickets get when nothing more specific decides.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Item, check_name, check_ref};
+use crate::domain::catalog::{Catalog, options};
+use crate::domain::editor::{Schema, Spec};
+use crate::error::FieldError;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Department {
+    pub name: String,
+    pub active: bool,
+    pub parent: Option<String>,
+    /// The agent who manages it (escalations notify them).
+    pub manager: Option<String>,
+    pub sla_plan: Option<String>,
+    pub schedule: Option<String>,
+}
+
+impl Department {
+    pub fn blank() -> Department {
+        Department {
+            name: String::new(),
+            active: true,
+            parent: None,
+            manager: None,
+            sla_plan: None,
+            schedule: None,
+        }
+    }
+
+    pub fn schema(catalog: &Catalog) -> Schema {
+        Schema(vec![
+            Spec::text("name", "Name"),
+            Spec::toggle("active", "Active"),
+            Spec::optional_choice("parent", "Parent department", options(&catalog.departments))
+                .hint("Shown as “Parent / Name”."),
+            Spec::optional_choice("manager", "Manager", options(&catalog.agents)),
+            Spec::optional_choice("sla_plan", "Default SLA plan", options(&catalog.sla_plans)),
+            Spec::optional_choice("schedule", "Schedule", options(&catalog.schedules)).hint(
+                "Business hours for this department's clocks; the plan's schedule otherwise.",
+            ),
+        ])
+    }
+}
+
+impl Item for Department {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn active(&self) -> bool {
+        self.active
+    }
+
+    fn validate(&self, key: Option<&str>, catalog: &Catalog) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        check_name(&self.name, 60, &mut errors);
+        if self.parent.is_some() && self.parent.as_deref() == key {
+            errors.push(FieldError::new(
+                "parent",
+                "A department cannot be its own parent.",
+            ));
+        } else {
+            check_ref(
+                &catalog.departments,
+                self.parent.as_deref(),
+                "parent",
+                "Choose an active department.",
+                &mut errors,
+            );
+        }
+        check_ref(
+            &catalog.agents,
+            self.manager.as_deref(),
+            "manager",
+            "Choose an active agent.",
+            &mut errors,
+        );
+        check_ref(
+            &catalog.sla_plans,
+            self.sla_plan.as_deref(),
+            "sla_plan",
+            "Choose an active SLA plan.",
+            &mut errors,
+        );
+        check_ref(
+            &catalog.schedules,
+            self.schedule.as_deref(),
+            "schedule",
+            "Choose an active schedule.",
+            &mut errors,
+        );
+        errors
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ticket::Named;
+
+    fn catalog() -> Catalog {
+        Catalog {
+            departments: vec![Named {
+                key: "support".into(),
+                name: "Support".into(),
+            }],
+            ..Catalog::default()
+        }
+    }
+
+    #[test]
+    fn a_department_cannot_be_its_own_parent() {
+        let d = Department {
+            name: "Support".into(),
+            parent: Some("support".into()),
+            ..Department::blank()
+        };
+        assert_eq!(d.validate(Some("support"), &catalog())[0].field, "parent");
+    }
+
+    #[test]
+    fn references_must_name_active_things() {
+        let d = Department {
+            name: "Network".into(),
+            parent: Some("support".into()),
+            manager: Some("ghost".into()),
+            ..Department::blank()
+        };
+        let errors = d.validate(None, &catalog());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "manager");
+    }
+}

@@ -1,0 +1,413 @@
+//! Settings items as the admin pages edit them: each section's records read as, and written
+//! from, the JSON shape of its domain type (`domain::config`). Typed tables (departments, help
+//! topics, ...) map field by field so tickets keep real record links; sections without one keep
+//! the whole definition as JSON.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use surrealdb::types::SurrealValue;
+
+use super::{Binds, Store, StoreError};
+use crate::domain::audit::AuditRecord;
+use crate::domain::config::Section;
+
+/// One stored item: its key, and the item as its domain type serialises.
+#[derive(Clone, Debug)]
+pub struct SettingsRow {
+    pub key: String,
+    pub item: Value,
+    /// When an API key was last used.
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+#[derive(SurrealValue)]
+struct RawRow {
+    key: String,
+    item: Value,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A settings item to write.
+pub struct SettingsWrite<'a> {
+    pub section: Section,
+    pub key: &'a str,
+    pub item: &'a Value,
+    /// Creating refuses a key in use; updating refuses an unknown key.
+    pub create: bool,
+    /// For a new API key: the SHA-256 of the key shown once.
+    pub secret_hash: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
+/// Moving what uses an item to another one, when the item is deactivated.
+pub struct Replacement<'a> {
+    pub key: &'a str,
+}
+
+fn table(section: Section) -> &'static str {
+    match section {
+        Section::General => "settings",
+        Section::Departments => "department",
+        Section::Teams => "team",
+        Section::Roles => "role",
+        Section::Organizations => "organization",
+        Section::HelpTopics => "help_topic",
+        Section::Forms => "form",
+        Section::Statuses => "status",
+        Section::Priorities => "priority",
+        Section::SlaPlans => "sla_plan",
+        Section::Schedules => "schedule",
+        Section::Filters => "ticket_filter",
+        Section::Canned => "canned_response",
+        Section::ApiKeys => "api_key",
+    }
+}
+
+/// `field`'s record key, or none.
+fn key_of(field: &str) -> String {
+    format!("(IF {field} {{ record::id({field}) }} ELSE {{ NONE }})")
+}
+
+/// A record of `table` from the item's optional key `$item.{field}`.
+fn record_of(table: &str, field: &str) -> String {
+    format!("IF $item.{field} {{ type::record('{table}', $item.{field}) }} ELSE {{ NONE }}")
+}
+
+/// The item as its domain type's JSON shape (a string: the definition as JSON).
+fn projection(section: Section) -> String {
+    match section {
+        Section::Departments => format!(
+            "{{ name: name, active: active, parent: {}, manager: {}, sla_plan: {}, schedule: {} }}",
+            key_of("parent"),
+            key_of("manager"),
+            key_of("sla_plan"),
+            key_of("schedule")
+        ),
+        Section::Teams => format!(
+            "{{ name: name, active: active, lead: {}, members: members.map(|$m| record::id($m)) }}",
+            key_of("lead")
+        ),
+        Section::Roles => "{ name: name, active: active, permissions: permissions }".into(),
+        Section::Organizations => {
+            "{ name: name, active: active, sharing: sharing, domains: array::join(domains, ', ') }"
+                .into()
+        }
+        Section::HelpTopics => format!(
+            "{{ name: name, active: active, public: public, parent: {}, department: record::id(department),
+                priority: {}, sla_plan: {}, forms: forms.map(|$f| record::id($f)), assign_agent: {},
+                assign_team: {}, sort: sort }}",
+            key_of("parent"),
+            key_of("priority"),
+            key_of("sla_plan"),
+            key_of("assign_agent"),
+            key_of("assign_team")
+        ),
+        Section::Forms => "{ name: name, active: active ?? true,
+            fields: (SELECT VALUE definition FROM form_field WHERE form = $parent.id ORDER BY sort) }"
+            .into(),
+        Section::Statuses => "{ name: name, active: active ?? true, state: state, pauses_sla: pauses_sla,
+            customer_may_reopen: customer_may_reopen, sort: sort }"
+            .into(),
+        Section::Priorities => "{ name: name, active: active ?? true, urgency: urgency }".into(),
+        Section::Canned => format!(
+            "{{ title: title, active: active, department: {}, body: body }}",
+            key_of("department")
+        ),
+        Section::General
+        | Section::SlaPlans
+        | Section::Schedules
+        | Section::Filters
+        | Section::ApiKeys => "definition".into(),
+    }
+}
+
+/// The statement writing `$item` to `$rec` (which may not exist yet).
+fn write(section: Section) -> String {
+    match section {
+        Section::Departments => format!(
+            "UPSERT $rec MERGE {{ name: $item.name, active: $item.active, parent: {}, manager: {},
+                sla_plan: {}, schedule: {} }}",
+            record_of("department", "parent"),
+            record_of("user", "manager"),
+            record_of("sla_plan", "sla_plan"),
+            record_of("schedule", "schedule")
+        ),
+        Section::Teams => format!(
+            "UPSERT $rec MERGE {{ name: $item.name, active: $item.active, lead: {},
+                members: $item.members.map(|$m| type::record('user', $m)) }}",
+            record_of("user", "lead")
+        ),
+        Section::Roles => {
+            "UPSERT $rec MERGE { name: $item.name, active: $item.active, permissions: $item.permissions }"
+                .into()
+        }
+        Section::Organizations => "UPSERT $rec MERGE { name: $item.name, active: $item.active,
+                sharing: $item.sharing,
+                domains: string::split($item.domains, ', ').filter(|$d| $d != '') }"
+            .into(),
+        Section::HelpTopics => format!(
+            "UPSERT $rec MERGE {{ name: $item.name, active: $item.active, public: $item.public, parent: {},
+                department: type::record('department', $item.department), priority: {}, sla_plan: {},
+                forms: $item.forms.map(|$f| type::record('form', $f)), assign_agent: {}, assign_team: {},
+                sort: $item.sort }}",
+            record_of("help_topic", "parent"),
+            record_of("priority", "priority"),
+            record_of("sla_plan", "sla_plan"),
+            record_of("user", "assign_agent"),
+            record_of("team", "assign_team")
+        ),
+        Section::Forms => "UPSERT $rec MERGE { name: $item.name, active: $item.active };
+            DELETE form_field WHERE form = $rec;
+            FOR $f IN $form_fields {
+                CREATE form_field CONTENT { form: $rec, sort: $f.sort, name: $f.name, definition: $f.definition };
+            };"
+        .into(),
+        Section::Statuses => "UPSERT $rec MERGE { name: $item.name, active: $item.active, state: $item.state,
+                pauses_sla: $item.pauses_sla, customer_may_reopen: $item.customer_may_reopen, sort: $item.sort }"
+            .into(),
+        Section::Priorities => "UPSERT $rec MERGE { name: $item.name, active: $item.active,
+                urgency: $item.urgency, is_default: $rec.is_default ?? false }"
+            .into(),
+        Section::Canned => format!(
+            "UPSERT $rec MERGE {{ title: $item.title, active: $item.active, department: {},
+                body: $item.body, sort: $rec.sort ?? 100 }}",
+            record_of("department", "department")
+        ),
+        Section::General => "UPSERT $rec CONTENT { name: 'General', active: true, definition: $definition };
+            UPDATE priority SET is_default = (record::id(id) = $item.default_priority);"
+            .into(),
+        Section::Filters => "UPSERT $rec CONTENT { name: $item.name, active: $item.active, sort: $item.order,
+                definition: $definition }"
+            .into(),
+        Section::ApiKeys => "IF $secret_hash {
+                CREATE $rec CONTENT { name: $item.name, active: $item.active, definition: $definition,
+                    key_hash: $secret_hash, created_at: $at, last_used_at: NONE };
+            } ELSE {
+                UPDATE $rec MERGE { name: $item.name, active: $item.active, definition: $definition };
+            };"
+        .into(),
+        Section::SlaPlans | Section::Schedules => {
+            "UPSERT $rec CONTENT { name: $item.name, active: $item.active, definition: $definition }".into()
+        }
+    }
+}
+
+fn order(section: Section) -> &'static str {
+    match section {
+        Section::HelpTopics | Section::Statuses | Section::Filters | Section::Canned => "sort, key",
+        Section::Priorities => "urgency, key",
+        _ => "name, key",
+    }
+}
+
+/// The JSON-string parts of a row parsed (definitions, form field definitions).
+fn parsed(section: Section, row: RawRow) -> Result<SettingsRow, StoreError> {
+    let corrupt =
+        |e: serde_json::Error| StoreError::Corrupt(format!("{section:?} definition: {e}"));
+    let item = match (section, row.item) {
+        (_, Value::String(json)) => serde_json::from_str(&json).map_err(corrupt)?,
+        (Section::Forms, Value::Object(mut form)) => {
+            if let Some(Value::Array(fields)) = form.get_mut("fields") {
+                for field in fields.iter_mut() {
+                    if let Value::String(json) = field {
+                        *field = serde_json::from_str(json).map_err(corrupt)?;
+                    }
+                }
+            }
+            Value::Object(form)
+        }
+        (_, other) => other,
+    };
+    Ok(SettingsRow {
+        key: row.key,
+        item,
+        last_used_at: row.last_used_at,
+    })
+}
+
+impl Store {
+    /// Every item of a section (active or not) in its display order.
+    pub async fn settings_items(&self, section: Section) -> Result<Vec<SettingsRow>, StoreError> {
+        let last_used = if section == Section::ApiKeys {
+            "last_used_at"
+        } else {
+            "NONE AS last_used_at"
+        };
+        let rows: Vec<RawRow> = self
+            .db
+            .query(format!(
+                "SELECT record::id(id) AS key, {} AS item, {last_used}, {} FROM {} ORDER BY {}",
+                projection(section),
+                match section {
+                    Section::HelpTopics
+                    | Section::Statuses
+                    | Section::Filters
+                    | Section::Canned => "sort",
+                    Section::Priorities => "urgency",
+                    _ => "name",
+                },
+                table(section),
+                order(section)
+            ))
+            .await?
+            .take(0)?;
+        rows.into_iter().map(|r| parsed(section, r)).collect()
+    }
+
+    pub async fn settings_item(
+        &self,
+        section: Section,
+        key: &str,
+    ) -> Result<Option<SettingsRow>, StoreError> {
+        let last_used = if section == Section::ApiKeys {
+            "last_used_at"
+        } else {
+            "NONE AS last_used_at"
+        };
+        let row: Option<RawRow> = self
+            .db
+            .query(format!(
+                "SELECT record::id(id) AS key, {} AS item, {last_used} FROM ONLY type::record('{}', $key)",
+                projection(section),
+                table(section)
+            ))
+            .bind(("key", key.to_string()))
+            .await?
+            .take(0)?;
+        row.map(|r| parsed(section, r)).transpose()
+    }
+
+    /// Creates or replaces an item with its audit event, in one transaction.
+    pub async fn save_settings_item(
+        &self,
+        write_item: &SettingsWrite<'_>,
+        record: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        let section = write_item.section;
+        let guard = if write_item.create {
+            "IF $rec.id != NONE { THROW 'docket:key_taken' };"
+        } else {
+            "IF $rec.id = NONE { THROW 'docket:unknown_record' };"
+        };
+        let sql = format!(
+            "LET $rec = type::record('{}', $key);\n{guard}\n{};",
+            table(section),
+            write(section)
+        );
+        let definition = serde_json::to_string(write_item.item)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let form_fields: Vec<Value> = match write_item.item.get("fields") {
+            Some(Value::Array(fields)) if section == Section::Forms => fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    serde_json::json!({
+                        "sort": i + 1,
+                        "name": f.get("name").cloned().unwrap_or(Value::Null),
+                        "definition": f.to_string(),
+                    })
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let binds = Binds::default()
+            .with("key", write_item.key.to_string())
+            .with("item", write_item.item.clone())
+            .with("definition", definition)
+            .with("form_fields", form_fields)
+            .with("secret_hash", write_item.secret_hash.map(str::to_string))
+            .with("at", write_item.at);
+        self.audited_write(&sql, binds, record).await
+    }
+
+    /// How many open tickets (or, for statuses, tickets) use the item: what deactivating it
+    /// would strand.
+    pub async fn settings_usage(&self, section: Section, key: &str) -> Result<u64, StoreError> {
+        let condition = match section {
+            Section::Departments => "department = $rec AND state = 'open'",
+            Section::Statuses => "status = $rec",
+            Section::Priorities => "priority = $rec AND state = 'open'",
+            _ => return Ok(0),
+        };
+        let count: Option<i64> = self
+            .db
+            .query(format!(
+                "LET $rec = type::record('{}', $key);
+                 RETURN count(SELECT VALUE id FROM ticket WHERE {condition});",
+                table(section)
+            ))
+            .bind(("key", key.to_string()))
+            .await?
+            .take(1)?;
+        Ok(u64::try_from(count.unwrap_or(0)).unwrap_or(0))
+    }
+
+    /// Activates or deactivates an item; a replacement takes over what used it (open tickets of
+    /// a department, tickets in a status, open tickets and help topics with a priority, help
+    /// topics of a department), in the same transaction.
+    pub async fn set_settings_active(
+        &self,
+        section: Section,
+        key: &str,
+        active: bool,
+        replacement: Option<Replacement<'_>>,
+        definition: Option<String>,
+        at: DateTime<Utc>,
+        record: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        let table = table(section);
+        let moving = match (section, &replacement) {
+            (Section::Departments, Some(_)) => format!(
+                "LET $to = type::record('{table}', $replacement);
+                 IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
+                 UPDATE ticket SET department = $to, version += 1, changed = ['department'], staff_only = false,
+                    updated_at = $at WHERE department = $rec AND state = 'open';
+                 UPDATE help_topic SET department = $to WHERE department = $rec;"
+            ),
+            (Section::Statuses, Some(_)) => format!(
+                "LET $to = type::record('{table}', $replacement);
+                 IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
+                 UPDATE ticket SET status = $to, state = $to.state, version += 1, changed = ['status'],
+                    staff_only = false, updated_at = $at WHERE status = $rec;"
+            ),
+            (Section::Priorities, Some(_)) => format!(
+                "LET $to = type::record('{table}', $replacement);
+                 IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
+                 UPDATE ticket SET priority = $to, version += 1, changed = ['priority'], staff_only = false,
+                    updated_at = $at WHERE priority = $rec AND state = 'open';
+                 UPDATE help_topic SET priority = $to WHERE priority = $rec;"
+            ),
+            _ => String::new(),
+        };
+        // Sections kept as a JSON definition carry `active` inside it too.
+        let set_definition = if definition.is_some() {
+            "definition = $definition,"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "LET $rec = type::record('{table}', $key);
+             IF $rec.id = NONE {{ THROW 'docket:unknown_record' }};
+             {moving}
+             UPDATE $rec SET {set_definition} active = $active;"
+        );
+        let binds = Binds::default()
+            .with("key", key.to_string())
+            .with("active", active)
+            .with("replacement", replacement.map(|r| r.key.to_string()))
+            .with("definition", definition.clone())
+            .with("at", at);
+        self.audited_write(&sql, binds, record).await
+    }
+
+    /// The API key with this hash, if active: its key and definition.
+    pub async fn api_key_by_hash(&self, hash: &str) -> Result<Option<SettingsRow>, StoreError> {
+        let row: Option<RawRow> = self
+            .db
+            .query("SELECT record::id(id) AS key, definition AS item, last_used_at FROM api_key WHERE key_hash = $hash AND active LIMIT 1")
+            .bind(("hash", hash.to_string()))
+            .await?
+            .take(0)?;
+        row.map(|r| parsed(Section::ApiKeys, r)).transpose()
+    }
+}
