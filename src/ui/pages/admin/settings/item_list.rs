@@ -5,8 +5,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::editor::Editing;
+use crate::domain::config::Section;
 use crate::error::AppError;
-use crate::server_fns::settings::{SetSettingsActive, SettingsSection, load_settings_item};
+use crate::server_fns::settings::{
+    ItemSummary, SetSettingsActive, SettingsSection, load_settings_item,
+};
+use crate::ui::form_data::Submitted;
 
 #[component]
 pub fn ItemList(
@@ -66,51 +70,11 @@ pub fn ItemList(
                 view! {
                     <div class="table-wrap">
                         <table class="table">
-                            <thead><tr><th scope="col">"Name"</th><th scope="col">"State"</th><th scope="col">"Details"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                            <thead><tr><th scope="col">"Name"</th><th scope="col">"State"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                             <tbody>
                                 {page.items.into_iter().map(|row| {
-                                    let key = row.key.clone();
-                                    let edit_key = row.key.clone();
-                                    let (label, active) = if row.active { ("Deactivate", false) } else { ("Activate", true) };
-                                    let others: Vec<(String, String)> = active_items.iter().filter(|(k, _)| *k != key).cloned().collect();
-                                    let replace_key = key.clone();
-                                    view! {
-                                        <tr>
-                                            <td>{row.name.clone()}<div class="muted">{row.key.clone()}</div></td>
-                                            <td>{if row.active { view! { <span class="badge">"Active"</span> }.into_any() } else { view! { <span class="badge badge--muted">"Inactive"</span> }.into_any() }}</td>
-                                            <td class="wrap">{row.detail.clone()}</td>
-                                            <td class="table__action">
-                                                <button type="button" class="button button--small" aria-label=format!("Edit {}", row.name)
-                                                    on:click=move |_| edit(edit_key.clone())>"Edit"</button>
-                                                <button type="button" class="button button--small" aria-label=format!("{label} {}", row.name)
-                                                    on:click={
-                                                        let key = key.clone();
-                                                        move |_| {
-                                                            replacing.set(None);
-                                                            toggle.dispatch(SetSettingsActive { section, key: key.clone(), active, replacement: None });
-                                                        }
-                                                    }>{label}</button>
-                                                {move || (replacing.get().as_deref() == Some(replace_key.as_str())).then(|| {
-                                                    let key = replace_key.clone();
-                                                    let select_id = format!("replacement-{key}");
-                                                    view! {
-                                                        <form class="replacement" on:submit=move |ev| {
-                                                            ev.prevent_default();
-                                                            if let Some(form) = crate::ui::form_data::Submitted::of(&ev) {
-                                                                toggle.dispatch(SetSettingsActive { section, key: key.clone(), active: false, replacement: form.value("replacement") });
-                                                            }
-                                                        }>
-                                                            <label for=select_id.clone()>{format!("Move them to another {noun}")}</label>
-                                                            <select id=select_id name="replacement">
-                                                                {others.clone().into_iter().map(|(k, n)| view! { <option value=k>{n}</option> }).collect_view()}
-                                                            </select>
-                                                            <button type="submit" class="button button--small">"Move and deactivate"</button>
-                                                        </form>
-                                                    }
-                                                })}
-                                            </td>
-                                        </tr>
-                                    }
+                                    let others: Vec<(String, String)> = active_items.iter().filter(|(k, _)| *k != row.key).cloned().collect();
+                                    item_row(section, row, others, toggle, replacing, edit)
                                 }).collect_view()}
                             </tbody>
                         </table>
@@ -119,4 +83,76 @@ pub fn ItemList(
             }}
         </section>
     }
+}
+
+/// One item's row: name and key, state, details, and its buttons.
+fn item_row(
+    section: Section,
+    row: ItemSummary,
+    others: Vec<(String, String)>,
+    toggle: ServerAction<SetSettingsActive>,
+    replacing: RwSignal<Option<String>>,
+    edit: impl Fn(String) + Clone + Send + Sync + 'static,
+) -> AnyView {
+    let key = row.key.clone();
+    let (label, active) = if row.active {
+        ("Deactivate", false)
+    } else {
+        ("Activate", true)
+    };
+    let state = if row.active {
+        view! { <span class="badge">"Active"</span> }.into_any()
+    } else {
+        view! { <span class="badge badge--muted">"Inactive"</span> }.into_any()
+    };
+    let edit_key = key.clone();
+    let toggle_key = key.clone();
+    let replace_key = key;
+    view! {
+        <tr>
+            <td>
+                {row.name.clone()}
+                <div class="muted">{row.key.clone()}</div>
+                {(!row.detail.is_empty()).then(|| view! { <div class="muted">{row.detail.clone()}</div> })}
+            </td>
+            <td>{state}</td>
+            <td class="table__action">
+                <button type="button" class="button button--small" aria-label=format!("Edit {}", row.name)
+                    on:click=move |_| edit(edit_key.clone())>"Edit"</button>
+                <button type="button" class="button button--small" aria-label=format!("{label} {}", row.name)
+                    on:click=move |_| {
+                        replacing.set(None);
+                        toggle.dispatch(SetSettingsActive { section, key: toggle_key.clone(), active, replacement: None });
+                    }>{label}</button>
+                {move || (replacing.get().as_deref() == Some(replace_key.as_str()))
+                    .then(|| replacement_form(section, replace_key.clone(), others.clone(), toggle))}
+            </td>
+        </tr>
+    }
+    .into_any()
+}
+
+/// Where the tickets using an item go when it is deactivated.
+fn replacement_form(
+    section: Section,
+    key: String,
+    others: Vec<(String, String)>,
+    toggle: ServerAction<SetSettingsActive>,
+) -> AnyView {
+    let select_id = format!("replacement-{key}");
+    view! {
+        <form class="replacement" on:submit=move |ev| {
+            ev.prevent_default();
+            if let Some(form) = Submitted::of(&ev) {
+                toggle.dispatch(SetSettingsActive { section, key: key.clone(), active: false, replacement: form.value("replacement") });
+            }
+        }>
+            <label for=select_id.clone()>{format!("Move them to another {}", section.noun())}</label>
+            <select id=select_id name="replacement">
+                {others.into_iter().map(|(k, n)| view! { <option value=k>{n}</option> }).collect_view()}
+            </select>
+            <button type="submit" class="button button--small">"Move and deactivate"</button>
+        </form>
+    }
+    .into_any()
 }
