@@ -26,8 +26,8 @@ pub use presence::Presence;
 pub use queues::{Scope, SearchHit};
 pub use saved_queues::SavedQueue;
 pub use sessions::{NewSession, SessionRow};
-pub use settings::{Replacement, SettingsRow, SettingsWrite};
-pub use tickets::{NewEntry, NewTicket, Patch, TicketWrite};
+pub use settings::{Activation, SettingsRow, SettingsWrite};
+pub use tickets::{NewEntry, NewTicket, Patch, TicketReader, TicketWrite};
 pub use users::{Credentials, NewUser};
 
 use surrealdb::Surreal;

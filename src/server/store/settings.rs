@@ -39,9 +39,16 @@ pub struct SettingsWrite<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Moving what uses an item to another one, when the item is deactivated.
-pub struct Replacement<'a> {
+/// Activating or deactivating an item.
+pub struct Activation<'a> {
+    pub section: Section,
     pub key: &'a str,
+    pub active: bool,
+    /// On deactivation: the item that takes over what used this one.
+    pub replacement: Option<&'a str>,
+    /// For sections kept as a JSON definition: the definition with the new `active`.
+    pub definition: Option<String>,
+    pub at: DateTime<Utc>,
 }
 
 fn table(section: Section) -> &'static str {
@@ -347,16 +354,12 @@ impl Store {
     /// topics of a department), in the same transaction.
     pub async fn set_settings_active(
         &self,
-        section: Section,
-        key: &str,
-        active: bool,
-        replacement: Option<Replacement<'_>>,
-        definition: Option<String>,
-        at: DateTime<Utc>,
+        change: &Activation<'_>,
         record: &AuditRecord,
     ) -> Result<(), StoreError> {
+        let section = change.section;
         let table = table(section);
-        let moving = match (section, &replacement) {
+        let moving = match (section, change.replacement) {
             (Section::Departments, Some(_)) => format!(
                 "LET $to = type::record('{table}', $replacement);
                  IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
@@ -380,7 +383,7 @@ impl Store {
             _ => String::new(),
         };
         // Sections kept as a JSON definition carry `active` inside it too.
-        let set_definition = if definition.is_some() {
+        let set_definition = if change.definition.is_some() {
             "definition = $definition,"
         } else {
             ""
@@ -392,11 +395,11 @@ impl Store {
              UPDATE $rec SET {set_definition} active = $active;"
         );
         let binds = Binds::default()
-            .with("key", key.to_string())
-            .with("active", active)
-            .with("replacement", replacement.map(|r| r.key.to_string()))
-            .with("definition", definition.clone())
-            .with("at", at);
+            .with("key", change.key.to_string())
+            .with("active", change.active)
+            .with("replacement", change.replacement.map(str::to_string))
+            .with("definition", change.definition.clone())
+            .with("at", change.at);
         self.audited_write(&sql, binds, record).await
     }
 

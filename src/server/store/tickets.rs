@@ -41,6 +41,14 @@ pub struct NewTicket<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// Whose tickets a customer list shows: the customer's own and copied ones, and those of an
+/// organization that shares its tickets with them.
+#[derive(Clone, Copy, Debug)]
+pub struct TicketReader<'a> {
+    pub customer_id: &'a str,
+    pub organization: Option<&'a str>,
+}
+
 /// A thread entry about to be added.
 pub struct NewEntry<'a> {
     pub kind: EntryKind,
@@ -468,8 +476,7 @@ impl Store {
     /// `organization`) in `order`.
     pub async fn customer_tickets(
         &self,
-        customer_id: &str,
-        organization: Option<&str>,
+        reader: TicketReader<'_>,
         state: Option<State>,
         search: &str,
         order: TicketOrder,
@@ -492,8 +499,8 @@ impl Store {
                    AND ($search = '' OR string::contains(string::lowercase(subject), $search) OR string::lowercase(number) = $search)
                  ORDER BY {order_by}, number LIMIT $limit START $offset"
             ))
-            .bind(("me", customer_id.to_string()))
-            .bind(("org", organization.map(str::to_string)))
+            .bind(("me", reader.customer_id.to_string()))
+            .bind(("org", reader.organization.map(str::to_string)))
             .bind(("state", state.map(|s| if s == State::Open { "open" } else { "closed" })))
             .bind(("search", search.trim().to_lowercase()))
             .bind(("limit", limit as i64))

@@ -27,7 +27,7 @@ use crate::domain::ticket::State;
 use crate::error::AppError;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
-use crate::server::store::{Refusal, Replacement, SettingsWrite, StoreError};
+use crate::server::store::{Activation, Refusal, SettingsWrite, StoreError};
 use crate::server::use_cases::general_settings;
 use crate::server_fns::settings::{ItemSummary, SavedItem, SettingsSection};
 
@@ -424,18 +424,16 @@ pub async fn set_active(
         .object(section.slug(), key)
         .before(json!({ "active": before.item.get("active") }))
         .after(json!({ "active": active, "replacement": replacement }));
+    let change = Activation {
+        section,
+        key,
+        active,
+        replacement: replacement.filter(|_| !active),
+        definition,
+        at: now,
+    };
     store
-        .set_settings_active(
-            section,
-            key,
-            active,
-            replacement
-                .filter(|_| !active)
-                .map(|key| Replacement { key }),
-            definition,
-            now,
-            &record,
-        )
+        .set_settings_active(&change, &record)
         .await
         .map_err(|e| match e {
             StoreError::Refused(Refusal::UnknownRecord) => AppError::NotFound,

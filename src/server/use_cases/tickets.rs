@@ -17,7 +17,9 @@ use crate::domain::user::Email;
 use crate::error::{AppError, FieldError};
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
-use crate::server::store::{NewEntry, NewTicket, Patch, Refusal, StoreError, TicketWrite};
+use crate::server::store::{
+    NewEntry, NewTicket, Patch, Refusal, StoreError, TicketReader, TicketWrite,
+};
 use crate::server::use_cases::{general_settings, ticket_filters};
 use crate::server_fns::tickets::{CustomerTicket, TicketList, TicketSummary, TopicView};
 
@@ -418,8 +420,10 @@ pub async fn my_tickets(
     let mut tickets = state
         .store
         .customer_tickets(
-            &user.id,
-            user.sees_organization.as_deref(),
+            TicketReader {
+                customer_id: &user.id,
+                organization: user.sees_organization.as_deref(),
+            },
             filter,
             search,
             order,
