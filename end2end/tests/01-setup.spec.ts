@@ -24,7 +24,8 @@ test('the setup link creates the administrator and opens the admin area', async 
 
   const sideNav = page.getByRole('navigation', { name: 'Admin settings' });
   await expect(sideNav.getByRole('link', { name: 'Overview' })).toBeVisible();
-  await expect(sideNav.getByRole('link', { name: 'Users' })).toBeVisible();
+  await expect(sideNav.getByRole('link', { name: 'Agents and users' })).toBeVisible();
+  await expect(sideNav.getByRole('link', { name: 'Ticket filters' })).toBeVisible();
   await expect(sideNav.getByRole('link', { name: 'Audit log' })).toBeVisible();
 
   const areas = page.getByRole('navigation', { name: 'Areas' });

@@ -82,7 +82,13 @@ test('a new ticket appears in the agent queue live, and the reply reaches the cu
   await customer.reload();
   await expect(customer.getByText('An engineer with an extinguisher is on the way.')).toBeVisible();
   await expect(customer.getByText('Facilities says the fuser overheated.')).toHaveCount(0);
-  // Leave the ticket, so this agent's presence there is only what the next test makes.
+  // Leave the ticket (and wait until the server heard so), so this agent's presence there is
+  // only what the next test makes: a closing tab's farewell may never arrive.
+  const left = agentPage.waitForResponse(
+    (r) => r.url().includes('/rpc/announce_presence') && /activity=left/i.test(r.request().postData() ?? ''),
+  );
+  await agentPage.getByRole('navigation', { name: 'Agent dashboard' }).getByRole('link', { name: 'Queue' }).click();
+  expect((await left).ok()).toBe(true);
   await agentPage.context().close();
   await customer.context().close();
 });

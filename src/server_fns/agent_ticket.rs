@@ -39,6 +39,8 @@ pub struct AgentTicket {
     /// Numbers of tickets merged into this one.
     pub merged_here: Vec<String>,
     pub colleagues: Vec<Colleague>,
+    /// The ticket permissions the agent's role grants here (the page offers only these).
+    pub allowed: Vec<crate::domain::config::role::Permission>,
 }
 
 /// What an agent writes on a ticket.

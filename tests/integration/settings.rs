@@ -443,3 +443,54 @@ async fn an_api_key_is_shown_once_and_stored_only_as_a_hash() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{again}");
     assert_eq!(again["fields"][0]["field"], "allowed");
 }
+
+#[tokio::test]
+async fn deactivating_a_role_agents_hold_moves_them_to_another_role() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (lee, lee_id) = app
+        .agent(&admin, "lee@example.com", "Lee", &[("support", "limited")])
+        .await;
+    let deactivate = |replacement: Option<&str>| json!({ "section": "roles", "key": "limited", "active": false, "replacement": replacement });
+    let (status, body) = app
+        .rpc_body(&admin, "set_settings_active", deactivate(None))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 agent's membership"),
+        "{body}"
+    );
+    let (status, body) = app
+        .rpc_body(&admin, "set_settings_active", deactivate(Some("view_only")))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, accounts) = app
+        .rpc_json(&admin, "find_accounts", &[("search", "lee@example.com")])
+        .await;
+    assert_eq!(accounts[0]["id"], lee_id.as_str());
+    assert_eq!(accounts[0]["memberships"][0]["role"], "view_only");
+    // The new role applies to Lee's next request: View only may not reply.
+    let alice = customer(&app, "alice@example.com", "Alice").await;
+    let (_, number) = open(&app, &alice, "Printer", "It jams").await;
+    let number = number.as_str().unwrap();
+    let (_, page) = app
+        .rpc_json(&lee, "agent_ticket", &[("number", number)])
+        .await;
+    let version = page["ticket"]["version"].as_u64().unwrap().to_string();
+    let (status, body) = app
+        .rpc_json(
+            &lee,
+            "post_to_ticket",
+            &[
+                ("number", number),
+                ("version", &version),
+                ("kind", "Reply"),
+                ("message", "Hello"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+}

@@ -153,11 +153,17 @@ impl Section {
         self == Section::General
     }
 
-    /// Whether deactivating an item may need somewhere to move the tickets that use it.
+    /// Whether deactivating an item may need another to take over what uses it (tickets,
+    /// help topics, departments, agents' memberships).
     pub fn offers_replacement(self) -> bool {
         matches!(
             self,
-            Section::Departments | Section::Statuses | Section::Priorities | Section::HelpTopics
+            Section::Departments
+                | Section::Statuses
+                | Section::Priorities
+                | Section::Teams
+                | Section::SlaPlans
+                | Section::Roles
         )
     }
 }

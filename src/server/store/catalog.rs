@@ -85,7 +85,11 @@ pub(super) fn parse_state(state: &str) -> Result<State, StoreError> {
     }
 }
 
-const TOPIC_FIELDS: &str = "record::id(id) AS key, name, record::id(department) AS department,
+/// A nested item's name as lists show it: `Parent / Name`.
+const NESTED_NAME: &str = "(IF parent { string::concat(parent.name, ' / ', name) } ELSE { name })";
+
+const TOPIC_FIELDS: &str = "record::id(id) AS key, (IF parent { string::concat(parent.name, ' / ', name) } ELSE { name }) AS name,
+    record::id(department) AS department,
     (IF priority { record::id(priority) } ELSE { NONE }) AS priority, forms.map(|$f| record::id($f)) AS forms,
     (IF sla_plan { record::id(sla_plan) } ELSE { NONE }) AS sla_plan,
     (IF department.sla_plan { record::id(department.sla_plan) } ELSE { NONE }) AS department_sla_plan,
@@ -217,7 +221,9 @@ impl Store {
 
     /// Active departments by name.
     pub async fn departments(&self) -> Result<Vec<Named>, StoreError> {
-        self.named("SELECT record::id(id) AS key, name FROM department WHERE active ORDER BY name")
+        self.named(&format!(
+            "SELECT record::id(id) AS key, {NESTED_NAME} AS name FROM department WHERE active ORDER BY name"
+        ))
             .await
     }
 
@@ -229,9 +235,9 @@ impl Store {
 
     /// Active help topics (public or not), in display order.
     pub async fn topics(&self) -> Result<Vec<Named>, StoreError> {
-        self.named(
-            "SELECT record::id(id) AS key, name, sort FROM help_topic WHERE active ORDER BY sort",
-        )
+        self.named(&format!(
+            "SELECT record::id(id) AS key, {NESTED_NAME} AS name, sort FROM help_topic WHERE active ORDER BY sort"
+        ))
         .await
     }
 
@@ -239,20 +245,20 @@ impl Store {
     pub async fn catalog(&self) -> Result<Catalog, StoreError> {
         let mut response = self
             .db
-            .query(
-                "SELECT record::id(id) AS key, name FROM department WHERE active ORDER BY name;
+            .query(format!(
+                "SELECT record::id(id) AS key, {NESTED_NAME} AS name FROM department WHERE active ORDER BY name;
                  SELECT record::id(id) AS key, name FROM team WHERE active ORDER BY name;
                  SELECT record::id(id) AS key, name FROM user WHERE role IN ['agent', 'admin'] AND active ORDER BY name;
                  SELECT record::id(id) AS key, name, urgency FROM priority WHERE active ORDER BY urgency;
-                 SELECT record::id(id) AS key, name, sort FROM help_topic WHERE active ORDER BY sort;
+                 SELECT record::id(id) AS key, {NESTED_NAME} AS name, sort FROM help_topic WHERE active ORDER BY sort;
                  SELECT record::id(id) AS key, name FROM form WHERE active ORDER BY name;
                  SELECT record::id(id) AS key, name FROM sla_plan WHERE active ORDER BY name;
                  SELECT record::id(id) AS key, name FROM schedule WHERE active ORDER BY name;
                  SELECT record::id(id) AS key, title AS name, sort FROM canned_response WHERE active ORDER BY sort;
                  SELECT record::id(id) AS key, name FROM role WHERE active ORDER BY name;
                  SELECT record::id(id) AS key, name FROM organization WHERE active ORDER BY name;
-                 SELECT record::id(form) AS form, definition, name FROM form_field WHERE form.active ORDER BY name;",
-            )
+                 SELECT record::id(form) AS form, definition, name FROM form_field WHERE form.active ORDER BY name;"
+            ))
             .await?;
         let mut named = |i: usize| -> Result<Vec<Named>, StoreError> {
             let rows: Vec<NamedRow> = response.take(i)?;
@@ -287,8 +293,8 @@ impl Store {
         Ok(catalog)
     }
 
-    async fn named(&self, sql: &'static str) -> Result<Vec<Named>, StoreError> {
-        let rows: Vec<NamedRow> = self.db.query(sql).await?.take(0)?;
+    async fn named(&self, sql: &str) -> Result<Vec<Named>, StoreError> {
+        let rows: Vec<NamedRow> = self.db.query(sql.to_string()).await?.take(0)?;
         Ok(rows.into_iter().map(Named::from).collect())
     }
 }

@@ -26,7 +26,7 @@ pub use presence::Presence;
 pub use queues::{Scope, SearchHit};
 pub use saved_queues::SavedQueue;
 pub use sessions::{NewSession, SessionRow};
-pub use settings::{Activation, SettingsRow, SettingsWrite};
+pub use settings::{Activation, SettingsRow, SettingsWrite, Usage};
 pub use tickets::{NewEntry, NewTicket, Patch, TicketReader, TicketWrite};
 pub use users::{Credentials, NewUser};
 

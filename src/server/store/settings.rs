@@ -39,6 +39,20 @@ pub struct SettingsWrite<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// What uses a settings item.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub tickets: u64,
+    /// Other settings (help topics, departments) or, for roles, agents.
+    pub references: u64,
+}
+
+impl Usage {
+    pub fn is_empty(&self) -> bool {
+        self.tickets == 0 && self.references == 0
+    }
+}
+
 /// Activating or deactivating an item.
 pub struct Activation<'a> {
     pub section: Section,
@@ -327,31 +341,54 @@ impl Store {
         self.audited_write(&sql, binds, record).await
     }
 
-    /// How many open tickets (or, for statuses, tickets) use the item: what deactivating it
-    /// would strand.
-    pub async fn settings_usage(&self, section: Section, key: &str) -> Result<u64, StoreError> {
-        let condition = match section {
-            Section::Departments => "department = $rec AND state = 'open'",
-            Section::Statuses => "status = $rec",
-            Section::Priorities => "priority = $rec AND state = 'open'",
-            _ => return Ok(0),
+    /// What uses the item and would be stranded by deactivating it: open tickets (any ticket for
+    /// a status), and other settings (help topics, departments, agents' memberships).
+    pub async fn settings_usage(&self, section: Section, key: &str) -> Result<Usage, StoreError> {
+        let (tickets, references) = match section {
+            Section::Departments => (
+                "SELECT VALUE id FROM ticket WHERE department = $rec AND state = 'open'",
+                "SELECT VALUE id FROM help_topic WHERE department = $rec AND active",
+            ),
+            Section::Statuses => ("SELECT VALUE id FROM ticket WHERE status = $rec", "[]"),
+            Section::Priorities => (
+                "SELECT VALUE id FROM ticket WHERE priority = $rec AND state = 'open'",
+                "SELECT VALUE id FROM help_topic WHERE priority = $rec AND active",
+            ),
+            Section::Teams => (
+                "SELECT VALUE id FROM ticket WHERE team = $rec AND state = 'open'",
+                "SELECT VALUE id FROM help_topic WHERE assign_team = $rec AND active",
+            ),
+            Section::SlaPlans => (
+                "SELECT VALUE id FROM ticket WHERE sla_plan = $rec AND state = 'open'",
+                "array::concat((SELECT VALUE id FROM help_topic WHERE sla_plan = $rec AND active),
+                    (SELECT VALUE id FROM department WHERE sla_plan = $rec AND active))",
+            ),
+            Section::Roles => (
+                "[]",
+                "SELECT VALUE id FROM user WHERE active AND memberships[*].role CONTAINS $rec",
+            ),
+            _ => return Ok(Usage::default()),
         };
-        let count: Option<i64> = self
+        let counts: Option<Vec<i64>> = self
             .db
             .query(format!(
                 "LET $rec = type::record('{}', $key);
-                 RETURN count(SELECT VALUE id FROM ticket WHERE {condition});",
+                 RETURN [count({tickets}), count({references})];",
                 table(section)
             ))
             .bind(("key", key.to_string()))
             .await?
             .take(1)?;
-        Ok(u64::try_from(count.unwrap_or(0)).unwrap_or(0))
+        let counts = counts.unwrap_or_default();
+        let at = |i: usize| u64::try_from(counts.get(i).copied().unwrap_or(0)).unwrap_or(0);
+        Ok(Usage {
+            tickets: at(0),
+            references: at(1),
+        })
     }
 
-    /// Activates or deactivates an item; a replacement takes over what used it (open tickets of
-    /// a department, tickets in a status, open tickets and help topics with a priority, help
-    /// topics of a department), in the same transaction.
+    /// Activates or deactivates an item; a replacement takes over what used it (see
+    /// [`Store::settings_usage`]), in the same transaction.
     pub async fn set_settings_active(
         &self,
         change: &Activation<'_>,
@@ -372,6 +409,28 @@ impl Store {
                  IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
                  UPDATE ticket SET status = $to, state = $to.state, version += 1, changed = ['status'],
                     staff_only = false, updated_at = $at WHERE status = $rec;"
+            ),
+            (Section::Teams, Some(_)) => format!(
+                "LET $to = type::record('{table}', $replacement);
+                 IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
+                 UPDATE ticket SET team = $to, version += 1, changed = ['team'], staff_only = true,
+                    updated_at = $at WHERE team = $rec AND state = 'open';
+                 UPDATE help_topic SET assign_team = $to WHERE assign_team = $rec;"
+            ),
+            (Section::SlaPlans, Some(_)) => format!(
+                "LET $to = type::record('{table}', $replacement);
+                 IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
+                 UPDATE ticket SET sla_plan = $to, version += 1, changed = ['sla_plan'], staff_only = true,
+                    updated_at = $at WHERE sla_plan = $rec AND state = 'open';
+                 UPDATE help_topic SET sla_plan = $to WHERE sla_plan = $rec;
+                 UPDATE department SET sla_plan = $to WHERE sla_plan = $rec;"
+            ),
+            (Section::Roles, Some(_)) => format!(
+                "LET $to = type::record('{table}', $replacement);
+                 IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
+                 UPDATE user SET memberships = memberships.map(|$m| IF $m.role = $rec {{
+                    {{ department: $m.department, role: $to }} }} ELSE {{ $m }})
+                    WHERE memberships[*].role CONTAINS $rec;"
             ),
             (Section::Priorities, Some(_)) => format!(
                 "LET $to = type::record('{table}', $replacement);

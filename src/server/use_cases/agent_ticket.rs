@@ -14,6 +14,7 @@ use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{NewEntry, Patch, Refusal, StoreError, TicketWrite};
 use crate::server::use_cases::agent_queue::staff;
+use crate::server::use_cases::general_settings;
 use crate::server::use_cases::ticket_changes::form_of;
 use crate::server::use_cases::tickets::{
     attachment_gone, check_attachment_count, message_text, shown_fields,
@@ -115,9 +116,14 @@ pub async fn view(
             def,
         })
         .collect();
+    let allowed = Permission::ALL
+        .into_iter()
+        .filter(|p| p.per_department() && permitted(caller, &ticket, *p).is_ok())
+        .collect();
     Ok(AgentTicket {
         form,
         fields: shown_fields(state, &ticket).await?,
+        allowed,
         ticket,
         thread,
         merged_here,
@@ -146,7 +152,7 @@ pub async fn post(
         permitted(caller, &ticket, Permission::TicketReply)?;
     }
     let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
-    check_attachment_count(state, post.attachments).await?;
+    check_attachment_count(&general_settings::current(state).await?, post.attachments)?;
     let body = message_text(post.message).map_err(|e| AppError::Invalid { fields: vec![e] })?;
     let status = match post.status.filter(|s| !s.is_empty()) {
         Some(key) => Some(

@@ -27,7 +27,7 @@ use crate::domain::ticket::State;
 use crate::error::AppError;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
-use crate::server::store::{Activation, Refusal, SettingsWrite, StoreError};
+use crate::server::store::{Activation, Refusal, SettingsWrite, StoreError, Usage};
 use crate::server::use_cases::general_settings;
 use crate::server_fns::settings::{ItemSummary, SavedItem, SettingsSection};
 
@@ -342,16 +342,16 @@ async fn check_deactivation(
         }
         _ => {}
     }
-    let in_use = state
+    let usage = state
         .store
         .settings_usage(section, key)
         .await
         .map_err(internal)?;
-    if in_use > 0 && replacement.is_none() {
+    if !usage.is_empty() && replacement.is_none() {
         return Err(AppError::conflict(format!(
-            "{in_use} ticket(s) use this {}. Choose another {} to move them to, then deactivate.",
-            section.noun(),
-            section.noun()
+            "This {noun} is in use: {}. Choose another {noun} to take over, then deactivate.",
+            describe(section, usage),
+            noun = section.noun(),
         )));
     }
     if replacement == Some(key) {
@@ -363,8 +363,35 @@ async fn check_deactivation(
     Ok(())
 }
 
-/// Activates or deactivates an item; tickets that use a deactivated department, status or
-/// priority move to `replacement` in the same transaction.
+/// What uses an item, in words: "2 open tickets and 1 help topic or department".
+fn describe(section: Section, usage: Usage) -> String {
+    let count = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let tickets = match section {
+        Section::Statuses => count(usage.tickets, "ticket", "tickets"),
+        _ => count(usage.tickets, "open ticket", "open tickets"),
+    };
+    let references = match section {
+        Section::Roles => count(
+            usage.references,
+            "agent's membership",
+            "agents' memberships",
+        ),
+        Section::SlaPlans => count(
+            usage.references,
+            "help topic or department",
+            "help topics or departments",
+        ),
+        _ => count(usage.references, "help topic", "help topics"),
+    };
+    match (usage.tickets, usage.references) {
+        (_, 0) => tickets,
+        (0, _) => references,
+        _ => format!("{tickets} and {references}"),
+    }
+}
+
+/// Activates or deactivates an item; what uses a deactivated one (tickets, help topics,
+/// departments, memberships) moves to `replacement` in the same transaction.
 pub async fn set_active(
     state: &AppState,
     caller: &Caller,
@@ -394,6 +421,9 @@ pub async fn set_active(
                 Section::Departments => crate::domain::catalog::knows(&catalog.departments, r),
                 Section::Priorities => crate::domain::catalog::knows(&catalog.priorities, r),
                 Section::Statuses => catalog.status(r).is_some(),
+                Section::Teams => crate::domain::catalog::knows(&catalog.teams, r),
+                Section::SlaPlans => crate::domain::catalog::knows(&catalog.sla_plans, r),
+                Section::Roles => crate::domain::catalog::knows(&catalog.roles, r),
                 _ => true,
             };
             if !known {

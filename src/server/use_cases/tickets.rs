@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::domain::audit::AuditRecord;
+use crate::domain::config::general::General;
 use crate::domain::form::{Audience, FieldValue, MAX_TEXT, validate_form};
 use crate::domain::permission::{Action, Actor, Resource, SignedInUser, authorize};
 use crate::domain::routing::{Channel, Outcome, TicketDraft};
@@ -91,7 +92,8 @@ pub async fn open_ticket(
         cc,
     } = request;
     let user = customer(caller)?;
-    check_attachment_count(state, attachments).await?;
+    let general = general_settings::current(state).await?;
+    check_attachment_count(&general, attachments)?;
     let topic = state.store.public_topic(topic).await.map_err(internal)?;
     let mut errors = Vec::new();
     if topic.is_none() {
@@ -135,10 +137,9 @@ pub async fn open_ticket(
             );
         }
     }
-    check_attachment_count(state, &attachments).await?;
+    check_attachment_count(&general, &attachments)?;
     let attachments = attachments.as_slice();
 
-    let general = general_settings::current(state).await?;
     let now = state.clock.now();
     let draft = TicketDraft {
         channel: Channel::Web,
@@ -247,7 +248,7 @@ impl Routed {
     async fn decide(
         state: &AppState,
         topic: &crate::server::store::Topic,
-        general: &crate::domain::config::general::General,
+        general: &General,
         outcome: &Outcome,
     ) -> Result<Routed, AppError> {
         let department = outcome
@@ -372,11 +373,11 @@ pub(super) fn attachment_gone() -> AppError {
     )
 }
 
-pub(super) async fn check_attachment_count(
-    state: &AppState,
+pub(super) fn check_attachment_count(
+    general: &General,
     attachments: &[String],
 ) -> Result<(), AppError> {
-    let max = general_settings::current(state).await?.max_files;
+    let max = general.max_files;
     if i64::try_from(attachments.len()).unwrap_or(i64::MAX) > max {
         return Err(AppError::invalid(
             "attachments",
@@ -544,7 +545,7 @@ pub(super) async fn add_customer_message(
     message: &str,
     attachments: &[String],
 ) -> Result<(), AppError> {
-    check_attachment_count(state, attachments).await?;
+    check_attachment_count(&general_settings::current(state).await?, attachments)?;
     let body = message_text(message).map_err(|e| AppError::Invalid { fields: vec![e] })?;
     if ticket.status.state == State::Closed {
         return Err(AppError::conflict(

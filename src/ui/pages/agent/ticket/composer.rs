@@ -26,12 +26,19 @@ pub fn Composer(
     requester: Signal<String>,
     /// The ticket's department: canned responses for it and for everyone are offered.
     department: Signal<String>,
+    /// Whether the agent's role here allows replying to the customer (notes are always allowed).
+    may_reply: Signal<bool>,
     /// This page's tab id, for presence.
     tab: StoredValue<String>,
     workspace: Resource<Result<Workspace, AppError>>,
 ) -> impl IntoView {
     let post = ServerAction::<PostToTicket>::new();
     let kind = RwSignal::new(PostKind::Reply);
+    Effect::new(move |_| {
+        if !may_reply.get() {
+            kind.set(PostKind::Note);
+        }
+    });
     let draft = RwSignal::new(String::new());
     let sent = RwSignal::new(0u32);
     Effect::new(move |_| {
@@ -77,7 +84,7 @@ pub fn Composer(
             return;
         }
         match ev.key().as_str() {
-            "r" => focus(PostKind::Reply),
+            "r" if may_reply.get_untracked() => focus(PostKind::Reply),
             "n" => focus(PostKind::Note),
             "a" => {
                 if let Some(el) = document().get_element_by_id("prop-assignee") {
@@ -122,7 +129,7 @@ pub fn Composer(
         <section class="card composer" class:composer--note=move || kind.get() == PostKind::Note aria-labelledby="composer-title">
             <h2 id="composer-title">{move || if kind.get() == PostKind::Note { "Internal note" } else { "Reply to the customer" }}</h2>
             <div class="tabs" role="radiogroup" aria-label="Write">
-                <label class="check"><input type="radio" name="composer-kind" prop:checked=move || kind.get() == PostKind::Reply on:change=move |_| kind.set(PostKind::Reply) />" Reply"</label>
+                <label class="check"><input type="radio" name="composer-kind" disabled=move || !may_reply.get() prop:checked=move || kind.get() == PostKind::Reply on:change=move |_| kind.set(PostKind::Reply) />" Reply"</label>
                 <label class="check"><input type="radio" name="composer-kind" prop:checked=move || kind.get() == PostKind::Note on:change=move |_| kind.set(PostKind::Note) />" Internal note"</label>
             </div>
             <FormAlert error fields=&["message", "attachments", "status"] />

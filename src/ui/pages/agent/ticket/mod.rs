@@ -12,6 +12,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::domain::config::role::Permission;
+
 use crate::error::AppError;
 use crate::server_fns::agent_queue::load_workspace;
 use crate::server_fns::agent_ticket::{AgentTicket, load_agent_ticket};
@@ -71,7 +73,8 @@ pub fn AgentTicketPage() -> impl IntoView {
                     <Composer number version workspace tab
                         subject=Signal::derive(move || loaded.get().map(|t| t.ticket.subject).unwrap_or_default())
                         requester=Signal::derive(move || loaded.get().map(|t| t.ticket.requester_name).unwrap_or_default())
-                        department=Signal::derive(move || loaded.get().map(|t| t.ticket.department).unwrap_or_default()) />
+                        department=Signal::derive(move || loaded.get().map(|t| t.ticket.department).unwrap_or_default())
+                        may_reply=Signal::derive(move || loaded.get().is_none_or(|t| t.allowed.contains(&Permission::TicketReply))) />
                 </div>
                 <aside class="ticket-workspace__side" aria-label="Ticket properties">
                     <Transition fallback=|| ()>

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::domain::config::role::Permission;
 use crate::domain::form::FieldKind;
 use crate::domain::ticket_change::TicketChange;
 use crate::server_fns::agent_queue::Workspace;
@@ -42,6 +43,21 @@ pub fn Properties(
             .or_else(|| unmerge.value().get().and_then(Result::err))
             .or_else(|| link.value().get().and_then(Result::err))
     });
+    let allowed = ticket.allowed.clone();
+    let may = move |p: Permission| allowed.contains(&p);
+    let missing: Vec<&str> = [
+        (Permission::TicketEdit, "edit"),
+        (Permission::TicketAssign, "assign"),
+        (Permission::TicketTransfer, "transfer"),
+        (Permission::TicketRefer, "refer"),
+        (Permission::TicketClose, "close"),
+        (Permission::TicketMerge, "merge"),
+        (Permission::TicketLink, "link"),
+    ]
+    .into_iter()
+    .filter(|(p, _)| !ticket.allowed.contains(p))
+    .map(|(_, word)| word)
+    .collect();
     let me = workspace.me.clone();
     let assigned_to_me = t.assignee_id.as_deref() == Some(me.key.as_str());
     let select = move |id: &'static str,
@@ -109,6 +125,9 @@ pub fn Properties(
     view! {
         <section class="card properties">
             <h2>"Properties"</h2>
+            {(!missing.is_empty()).then(|| view! {
+                <p class="field__hint" role="note">{format!("Your role in {} does not allow you to {} this ticket.", t.department_name, missing.join(", "))}</p>
+            })}
             <FormAlert error fields=&[] />
             {select("prop-status", "Status", t.status.key.clone(),
                 workspace.statuses.iter().map(|s| (s.key.clone(), s.name.clone())).collect(),
@@ -119,10 +138,10 @@ pub fn Properties(
             {select("prop-assignee", "Assignee", t.assignee_id.clone().unwrap_or_default(), agents,
                 |agent| TicketChange::Assign { agent: Some(agent).filter(|a| !a.is_empty()) })}
             <div class="actions">
-                {(!assigned_to_me).then(|| view! {
+                {(!assigned_to_me && may(Permission::TicketAssign)).then(|| view! {
                     <button type="button" class="button button--small" on:click=move |_| claim(TicketChange::Assign { agent: Some(me_key.clone()) })>"Claim"</button>
                 })}
-                {t.assignee_id.is_some().then(|| view! {
+                {(t.assignee_id.is_some() && may(Permission::TicketRelease)).then(|| view! {
                     <button type="button" class="button button--small" on:click=move |_| release(TicketChange::Assign { agent: None })>"Release"</button>
                 })}
             </div>
@@ -155,6 +174,7 @@ pub fn Properties(
                 </form>
             })}
 
+            {may(Permission::TicketTransfer).then(|| view! {
             <form class="property-form" on:submit=move |ev| {
                 ev.prevent_default();
                 if let Some(form) = Submitted::of(&ev) {
@@ -173,7 +193,9 @@ pub fn Properties(
                 </div>
                 <button type="submit" class="button button--small">"Transfer"</button>
             </form>
+            })}
 
+            {may(Permission::TicketRefer).then(|| view! {
             <form class="property-form" on:submit=move |ev| {
                 ev.prevent_default();
                 if let Some(form) = Submitted::of(&ev) {
@@ -189,6 +211,7 @@ pub fn Properties(
                 {(!t.referred.is_empty()).then(|| view! { <p class="field__hint">{format!("Referred to: {}", t.referred.join(", "))}</p> })}
                 <button type="submit" class="button button--small">"Refer"</button>
             </form>
+            })}
 
             <form class="property-form" on:submit=move |ev| {
                 ev.prevent_default();
@@ -243,6 +266,7 @@ pub fn Properties(
                         <button type="button" class="button button--small" on:click=move |_| { unmerge.dispatch(UnmergeTicket { number: unmerge_number.clone() }); }>"Undo merge"</button>
                     </div>
                 }.into_any(),
+                None if !may(Permission::TicketMerge) => ().into_any(),
                 None => view! {
                     <form class="property-form" on:submit=move |ev| {
                         ev.prevent_default();
@@ -264,6 +288,7 @@ pub fn Properties(
                 </p>
             })}
 
+            {may(Permission::TicketLink).then(|| view! {
             <form class="property-form" on:submit=move |ev| {
                 ev.prevent_default();
                 if let Some(form) = Submitted::of(&ev) {
@@ -276,6 +301,7 @@ pub fn Properties(
                 </div>
                 <button type="submit" class="button button--small">"Link"</button>
             </form>
+            })}
             {(!t.links.is_empty()).then(|| view! {
                 <p class="field__hint">"Related: "
                     {t.links.iter().map(|n| view! { <A href=format!("/agent/tickets/{n}")>{format!("#{n} ")}</A> }).collect_view()}
