@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Item, check_name, check_ref};
+use super::{Item, check_name, check_parent, check_ref};
 use crate::domain::catalog::{Catalog, options};
 use crate::domain::editor::{Schema, Spec};
 use crate::error::FieldError;
@@ -58,20 +58,12 @@ impl Item for Department {
     fn validate(&self, key: Option<&str>, catalog: &Catalog) -> Vec<FieldError> {
         let mut errors = Vec::new();
         check_name(&self.name, 60, &mut errors);
-        if self.parent.is_some() && self.parent.as_deref() == key {
-            errors.push(FieldError::new(
-                "parent",
-                "A department cannot be its own parent.",
-            ));
-        } else {
-            check_ref(
-                &catalog.departments,
-                self.parent.as_deref(),
-                "parent",
-                "Choose an active department.",
-                &mut errors,
-            );
-        }
+        check_parent(
+            &catalog.departments,
+            self.parent.as_deref(),
+            key,
+            &mut errors,
+        );
         check_ref(
             &catalog.agents,
             self.manager.as_deref(),

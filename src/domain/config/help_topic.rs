@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Item, check_name, check_ref};
+use super::{Item, check_name, check_parent, check_ref};
 use crate::domain::catalog::{Catalog, knows, options};
 use crate::domain::editor::{Schema, Spec};
 use crate::error::FieldError;
@@ -82,20 +82,7 @@ impl Item for HelpTopic {
     fn validate(&self, key: Option<&str>, catalog: &Catalog) -> Vec<FieldError> {
         let mut errors = Vec::new();
         check_name(&self.name, 80, &mut errors);
-        if self.parent.is_some() && self.parent.as_deref() == key {
-            errors.push(FieldError::new(
-                "parent",
-                "A topic cannot be its own parent.",
-            ));
-        } else {
-            check_ref(
-                &catalog.topics,
-                self.parent.as_deref(),
-                "parent",
-                "Choose an active help topic.",
-                &mut errors,
-            );
-        }
+        check_parent(&catalog.topics, self.parent.as_deref(), key, &mut errors);
         if !knows(&catalog.departments, &self.department) {
             errors.push(FieldError::new(
                 "department",

@@ -209,7 +209,7 @@ pub(crate) fn check_name(name: &str, max: usize, errors: &mut Vec<FieldError>) {
     } else if trimmed.chars().count() > max {
         errors.push(FieldError::new(
             "name",
-            format!("Keep the name under {max} characters."),
+            format!("Use at most {max} characters."),
         ));
     } else if trimmed.chars().any(char::is_control) {
         errors.push(FieldError::new(
@@ -231,6 +231,23 @@ pub(crate) fn check_ref(
         && !crate::domain::catalog::knows(list, key)
     {
         errors.push(FieldError::new(field, message));
+    }
+}
+
+/// Checks a nested item's parent: another active item of the same kind, never itself.
+pub(crate) fn check_parent(
+    list: &[crate::domain::ticket::Named],
+    parent: Option<&str>,
+    key: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) {
+    if parent.is_some() && parent == key {
+        errors.push(FieldError::new(
+            "parent",
+            "An item cannot be its own parent.",
+        ));
+    } else {
+        check_ref(list, parent, "parent", "Choose an active parent.", errors);
     }
 }
 

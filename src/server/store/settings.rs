@@ -396,45 +396,44 @@ impl Store {
     ) -> Result<(), StoreError> {
         let section = change.section;
         let table = table(section);
+        // The replacement must exist; what used the item then moves to it.
+        let take_over = format!(
+            "LET $to = type::record('{table}', $replacement);
+             IF $to.id = NONE {{ THROW 'docket:unknown_record' }};"
+        );
         let moving = match (section, change.replacement) {
             (Section::Departments, Some(_)) => format!(
-                "LET $to = type::record('{table}', $replacement);
-                 IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
+                "{take_over}
                  UPDATE ticket SET department = $to, version += 1, changed = ['department'], staff_only = false,
                     updated_at = $at WHERE department = $rec AND state = 'open';
                  UPDATE help_topic SET department = $to WHERE department = $rec;"
             ),
             (Section::Statuses, Some(_)) => format!(
-                "LET $to = type::record('{table}', $replacement);
-                 IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
+                "{take_over}
                  UPDATE ticket SET status = $to, state = $to.state, version += 1, changed = ['status'],
                     staff_only = false, updated_at = $at WHERE status = $rec;"
             ),
             (Section::Teams, Some(_)) => format!(
-                "LET $to = type::record('{table}', $replacement);
-                 IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
+                "{take_over}
                  UPDATE ticket SET team = $to, version += 1, changed = ['team'], staff_only = true,
                     updated_at = $at WHERE team = $rec AND state = 'open';
                  UPDATE help_topic SET assign_team = $to WHERE assign_team = $rec;"
             ),
             (Section::SlaPlans, Some(_)) => format!(
-                "LET $to = type::record('{table}', $replacement);
-                 IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
+                "{take_over}
                  UPDATE ticket SET sla_plan = $to, version += 1, changed = ['sla_plan'], staff_only = true,
                     updated_at = $at WHERE sla_plan = $rec AND state = 'open';
                  UPDATE help_topic SET sla_plan = $to WHERE sla_plan = $rec;
                  UPDATE department SET sla_plan = $to WHERE sla_plan = $rec;"
             ),
             (Section::Roles, Some(_)) => format!(
-                "LET $to = type::record('{table}', $replacement);
-                 IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
+                "{take_over}
                  UPDATE user SET memberships = memberships.map(|$m| IF $m.role = $rec {{
                     {{ department: $m.department, role: $to }} }} ELSE {{ $m }})
                     WHERE memberships[*].role CONTAINS $rec;"
             ),
             (Section::Priorities, Some(_)) => format!(
-                "LET $to = type::record('{table}', $replacement);
-                 IF $to.id = NONE {{ THROW 'docket:unknown_record' }};
+                "{take_over}
                  UPDATE ticket SET priority = $to, version += 1, changed = ['priority'], staff_only = false,
                     updated_at = $at WHERE priority = $rec AND state = 'open';
                  UPDATE help_topic SET priority = $to WHERE priority = $rec;"

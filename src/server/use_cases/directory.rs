@@ -74,12 +74,7 @@ pub async fn set_account_active(
         Action::ChangeAccountStatus,
         &Resource::Account(id),
     )?;
-    let before = state
-        .store
-        .user(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let before = account(state, id).await?;
     let now = state.clock.now();
     let action = if active {
         "user.activated"
@@ -94,10 +89,7 @@ pub async fn set_account_active(
         .store
         .set_user_active(id, active, now, &record)
         .await
-        .map_err(|e| match e {
-            StoreError::Refused(Refusal::UnknownUser) => AppError::NotFound,
-            other => internal(other),
-        })
+        .map_err(unknown_user)
 }
 
 /// Sets the departments a staff member works in, with their role in each (their queues, the
@@ -109,12 +101,7 @@ pub async fn set_memberships(
     memberships: &[MembershipInput],
 ) -> Result<UserSummary, AppError> {
     authorize(&caller.actor, Action::Administer, &Resource::System)?;
-    let before = state
-        .store
-        .user(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let before = account(state, id).await?;
     if !before.role.is_staff() {
         return Err(AppError::invalid(
             "memberships",
@@ -176,12 +163,7 @@ pub async fn set_organization(
     primary_contact: bool,
 ) -> Result<UserSummary, AppError> {
     authorize(&caller.actor, Action::Administer, &Resource::System)?;
-    let before = state
-        .store
-        .user(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let before = account(state, id).await?;
     if before.role != Role::Customer {
         return Err(AppError::invalid(
             "organization",
@@ -236,12 +218,7 @@ pub async fn reset_password(
         Action::ChangeAccountStatus,
         &Resource::Account(id),
     )?;
-    let user = state
-        .store
-        .user(id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let user = account(state, id).await?;
     let password = NewPassword::parse(password, &user.email)
         .map_err(|e| AppError::invalid("password", e.to_string()))?;
     let hash = crate::server::auth::hash_password(&password)
@@ -260,6 +237,16 @@ pub async fn reset_password(
         .set_password(id, &hash, now, &record)
         .await
         .map_err(unknown_user)
+}
+
+/// The account with this id, or "not found".
+async fn account(state: &AppState, id: &str) -> Result<UserSummary, AppError> {
+    state
+        .store
+        .user(id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)
 }
 
 fn unknown_user(e: StoreError) -> AppError {

@@ -17,8 +17,8 @@ use crate::server_fns::settings::{DryRun, DryRunRow};
 /// The most recent tickets a dry run may replay.
 const MAX_REPLAY: u32 = 200;
 
-/// The stored filters, active or not, in run order.
-async fn filters(state: &AppState) -> Result<Vec<Filter>, AppError> {
+/// The stored filters by key, active or not, in run order.
+async fn filters(state: &AppState) -> Result<Vec<(String, Filter)>, AppError> {
     state
         .store
         .settings_items(Section::Filters)
@@ -27,6 +27,7 @@ async fn filters(state: &AppState) -> Result<Vec<Filter>, AppError> {
         .into_iter()
         .map(|row| {
             serde_json::from_value(row.item)
+                .map(|f| (row.key.clone(), f))
                 .map_err(|e| internal(StoreError::Corrupt(format!("filter {}: {e}", row.key))))
         })
         .collect()
@@ -35,7 +36,7 @@ async fn filters(state: &AppState) -> Result<Vec<Filter>, AppError> {
 /// What the active filters decide for a new ticket. Targets that no longer exist or were
 /// deactivated since the filter was saved are dropped (the ticket keeps its own).
 pub async fn decide(state: &AppState, draft: &TicketDraft) -> Result<Outcome, AppError> {
-    let filters = filters(state).await?;
+    let filters: Vec<Filter> = filters(state).await?.into_iter().map(|(_, f)| f).collect();
     let mut outcome = route(draft, &filters);
     if outcome.matched.is_empty() {
         return Ok(outcome);
@@ -78,18 +79,7 @@ pub async fn dry_run(
     edited: Option<(Option<String>, Value)>,
 ) -> Result<DryRun, AppError> {
     authorize(&caller.actor, Action::Administer, &Resource::System)?;
-    let mut set: Vec<(String, Filter)> = state
-        .store
-        .settings_items(Section::Filters)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|row| {
-            serde_json::from_value(row.item)
-                .map(|f| (row.key.clone(), f))
-                .map_err(|e| internal(StoreError::Corrupt(format!("filter {}: {e}", row.key))))
-        })
-        .collect::<Result<_, _>>()?;
+    let mut set = filters(state).await?;
     if let Some((key, raw)) = edited {
         let catalog = state.store.catalog().await.map_err(internal)?;
         let filter: Filter = serde_json::from_value(raw).map_err(|e| {
