@@ -16,6 +16,8 @@ pub struct TopicView {
     pub key: String,
     pub name: String,
     pub fields: Vec<FieldDef>,
+    /// The help desk's default topic, chosen when the form opens.
+    pub preselected: bool,
 }
 
 /// A line of "My tickets".

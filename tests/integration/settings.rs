@@ -375,7 +375,10 @@ async fn deactivating_a_department_in_use_asks_where_its_tickets_go() {
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(
-        body["message"].as_str().unwrap().contains("1 ticket"),
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 open ticket and 1 help topic"),
         "{body}"
     );
     let (status, body) = app
@@ -487,7 +490,7 @@ async fn deactivating_a_role_agents_hold_moves_them_to_another_role() {
             &[
                 ("number", number),
                 ("version", &version),
-                ("kind", "Reply"),
+                ("kind", "reply"),
                 ("message", "Hello"),
             ],
         )

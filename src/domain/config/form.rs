@@ -126,8 +126,12 @@ impl Item for FormDef {
 
     fn normalize(&mut self) {
         for field in &mut self.fields {
-            field.name = field.name.trim().to_string();
             field.label = field.label.trim().to_string();
+            field.name = field.name.trim().to_string();
+            // A new field's key follows its label unless the admin gave one.
+            if field.name.is_empty() && !field.label.is_empty() {
+                field.name = super::slug(&field.label);
+            }
             blank_to_none(&mut field.rules.pattern);
             blank_to_none(&mut field.rules.pattern_message);
             if !matches!(
@@ -319,5 +323,20 @@ mod tests {
         def.normalize();
         assert_eq!(def.fields[0].rules.pattern, None);
         assert!(def.fields[0].choices.is_empty());
+    }
+
+    #[test]
+    fn a_new_fields_key_follows_its_label_unless_given() {
+        let mut def = form(vec![
+            FieldDef {
+                name: String::new(),
+                label: " Switch name ".into(),
+                ..FormDef::blank_field()
+            },
+            field("host", FieldKind::ShortText),
+        ]);
+        def.normalize();
+        assert_eq!(def.fields[0].name, "switch_name");
+        assert_eq!(def.fields[1].name, "host");
     }
 }

@@ -369,7 +369,7 @@ impl Store {
             ),
             _ => return Ok(Usage::default()),
         };
-        let counts: Option<Vec<i64>> = self
+        let counts: Vec<i64> = self
             .db
             .query(format!(
                 "LET $rec = type::record('{}', $key);
@@ -379,7 +379,6 @@ impl Store {
             .bind(("key", key.to_string()))
             .await?
             .take(1)?;
-        let counts = counts.unwrap_or_default();
         let at = |i: usize| u64::try_from(counts.get(i).copied().unwrap_or(0)).unwrap_or(0);
         Ok(Usage {
             tickets: at(0),

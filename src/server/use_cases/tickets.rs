@@ -37,9 +37,11 @@ fn customer(caller: &Caller) -> Result<&SignedInUser, AppError> {
 pub async fn help_topics(state: &AppState, caller: &Caller) -> Result<Vec<TopicView>, AppError> {
     customer(caller)?;
     let topics = state.store.public_topics().await.map_err(internal)?;
+    let default = general_settings::current(state).await?.default_topic;
     Ok(topics
         .into_iter()
         .map(|t| TopicView {
+            preselected: default.as_deref() == Some(t.key.as_str()),
             key: t.key,
             name: t.name,
             fields: t

@@ -11,7 +11,8 @@ use crate::ui::uploads::AttachmentPicker;
 #[component]
 pub fn NewTicketPage() -> impl IntoView {
     let topics = Resource::new(|| (), |_| help_topics());
-    let (topic, set_topic) = signal(String::new());
+    // The topic chosen on this page; until then the help desk's default topic (if any).
+    let (topic, set_topic) = signal(None::<String>);
     let action = ServerAction::<OpenTicket>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let field = move |name: String| {
@@ -33,6 +34,7 @@ pub fn NewTicketPage() -> impl IntoView {
                 {move || topics.get().map(|result| match result {
                     Err(e) => view! { <div class="alert alert--error" role="alert">{e.to_string()}</div> }.into_any(),
                     Ok(list) => {
+                        let preselected = list.iter().find(|t| t.preselected).map(|t| t.key.clone()).unwrap_or_default();
                         let list = StoredValue::new(list);
                         view! {
                             <FormAlert error fields=&["topic", "subject", "message", "field.*", "attachments", "cc"] />
@@ -41,9 +43,9 @@ pub fn NewTicketPage() -> impl IntoView {
                                 <div class="field" class:field--invalid=move || field("topic".into()).get().is_some()>
                                     <label for="field-topic">"Help topic"</label>
                                     <select id="field-topic" name="topic" required=true
-                                        on:change=move |ev| set_topic.set(event_target_value(&ev))>
+                                        on:change=move |ev| set_topic.set(Some(event_target_value(&ev)))>
                                         <option value="">"Choose a topic…"</option>
-                                        {list.read_value().iter().map(|t| view! { <option value=t.key.clone()>{t.name.clone()}</option> }).collect_view()}
+                                        {list.read_value().iter().map(|t| view! { <option value=t.key.clone() selected=t.preselected>{t.name.clone()}</option> }).collect_view()}
                                     </select>
                                     {move || field("topic".into()).get().map(|m| view! { <p class="field__error">{m}</p> })}
                                 </div>
@@ -55,7 +57,7 @@ pub fn NewTicketPage() -> impl IntoView {
                                     {move || field("message".into()).get().map(|m| view! { <p class="field__error">{m}</p> })}
                                 </div>
                                 {move || {
-                                    let key = topic.get();
+                                    let key = topic.get().unwrap_or_else(|| preselected.clone());
                                     list.read_value()
                                         .iter()
                                         .find(|t| t.key == key)

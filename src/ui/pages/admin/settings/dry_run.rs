@@ -5,12 +5,51 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::editor::Editing;
+use crate::domain::editor::{Opt, Schema, SpecKind};
 use crate::domain::routing::{Channel, TicketDraft};
 use crate::server_fns::settings::DryRunFilters;
 use crate::ui::form_data::Submitted;
 
+/// The options the filter editor offers when a condition looks at `subject` (help topics,
+/// priorities), so the sample ticket is chosen from the same lists.
+fn condition_options(schema: &Schema, subject: &str) -> Vec<Opt> {
+    schema
+        .0
+        .iter()
+        .filter_map(|spec| match &spec.kind {
+            SpecKind::Rows(inputs) if spec.name == "conditions" => Some(inputs),
+            _ => None,
+        })
+        .flatten()
+        .find_map(|spec| match &spec.kind {
+            SpecKind::ChoiceBy { options, .. } => options
+                .iter()
+                .find(|(key, _)| key == subject)
+                .map(|(_, list)| list.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 #[component]
-pub fn DryRunPanel(item: RwSignal<Value>, editing: RwSignal<Option<Editing>>) -> impl IntoView {
+pub fn DryRunPanel(
+    schema: Schema,
+    item: RwSignal<Value>,
+    editing: RwSignal<Option<Editing>>,
+) -> impl IntoView {
+    let topics = condition_options(&schema, "topic");
+    let priorities = condition_options(&schema, "priority");
+    let choose = |id: &'static str, name: &'static str, label: &'static str, options: Vec<Opt>| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <select id=id name=name>
+                    <option value="">"(none)"</option>
+                    {options.into_iter().map(|o| view! { <option value=o.value>{o.label}</option> }).collect_view()}
+                </select>
+            </div>
+        }
+    };
     let run = ServerAction::<DryRunFilters>::new();
     let edited_key = move || editing.get_untracked().and_then(|e| e.key);
     let on_sample = move |ev: leptos::ev::SubmitEvent| {
@@ -64,8 +103,8 @@ pub fn DryRunPanel(item: RwSignal<Value>, editing: RwSignal<Option<Editing>>) ->
                 <div class="field"><label for="sample-name">"Requester name"</label><input id="sample-name" name="name" /></div>
                 <div class="field"><label for="sample-subject">"Subject"</label><input id="sample-subject" name="subject" /></div>
                 <div class="field"><label for="sample-body">"Message"</label><textarea id="sample-body" name="body" rows="3"></textarea></div>
-                <div class="field"><label for="sample-topic">"Help topic key"</label><input id="sample-topic" name="topic" /></div>
-                <div class="field"><label for="sample-priority">"Priority key"</label><input id="sample-priority" name="priority" /></div>
+                {choose("sample-topic", "topic", "Help topic", topics)}
+                {choose("sample-priority", "priority", "Priority", priorities)}
                 <div class="field">
                     <label for="sample-source">"Source"</label>
                     <select id="sample-source" name="source">

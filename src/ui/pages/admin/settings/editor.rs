@@ -72,6 +72,7 @@ pub fn ItemEditor(
     view! {
         {move || editing.get().map(|current| {
             let schema = schema.clone();
+            let filter_schema = schema.clone();
             view! {
                 <section class="card settings-editor" aria-labelledby="settings-editor-title">
                     <h2 id="settings-editor-title">{title}</h2>
@@ -86,7 +87,7 @@ pub fn ItemEditor(
                         </button>
                     </form>
                     {(section == Section::Forms).then(|| view! { <FormPreview item /> })}
-                    {(section == Section::Filters).then(|| view! { <DryRunPanel item editing /> })}
+                    {(section == Section::Filters).then(|| view! { <DryRunPanel schema=filter_schema item editing /> })}
                 </section>
             }
         })}
