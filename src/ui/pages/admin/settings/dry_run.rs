@@ -49,6 +49,7 @@ pub fn DryRunPanel(
                 </select>
             </div>
         }
+        .into_any()
     };
     let run = ServerAction::<DryRunFilters>::new();
     let edited_key = move || editing.get_untracked().and_then(|e| e.key);

@@ -86,10 +86,14 @@ pub fn ItemEditor(
                             {format!("Save {}", section.noun())}
                         </button>
                     </form>
-                    {(section == Section::Forms).then(|| view! { <FormPreview item /> })}
-                    {(section == Section::Filters).then(|| view! { <DryRunPanel schema=filter_schema item editing /> })}
+                    {match section {
+                        Section::Forms => view! { <FormPreview item /> }.into_any(),
+                        Section::Filters => view! { <DryRunPanel schema=filter_schema item editing /> }.into_any(),
+                        _ => ().into_any(),
+                    }}
                 </section>
             }
+            .into_any()
         })}
     }
 }
