@@ -64,11 +64,12 @@ pub fn Properties(
                        label: &'static str,
                        current: String,
                        options: Vec<(String, String)>,
-                       make: fn(String) -> TicketChange| {
+                       make: fn(String) -> TicketChange,
+                       enabled: bool| {
         view! {
             <div class="field">
                 <label for=id>{label}</label>
-                <select id=id on:change=move |ev| apply(make(event_target_value(&ev)))>
+                <select id=id disabled=!enabled on:change=move |ev| apply(make(event_target_value(&ev)))>
                     {options.into_iter().map(|(k, n)| {
                         let chosen = k == current;
                         view! { <option value=k selected=chosen>{n}</option> }
@@ -131,12 +132,14 @@ pub fn Properties(
             <FormAlert error fields=&[] />
             {select("prop-status", "Status", t.status.key.clone(),
                 workspace.statuses.iter().map(|s| (s.key.clone(), s.name.clone())).collect(),
-                |status| TicketChange::Status { status })}
+                |status| TicketChange::Status { status },
+                may(Permission::TicketEdit) || may(Permission::TicketClose))}
             {select("prop-priority", "Priority", t.priority.clone(),
                 workspace.priorities.iter().map(|p| (p.key.clone(), p.name.clone())).collect(),
-                |priority| TicketChange::Priority { priority })}
+                |priority| TicketChange::Priority { priority }, may(Permission::TicketEdit))}
             {select("prop-assignee", "Assignee", t.assignee_id.clone().unwrap_or_default(), agents,
-                |agent| TicketChange::Assign { agent: Some(agent).filter(|a| !a.is_empty()) })}
+                |agent| TicketChange::Assign { agent: Some(agent).filter(|a| !a.is_empty()) },
+                may(Permission::TicketAssign))}
             <div class="actions">
                 {(!assigned_to_me && may(Permission::TicketAssign)).then(|| view! {
                     <button type="button" class="button button--small" on:click=move |_| claim(TicketChange::Assign { agent: Some(me_key.clone()) })>"Claim"</button>
@@ -146,9 +149,10 @@ pub fn Properties(
                 })}
             </div>
             {select("prop-team", "Team", t.team_id.clone().unwrap_or_default(), teams,
-                |team| TicketChange::AssignTeam { team: Some(team).filter(|t| !t.is_empty()) })}
+                |team| TicketChange::AssignTeam { team: Some(team).filter(|t| !t.is_empty()) },
+                may(Permission::TicketAssign))}
             {select("prop-topic", "Help topic", t.help_topic.clone().unwrap_or_default(), topics,
-                |topic| TicketChange::HelpTopic { topic })}
+                |topic| TicketChange::HelpTopic { topic }, may(Permission::TicketEdit))}
             {(!ticket.form.is_empty()).then(|| view! {
                 <form class="property-form" aria-label="Details" on:submit=move |ev| {
                     ev.prevent_default();
