@@ -122,6 +122,9 @@ pub enum Action {
     ReadTicket,
     /// Work one ticket as staff: read it as staff, add internal notes.
     WorkTicket,
+    /// Search tickets of every department, not only one's own (`search.all`); what is found
+    /// may be read.
+    SearchEverywhere,
     /// Do one permission-guarded thing to a ticket (reply, assign, transfer, ...): the agent must
     /// reach the ticket and hold the permission in its department (or a department it is
     /// referred to).
@@ -196,8 +199,14 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource<'_>) -> Resu
     };
     let allowed = match (user.role, action, resource) {
         (Role::Admin, _, _) => admin_may(user, action, resource),
-        (Role::Agent, Action::ReadTicket | Action::WorkTicket, Resource::Ticket(t)) => {
-            t.reachable_by_agent(user) || (action == Action::ReadTicket && t.followed_by(user))
+        (Role::Agent, Action::ReadTicket, Resource::Ticket(t)) => {
+            t.reachable_by_agent(user)
+                || t.followed_by(user)
+                || user.granted_anywhere(Permission::SearchAll)
+        }
+        (Role::Agent, Action::WorkTicket, Resource::Ticket(t)) => t.reachable_by_agent(user),
+        (Role::Agent, Action::SearchEverywhere, Resource::System) => {
+            user.granted_anywhere(Permission::SearchAll)
         }
         (Role::Agent, Action::Perform(p), Resource::Ticket(t)) => {
             t.reachable_by_agent(user) && user.granted_in(p, t.departments())
@@ -511,6 +520,27 @@ mod tests {
         );
         assert_eq!(
             authorize(&other_org, Action::ReadTicket, &ticket("support", &[])),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn search_all_lets_an_agent_find_and_read_any_ticket_but_work_only_their_own() {
+        let agent = limited_agent(&[]);
+        let elsewhere = ticket("elsewhere", &[]);
+        assert!(authorize(&agent, Action::SearchEverywhere, &Resource::System).is_ok());
+        assert!(authorize(&agent, Action::ReadTicket, &elsewhere).is_ok());
+        assert_eq!(
+            authorize(&agent, Action::WorkTicket, &elsewhere),
+            Err(Denied::Forbidden)
+        );
+        let plain = actor(Role::Agent);
+        assert_eq!(
+            authorize(&plain, Action::SearchEverywhere, &Resource::System),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&plain, Action::ReadTicket, &elsewhere),
             Err(Denied::Forbidden)
         );
     }

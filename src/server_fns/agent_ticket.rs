@@ -41,6 +41,9 @@ pub struct AgentTicket {
     pub colleagues: Vec<Colleague>,
     /// The ticket permissions the agent's role grants here (the page offers only these).
     pub allowed: Vec<crate::domain::config::role::Permission>,
+    /// Whether the agent may work the ticket at all (notes); reading it through `search.all`
+    /// alone does not.
+    pub works: bool,
 }
 
 /// What an agent writes on a ticket.

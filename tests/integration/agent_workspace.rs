@@ -28,7 +28,7 @@ async fn agent(
     name: &str,
     departments: &[&str],
 ) -> (Client, String) {
-    let memberships: Vec<(&str, &str)> = departments.iter().map(|d| (*d, "all_access")).collect();
+    let memberships: Vec<(&str, &str)> = departments.iter().map(|d| (*d, "expanded")).collect();
     app.agent(admin, email, name, &memberships).await
 }
 

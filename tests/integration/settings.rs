@@ -497,3 +497,66 @@ async fn deactivating_a_role_agents_hold_moves_them_to_another_role() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
 }
+
+#[tokio::test]
+async fn search_all_finds_and_reads_other_departments_tickets_but_does_not_work_them() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (searcher, _) = app
+        .agent(
+            &admin,
+            "sue@example.com",
+            "Sue",
+            &[("support", "all_access")],
+        )
+        .await;
+    let (plain, _) = app
+        .agent(&admin, "pat@example.com", "Pat", &[("support", "expanded")])
+        .await;
+    let alice = customer(&app, "alice@example.com", "Alice").await;
+    let (status, number) = app
+        .rpc_json(
+            &alice,
+            "open_ticket",
+            &[
+                ("topic", "security_incident"),
+                ("subject", "Odd traffic"),
+                ("message", "Beaconing from web-01 every minute."),
+                ("fields[affected_host][0]", "web-01"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{number}");
+    let number = number.as_str().unwrap();
+    let search = json!({ "query": { "queue": { "kind": "open" }, "search": "beaconing" } });
+    let (_, found) = app.rpc_body(&searcher, "queue_page", search.clone()).await;
+    assert_eq!(found["rows"][0]["number"], number, "{found}");
+    let (_, hidden) = app.rpc_body(&plain, "queue_page", search).await;
+    assert_eq!(
+        hidden["rows"],
+        json!([]),
+        "Expanded access has no search.all"
+    );
+
+    let (status, _) = app
+        .rpc_json(&searcher, "agent_ticket", &[("number", number)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .rpc_json(&plain, "agent_ticket", &[("number", number)])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .rpc_json(
+            &searcher,
+            "post_to_ticket",
+            &[
+                ("number", number),
+                ("version", "1"),
+                ("kind", "note"),
+                ("message", "Mine now"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "reading is not working");
+}

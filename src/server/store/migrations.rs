@@ -334,7 +334,7 @@ CREATE role:view_only CONTENT { name: 'View only', active: true, permissions: []
 DEFINE FIELD memberships ON user TYPE array<object> DEFAULT [];
 DEFINE FIELD memberships[*].department ON user TYPE record<department>;
 DEFINE FIELD memberships[*].role ON user TYPE record<role>;
-UPDATE user SET memberships = (departments ?? []).map(|$d| { department: $d, role: role:all_access });
+UPDATE user SET memberships = (departments ?? []).map(|$d| { department: $d, role: role:expanded });
 
 DEFINE TABLE organization SCHEMAFULL;
 DEFINE FIELD name ON organization TYPE string ASSERT string::len($value) > 0;

@@ -46,6 +46,16 @@ async fn departments(state: &AppState, caller: &Caller) -> Result<Vec<Named>, Ap
         .collect())
 }
 
+/// Where a search looks: every department for whoever may search everywhere (`search.all`),
+/// the agent's queues' scope otherwise.
+fn search_scope<'a>(caller: &Caller, user: &'a SignedInUser) -> Scope<'a> {
+    if authorize(&caller.actor, Action::SearchEverywhere, &Resource::System).is_ok() {
+        Scope::All
+    } else {
+        scope(user)
+    }
+}
+
 fn scope(user: &SignedInUser) -> Scope<'_> {
     match user.role {
         Role::Admin => Scope::All,
@@ -181,7 +191,13 @@ pub async fn page(
         let search = parse_query(search).map_err(|e| AppError::invalid("search", e.to_string()))?;
         let hits = state
             .store
-            .search_tickets(&scope(user), &filter, &user.id, &search, SEARCH_LIMIT)
+            .search_tickets(
+                &search_scope(caller, user),
+                &filter,
+                &user.id,
+                &search,
+                SEARCH_LIMIT,
+            )
             .await
             .map_err(internal)?;
         let rows = hits

@@ -120,10 +120,17 @@ pub async fn view(
         .into_iter()
         .filter(|p| p.per_department() && permitted(caller, &ticket, *p).is_ok())
         .collect();
+    let works = authorize(
+        &caller.actor,
+        Action::WorkTicket,
+        &Resource::Ticket(ticket.access()),
+    )
+    .is_ok();
     Ok(AgentTicket {
         form,
         fields: shown_fields(state, &ticket).await?,
         allowed,
+        works,
         ticket,
         thread,
         merged_here,

@@ -70,11 +70,14 @@ pub fn AgentTicketPage() -> impl IntoView {
                     <Transition fallback=|| ()>
                         {move || ticket.get().and_then(Result::ok).map(|t| view! { <AgentThread entries=t.thread number=t.ticket.number /> })}
                     </Transition>
-                    <Composer number version workspace tab
-                        subject=Signal::derive(move || loaded.get().map(|t| t.ticket.subject).unwrap_or_default())
-                        requester=Signal::derive(move || loaded.get().map(|t| t.ticket.requester_name).unwrap_or_default())
-                        department=Signal::derive(move || loaded.get().map(|t| t.ticket.department).unwrap_or_default())
-                        may_reply=Signal::derive(move || loaded.get().is_none_or(|t| t.allowed.contains(&Permission::TicketReply))) />
+                    <Show when=move || loaded.with(|t| t.as_ref().is_some_and(|t| t.works))
+                        fallback=|| view! { <p class="alert alert--info" role="note">"You can read this ticket (your role may search every department) but not work on it: it belongs to a department you are not in."</p> }>
+                        <Composer number version workspace tab
+                            subject=Signal::derive(move || loaded.get().map(|t| t.ticket.subject).unwrap_or_default())
+                            requester=Signal::derive(move || loaded.get().map(|t| t.ticket.requester_name).unwrap_or_default())
+                            department=Signal::derive(move || loaded.get().map(|t| t.ticket.department).unwrap_or_default())
+                            may_reply=Signal::derive(move || loaded.get().is_none_or(|t| t.allowed.contains(&Permission::TicketReply))) />
+                    </Show>
                 </div>
                 <aside class="ticket-workspace__side" aria-label="Ticket properties">
                     <Transition fallback=|| ()>
