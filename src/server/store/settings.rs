@@ -18,6 +18,9 @@ pub struct SettingsRow {
     pub item: Value,
     /// When an API key was last used.
     pub last_used_at: Option<DateTime<Utc>>,
+    /// Who belongs to it: a department's or team's members, a role's agents, an
+    /// organization's customers (lists only).
+    pub holders: Option<u64>,
 }
 
 #[derive(SurrealValue)]
@@ -25,6 +28,7 @@ struct RawRow {
     key: String,
     item: Value,
     last_used_at: Option<DateTime<Utc>>,
+    holders: Option<i64>,
 }
 
 /// A settings item to write.
@@ -213,6 +217,23 @@ fn write(section: Section) -> String {
     }
 }
 
+/// How many belong to the item (see [`SettingsRow::holders`]), for lists.
+fn holders(section: Section) -> &'static str {
+    match section {
+        Section::Departments => {
+            "count(SELECT VALUE id FROM user WHERE active AND departments CONTAINS $parent.id)"
+        }
+        Section::Teams => "array::len(members)",
+        Section::Roles => {
+            "count(SELECT VALUE id FROM user WHERE active AND memberships[*].role CONTAINS $parent.id)"
+        }
+        Section::Organizations => {
+            "count(SELECT VALUE id FROM user WHERE active AND organization = $parent.id)"
+        }
+        _ => "NONE",
+    }
+}
+
 fn order(section: Section) -> &'static str {
     match section {
         Section::HelpTopics | Section::Statuses | Section::Filters | Section::Canned => "sort, key",
@@ -243,6 +264,7 @@ fn parsed(section: Section, row: RawRow) -> Result<SettingsRow, StoreError> {
         key: row.key,
         item,
         last_used_at: row.last_used_at,
+        holders: row.holders.and_then(|n| u64::try_from(n).ok()),
     })
 }
 
@@ -257,8 +279,9 @@ impl Store {
         let rows: Vec<RawRow> = self
             .db
             .query(format!(
-                "SELECT record::id(id) AS key, {} AS item, {last_used}, {} FROM {} ORDER BY {}",
+                "SELECT record::id(id) AS key, {} AS item, {last_used}, {} AS holders, {} FROM {} ORDER BY {}",
                 projection(section),
+                holders(section),
                 match section {
                     Section::HelpTopics
                     | Section::Statuses
@@ -288,7 +311,7 @@ impl Store {
         let row: Option<RawRow> = self
             .db
             .query(format!(
-                "SELECT record::id(id) AS key, {} AS item, {last_used} FROM ONLY type::record('{}', $key)",
+                "SELECT record::id(id) AS key, {} AS item, {last_used}, NONE AS holders FROM ONLY type::record('{}', $key)",
                 projection(section),
                 table(section)
             ))
@@ -464,7 +487,7 @@ impl Store {
     pub async fn api_key_by_hash(&self, hash: &str) -> Result<Option<SettingsRow>, StoreError> {
         let row: Option<RawRow> = self
             .db
-            .query("SELECT record::id(id) AS key, definition AS item, last_used_at FROM api_key WHERE key_hash = $hash AND active LIMIT 1")
+            .query("SELECT record::id(id) AS key, definition AS item, last_used_at, NONE AS holders FROM api_key WHERE key_hash = $hash AND active LIMIT 1")
             .bind(("hash", hash.to_string()))
             .await?
             .take(0)?;

@@ -179,11 +179,16 @@ pub async fn section(
                 .get("active")
                 .and_then(Value::as_bool)
                 .unwrap_or(true),
-            detail: match (section, row.last_used_at) {
-                (Section::ApiKeys, Some(at)) => {
+            detail: match (section, row.last_used_at, row.holders) {
+                (Section::ApiKeys, Some(at), _) => {
                     format!("Last used {}", at.format("%Y-%m-%d %H:%M UTC"))
                 }
-                (Section::ApiKeys, None) => "Never used".to_string(),
+                (Section::ApiKeys, None, _) => "Never used".to_string(),
+                (Section::Departments | Section::Teams, _, Some(n)) => {
+                    count(n, "member", "members")
+                }
+                (Section::Roles, _, Some(n)) => count(n, "agent", "agents"),
+                (Section::Organizations, _, Some(n)) => count(n, "customer", "customers"),
                 _ => String::new(),
             },
             key: row.key,
@@ -363,9 +368,13 @@ async fn check_deactivation(
     Ok(())
 }
 
+/// `n` things in words: "1 member", "3 members".
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// What uses an item, in words: "2 open tickets and 1 help topic or department".
 fn describe(section: Section, usage: Usage) -> String {
-    let count = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let tickets = match section {
         Section::Statuses => count(usage.tickets, "ticket", "tickets"),
         _ => count(usage.tickets, "open ticket", "open tickets"),
