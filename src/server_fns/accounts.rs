@@ -10,6 +10,8 @@ use crate::error::AppError;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {
     pub user: Option<SignedInUser>,
+    /// The help desk's name, as the admin set it.
+    pub helpdesk_name: String,
     pub registration_open: bool,
     /// No admin exists yet: the operator's setup link is outstanding.
     pub setup_pending: bool,

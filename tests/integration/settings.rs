@@ -316,10 +316,14 @@ async fn settings_are_validated_per_field_audited_and_in_effect_at_once() {
     let mut general = page["blank"].clone();
     assert_eq!(general["registration"], "open");
     general["registration"] = json!("closed");
+    general["helpdesk_name"] = json!("Acme SOC");
     let (status, body) = save(&app, &admin, "general", None, general).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, _) = app.sign_up(&browser(), "late@example.com", "Late").await;
     assert_eq!(status, StatusCode::CONFLICT);
+    let (_, session) = app.rpc_json(&browser(), "current_session", &[]).await;
+    assert_eq!(session["helpdesk_name"], "Acme SOC");
+    assert_eq!(session["registration_open"], false);
 
     let (_, audit) = app.rpc_json(&admin, "audit_page", &[]).await;
     let event = audit["events"]

@@ -133,6 +133,11 @@ impl Binds {
     }
 }
 
+/// Whether a statement failed only because a concurrent transaction won the race (worth retrying).
+fn is_conflict(error: &surrealdb::Error) -> bool {
+    error.query_details() == Some(&QueryError::TransactionConflict)
+}
+
 /// How often a write that lost an optimistic-concurrency race is retried before giving up.
 const CONFLICT_RETRIES: usize = 16;
 
@@ -204,9 +209,7 @@ impl Store {
             if let Some(refusal) = errors.values().find_map(refusal_of) {
                 return Err(StoreError::Refused(refusal));
             }
-            let conflicted = errors
-                .values()
-                .any(|e| e.query_details() == Some(&QueryError::TransactionConflict));
+            let conflicted = errors.values().any(is_conflict);
             attempt += 1;
             if !conflicted || attempt >= CONFLICT_RETRIES {
                 let (_, first) = errors

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use surrealdb::types::SurrealValue;
 
-use super::{Store, StoreError};
+use super::{CONFLICT_RETRIES, Store, StoreError, is_conflict};
 use crate::domain::live::Activity;
 use crate::domain::permission::TicketAccess;
 
@@ -54,21 +54,32 @@ impl Store {
                 { ticket: $ticket, department: $department, referred: $referred, user: $user, tab: $tab, name: $name,
                   activity: $activity, at: $now } RETURN NONE;"
         };
-        self.db
-            .query(sql)
-            .query("DELETE presence WHERE at < $stale")
-            .bind(("ticket", ticket.number.to_string()))
-            .bind(("department", ticket.department.to_string()))
-            .bind(("referred", ticket.referred.to_vec()))
-            .bind(("user", user.to_string()))
-            .bind(("tab", tab.to_string()))
-            .bind(("name", name.to_string()))
-            .bind(("activity", activity_str(activity)))
-            .bind(("now", now))
-            .bind(("stale", now - PRESENCE_TTL))
-            .await?
-            .check()?;
-        Ok(())
+        // Heartbeats of several tabs and the stale sweep touch the same records: a write that
+        // lost a race is simply tried again.
+        let mut attempt = 0;
+        loop {
+            let mut response = self
+                .db
+                .query(sql)
+                .query("DELETE presence WHERE at < $stale")
+                .bind(("ticket", ticket.number.to_string()))
+                .bind(("department", ticket.department.to_string()))
+                .bind(("referred", ticket.referred.to_vec()))
+                .bind(("user", user.to_string()))
+                .bind(("tab", tab.to_string()))
+                .bind(("name", name.to_string()))
+                .bind(("activity", activity_str(activity)))
+                .bind(("now", now))
+                .bind(("stale", now - PRESENCE_TTL))
+                .await?;
+            let errors = response.take_errors();
+            attempt += 1;
+            match errors.into_iter().min_by_key(|(i, _)| *i) {
+                None => return Ok(()),
+                Some((_, e)) if is_conflict(&e) && attempt < CONFLICT_RETRIES => continue,
+                Some((_, e)) => return Err(e.into()),
+            }
+        }
     }
 
     /// Who is on a ticket now (refreshed within the last [`PRESENCE_TTL`]).

@@ -244,12 +244,11 @@ pub async fn sign_out(state: &AppState, caller: &Caller) -> Result<(), AppError>
 
 /// Who the caller is and what the portal offers them; public.
 pub async fn current_session(state: &AppState, caller: &Caller) -> Result<SessionInfo, AppError> {
+    let general = general_settings::current(state).await?;
     Ok(SessionInfo {
         user: caller.actor.user().cloned(),
-        registration_open: general_settings::current(state)
-            .await?
-            .registration
-            .allows_sign_up(),
+        registration_open: general.registration.allows_sign_up(),
+        helpdesk_name: general.helpdesk_name,
         setup_pending: state.store.setup_pending().await.map_err(internal)?,
     })
 }

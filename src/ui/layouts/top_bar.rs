@@ -21,7 +21,11 @@ pub fn TopBar(area: &'static str) -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <A href="/" attr:class="brand">
                 <span class="brand__mark" aria-hidden="true">"D"</span>
-                <span class="brand__name">"Docket"</span>
+                <span class="brand__name">
+                    <Transition fallback=|| "Docket">
+                        {move || session.info().map(|info| info.helpdesk_name)}
+                    </Transition>
+                </span>
             </A>
             <span class="top-bar__area">{area}</span>
             <Transition fallback=|| ()>
