@@ -2,6 +2,7 @@
 //! statuses, escalations), as admins store them and the rules they must follow. The SLA clock that
 //! runs against them is not here.
 
+pub mod clock;
 mod plan;
 mod schedule;
 
