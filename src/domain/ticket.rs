@@ -137,6 +137,15 @@ pub struct Ticket {
     pub organization: Option<String>,
     /// The SLA plan whose targets apply.
     pub sla_plan: Option<String>,
+    /// Every status the ticket has been in, oldest first (SLA clocks pause on some).
+    pub status_log: Vec<StatusChange>,
+}
+
+/// The ticket entered `status` (a key) at `at`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: String,
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Ticket {

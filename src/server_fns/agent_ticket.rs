@@ -44,6 +44,23 @@ pub struct AgentTicket {
     /// Whether the agent may work the ticket at all (notes); reading it through `search.all`
     /// alone does not.
     pub works: bool,
+    /// The SLA clocks (none without a plan).
+    pub sla: Vec<SlaBadge>,
+}
+
+/// One SLA clock as the page shows it; the browser counts down from `evaluated_at`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlaBadge {
+    pub clock: crate::domain::sla::Clock,
+    pub state: crate::domain::sla::clock::SlaState,
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When a running clock turns at risk.
+    pub at_risk_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Counted seconds left at `evaluated_at` (frozen while paused).
+    pub remaining_seconds: i64,
+    /// The status that pauses it, by name.
+    pub paused_by: Option<String>,
+    pub evaluated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// What an agent writes on a ticket.

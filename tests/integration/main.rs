@@ -13,4 +13,5 @@ mod durability;
 mod guest_access;
 mod health;
 mod settings;
+mod sla;
 mod tickets;

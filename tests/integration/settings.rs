@@ -22,14 +22,19 @@ async fn save(
     .await
 }
 
-async fn customer(app: &TestApp, email: &str, name: &str) -> Client {
+pub(crate) async fn customer(app: &TestApp, email: &str, name: &str) -> Client {
     let client = browser();
     let (status, body) = app.sign_up(&client, email, name).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     client
 }
 
-async fn open(app: &TestApp, client: &Client, subject: &str, message: &str) -> (StatusCode, Value) {
+pub(crate) async fn open(
+    app: &TestApp,
+    client: &Client,
+    subject: &str,
+    message: &str,
+) -> (StatusCode, Value) {
     app.rpc_json(
         client,
         "open_ticket",

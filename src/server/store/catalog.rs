@@ -183,6 +183,17 @@ impl Store {
         Ok(plan)
     }
 
+    /// A department's own schedule (its business hours override its tickets' plans').
+    pub async fn department_schedule(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let schedule: Option<String> = self
+            .db
+            .query("SELECT VALUE (IF schedule { record::id(schedule) } ELSE { NONE }) FROM ONLY type::record('department', $key)")
+            .bind(("key", key.to_string()))
+            .await?
+            .take(0)?;
+        Ok(schedule)
+    }
+
     /// The priority new tickets get when nothing else decides.
     pub async fn default_priority(&self) -> Result<String, StoreError> {
         let key: Option<String> = self

@@ -51,7 +51,8 @@ impl Store {
              LET $added = array::complement(array::union([$s.requester], $s.collaborators), array::union([$t.requester], $t.collaborators));
              CREATE ticket_merge CONTENT {{ source: $s.id, target: $t.id, source_status: $s.status, source_state: $s.state,
                 added_collaborators: $added, at: $at }} RETURN NONE;
-             UPDATE $s.id SET merged_into = $t.id, status = status:closed, state = 'closed', closed_at = closed_at ?? $at RETURN NONE;
+             UPDATE $s.id SET merged_into = $t.id, status = status:closed, state = 'closed', closed_at = closed_at ?? $at,
+                status_log = array::append(status_log ?? [], {{ status: 'closed', at: $at }}) RETURN NONE;
              UPDATE $t.id SET collaborators = array::union(collaborators, $added) RETURN NONE;
              LET $ticket = $s.id;
              {ADD_ENTRY}
@@ -83,7 +84,8 @@ impl Store {
              LET $m = (SELECT * FROM ONLY ticket_merge WHERE source = $s.id AND undone_at = NONE ORDER BY at DESC LIMIT 1);
              IF $m = NONE {{ THROW 'docket:merge_invalid' }};
              UPDATE $s.id SET merged_into = NONE, status = $m.source_status, state = $m.source_state,
-                closed_at = IF $m.source_state = 'closed' {{ closed_at }} ELSE {{ NONE }} RETURN NONE;
+                closed_at = IF $m.source_state = 'closed' {{ closed_at }} ELSE {{ NONE }},
+                status_log = array::append(status_log ?? [], {{ status: record::id($m.source_status), at: $at }}) RETURN NONE;
              UPDATE $m.target SET collaborators = array::complement(collaborators, $m.added_collaborators) RETURN NONE;
              UPDATE $m.id SET undone_at = $at RETURN NONE;
              LET $ticket = $s.id;

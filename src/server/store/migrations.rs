@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, V4_TEAMS),
     (5, V5_PRESENCE_PER_TAB),
     (6, V6_ADMIN_SETTINGS),
+    (7, V7_STATUS_LOG),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -405,6 +406,20 @@ DEFINE TABLE settings SCHEMAFULL;
 DEFINE FIELD name ON settings TYPE string;
 DEFINE FIELD active ON settings TYPE bool;
 DEFINE FIELD definition ON settings TYPE string;
+";
+
+/// Every status a ticket has been in and since when: SLA clocks pause on it. Tickets from
+/// before it start with their creation (open) and, if they are in another status now, that status
+/// since their last update.
+const V7_STATUS_LOG: &str = "
+DEFINE FIELD status_log ON ticket TYPE array<object> DEFAULT [];
+DEFINE FIELD status_log[*].status ON ticket TYPE string;
+DEFINE FIELD status_log[*].at ON ticket TYPE datetime;
+UPDATE ticket SET status_log = IF record::id(status) = 'open' {
+    [{ status: 'open', at: created_at }]
+} ELSE {
+    [{ status: 'open', at: created_at }, { status: record::id(status), at: updated_at }]
+};
 ";
 
 #[derive(SurrealValue)]

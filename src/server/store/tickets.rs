@@ -11,7 +11,9 @@ use crate::domain::attachment::AttachmentRef;
 use crate::domain::audit::AuditRecord;
 use crate::domain::form::FieldValue;
 use crate::domain::routing::{Channel, TicketDraft};
-use crate::domain::ticket::{EntryKind, Source, State, Status, ThreadEntry, Ticket, TicketOrder};
+use crate::domain::ticket::{
+    EntryKind, Source, State, Status, StatusChange, ThreadEntry, Ticket, TicketOrder,
+};
 
 /// A ticket about to be created with its first thread entry.
 pub struct NewTicket<'a> {
@@ -111,6 +113,13 @@ pub(super) struct TicketRow {
     links: Vec<String>,
     organization: Option<String>,
     sla_plan: Option<String>,
+    status_log: Vec<StatusLogRow>,
+}
+
+#[derive(SurrealValue)]
+struct StatusLogRow {
+    status: String,
+    at: DateTime<Utc>,
 }
 
 pub(super) const TICKET_FIELDS: &str = "number, subject, record::id(requester) AS requester_id, requester.name AS requester_name, requester.email AS requester_email,
@@ -125,7 +134,7 @@ pub(super) const TICKET_FIELDS: &str = "number, subject, record::id(requester) A
     referred.map(|$d| record::id($d)) AS referred, due_at, first_response_at, merged_into.number AS merged_into,
     links.map(|$l| $l.number) AS links,
     (IF organization { record::id(organization) } ELSE { NONE }) AS organization,
-    (IF sla_plan { record::id(sla_plan) } ELSE { NONE }) AS sla_plan";
+    (IF sla_plan { record::id(sla_plan) } ELSE { NONE }) AS sla_plan, status_log ?? [] AS status_log";
 
 impl TicketRow {
     pub(super) fn into_ticket(self) -> Result<Ticket, StoreError> {
@@ -169,6 +178,14 @@ impl TicketRow {
             links: self.links,
             organization: self.organization,
             sla_plan: self.sla_plan,
+            status_log: self
+                .status_log
+                .into_iter()
+                .map(|e| StatusChange {
+                    status: e.status,
+                    at: e.at,
+                })
+                .collect(),
         })
     }
 }
@@ -252,7 +269,8 @@ impl Patch<'_> {
             Patch::Status(status) => (
                 format!(
                     "status = type::record('status', ${p}), state = ${p}_state,
-                     closed_at = IF ${p}_state = 'closed' {{ closed_at ?? $entry_at }} ELSE {{ NONE }}"
+                     closed_at = IF ${p}_state = 'closed' {{ closed_at ?? $entry_at }} ELSE {{ NONE }},
+                     status_log = array::append(status_log ?? [], {{ status: ${p}, at: $entry_at }})"
                 ),
                 binds.with(p.clone(), status.key.clone()).with(
                     format!("{p}_state"),
@@ -373,6 +391,7 @@ impl Store {
                 sla_plan: IF $sla_plan {{ type::record('sla_plan', $sla_plan) }} ELSE {{ NONE }},
                 organization: type::record('user', $requester).organization,
                 tags: $tags, fields: $fields, created_at: $at, updated_at: $at,
+                status_log: [{{ status: $status, at: $at }}],
                 first_response_at: NONE, closed_at: IF type::record('status', $status).state = 'closed' {{ $at }} ELSE {{ NONE }},
                 entries: 0, version: 0, search_text: $search_text }}).id;
              {ADD_ENTRY}

@@ -126,11 +126,13 @@ pub async fn view(
         &Resource::Ticket(ticket.access()),
     )
     .is_ok();
+    let sla = crate::server::use_cases::sla::clocks(state, &ticket, now).await?;
     Ok(AgentTicket {
         form,
         fields: shown_fields(state, &ticket).await?,
         allowed,
         works,
+        sla,
         ticket,
         thread,
         merged_here,

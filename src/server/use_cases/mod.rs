@@ -12,6 +12,7 @@ pub mod guest_access;
 pub mod live_events;
 pub mod settings;
 pub mod setup;
+pub mod sla;
 pub mod ticket_changes;
 pub mod ticket_filters;
 pub mod ticket_merge;

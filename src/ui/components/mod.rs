@@ -8,6 +8,7 @@ mod field;
 mod form_alert;
 mod queue_table;
 mod schema_form;
+mod sla_countdown;
 mod ticket_table;
 mod ticket_view;
 
@@ -19,5 +20,6 @@ pub use field::{Field, FieldKind};
 pub use form_alert::FormAlert;
 pub use queue_table::QueueTable;
 pub use schema_form::SchemaForm;
+pub use sla_countdown::SlaCountdown;
 pub use ticket_table::TicketTable;
 pub use ticket_view::TicketFacts;

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::schedule::{Schedule, Weekday};
+use crate::domain::ticket::StatusChange;
 
 #[cfg(test)]
 mod tests;
@@ -297,4 +298,29 @@ pub fn evaluate(clock: &ClockInput, calendar: &Calendar, now: DateTime<Utc>) -> 
         due_at,
         remaining_seconds: remaining,
     }
+}
+
+/// The spans a ticket spent in one of the `stopping` statuses (keys), closed, and since when it
+/// has been in one if it still is.
+pub fn stopped_spans(
+    log: &[StatusChange],
+    stopping: &[String],
+) -> (Vec<Span>, Option<DateTime<Utc>>) {
+    let mut spans = Vec::new();
+    let mut since = None;
+    for change in log {
+        let stops = stopping.contains(&change.status);
+        match (since, stops) {
+            (None, true) => since = Some(change.at),
+            (Some(from), false) => {
+                spans.push(Span {
+                    from,
+                    to: change.at,
+                });
+                since = None;
+            }
+            _ => {}
+        }
+    }
+    (spans, since)
 }

@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 
 use super::*;
 use crate::domain::sla::schedule::{Holiday, OpeningHours, Schedule, Weekday};
+use crate::domain::ticket::StatusChange;
 
 fn berlin() -> Tz {
     "Europe/Berlin".parse().unwrap()
@@ -343,4 +344,30 @@ fn the_due_time_is_exactly_the_target_of_counted_time_away() {
             "{calendar:?} {start}"
         );
     }
+}
+
+#[test]
+fn the_status_log_gives_the_spans_spent_waiting_and_the_wait_still_going_on() {
+    let at = |h| Utc.with_ymd_and_hms(2026, 12, 1, h, 0, 0).unwrap();
+    let change = |status: &str, h| StatusChange {
+        status: status.into(),
+        at: at(h),
+    };
+    let log = [
+        change("open", 8),
+        change("waiting", 10),
+        change("on_hold", 11),
+        change("open", 12),
+        change("waiting", 14),
+    ];
+    let stopping = vec!["waiting".to_string(), "on_hold".to_string()];
+    let (spans, since) = stopped_spans(&log, &stopping);
+    assert_eq!(
+        spans,
+        vec![Span {
+            from: at(10),
+            to: at(12)
+        }]
+    );
+    assert_eq!(since, Some(at(14)));
 }

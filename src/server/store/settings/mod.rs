@@ -264,7 +264,9 @@ impl Store {
             (Section::Statuses, Some(_)) => format!(
                 "{take_over}
                  UPDATE ticket SET status = $to, state = $to.state, version += 1, changed = ['status'],
-                    staff_only = false, updated_at = $at WHERE status = $rec;"
+                    staff_only = false, updated_at = $at,
+                    status_log = array::append(status_log ?? [], {{ status: record::id($to), at: $at }})
+                    WHERE status = $rec;"
             ),
             (Section::Teams, Some(_)) => format!(
                 "{take_over}

@@ -17,6 +17,7 @@ use crate::domain::config::role::Permission;
 use crate::error::AppError;
 use crate::server_fns::agent_queue::load_workspace;
 use crate::server_fns::agent_ticket::{AgentTicket, load_agent_ticket};
+use crate::ui::components::SlaCountdown;
 use crate::ui::live::use_feed;
 
 use composer::Composer;
@@ -113,6 +114,11 @@ fn Header(ticket: AgentTicket) -> impl IntoView {
             </div>
             <span class="badge" class:badge--muted=t.status.state == crate::domain::ticket::State::Closed>{t.status.name.clone()}</span>
         </header>
+        {(!ticket.sla.is_empty()).then(|| view! {
+            <div class="sla-clocks" aria-label="SLA clocks">
+                {ticket.sla.into_iter().map(|badge| view! { <SlaCountdown badge /> }).collect_view()}
+            </div>
+        })}
         {(!ticket.fields.is_empty()).then(|| view! {
             <dl class="facts facts--inline" aria-label="Custom fields">
                 {ticket.fields.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
