@@ -7,6 +7,7 @@ pub mod config;
 pub mod events;
 pub mod files;
 pub mod http;
+pub mod jobs;
 pub mod live;
 pub mod request;
 pub mod rpc;
@@ -98,6 +99,7 @@ pub async fn serve(
     let addr = listener
         .local_addr()
         .map_err(|source| ServeError::Listen { addr, source })?;
+    jobs::sla::spawn(state.clone());
     let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

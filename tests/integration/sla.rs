@@ -106,3 +106,137 @@ async fn the_first_reply_meets_the_first_response_clock_and_closing_meets_resolu
         "closed in time, however long ago"
     );
 }
+
+/// The thread's SLA entries (breaches and escalations), in order.
+async fn sla_entries(app: &TestApp, admin: &Client, number: &str) -> Vec<String> {
+    let (_, page) = app
+        .rpc_json(admin, "agent_ticket", &[("number", number)])
+        .await;
+    page["thread"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["author_name"] == "Docket SLA")
+        .map(|e| e["body"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Gives Support's plan escalation steps on the first-response clock.
+async fn escalate(app: &TestApp, admin: &Client) {
+    let (_, mut plan) = app
+        .rpc_body(
+            admin,
+            "settings_item",
+            json!({ "section": "sla_plans", "key": "standard" }),
+        )
+        .await;
+    plan["escalations"] = json!([
+        { "clock": "first_response", "offset_minutes": -30, "action": "notify_assignee", "value": "" },
+        { "clock": "first_response", "offset_minutes": 60, "action": "assign_team", "value": "tier_1" }
+    ]);
+    let (status, body) = app
+        .rpc_body(
+            admin,
+            "save_settings_item",
+            json!({ "section": "sla_plans", "key": "standard", "item": plan }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+async fn run_job(app: &TestApp) {
+    docket::server::jobs::sla::run_once(&app.running.state)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_ticket_breaches_once_and_each_escalation_step_runs_once_in_order() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    escalate(&app, &admin).await;
+    let alice = customer(&app, "alice@example.com", "Alice").await;
+    let (_, number) = open(&app, &alice, "Printer", "It jams").await;
+    let number = number.as_str().unwrap();
+    run_job(&app).await;
+    assert!(sla_entries(&app, &admin, number).await.is_empty());
+
+    // 12:31: half an hour before the first response is due (13:00).
+    app.advance(chrono::Duration::minutes(211));
+    run_job(&app).await;
+    let entries = sla_entries(&app, &admin, number).await;
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert!(entries[0].contains("notify the assignee"), "{entries:?}");
+
+    // 13:01: breached.
+    app.advance(chrono::Duration::minutes(30));
+    run_job(&app).await;
+    run_job(&app).await;
+    let entries = sla_entries(&app, &admin, number).await;
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert!(
+        entries[1].contains("First response SLA breached"),
+        "{entries:?}"
+    );
+
+    // 14:01: an hour late, the team takes over.
+    app.advance(chrono::Duration::hours(1));
+    run_job(&app).await;
+    run_job(&app).await;
+    let entries = sla_entries(&app, &admin, number).await;
+    assert_eq!(entries.len(), 3, "each step once: {entries:?}");
+    let (_, page) = app
+        .rpc_json(&admin, "agent_ticket", &[("number", number)])
+        .await;
+    assert_eq!(page["ticket"]["team_id"], "tier_1");
+    let (_, audit) = app.rpc_json(&admin, "audit_page", &[]).await;
+    let escalations = audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "ticket.sla_escalated" || e["action"] == "ticket.sla_breached")
+        .count();
+    assert_eq!(escalations, 3, "audited once each");
+}
+
+#[tokio::test]
+async fn a_paused_ticket_does_not_breach() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let alice = customer(&app, "alice@example.com", "Alice").await;
+    let (_, number) = open(&app, &alice, "Printer", "It jams").await;
+    let number = number.as_str().unwrap();
+    let (version, _) = clocks(&app, &admin, number).await;
+    let (status, body) = app
+        .rpc_body(
+            &admin,
+            "change_ticket",
+            json!({ "number": number, "version": version, "change": { "change": "status", "status": "waiting" } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.advance(chrono::Duration::days(3));
+    run_job(&app).await;
+    assert!(sla_entries(&app, &admin, number).await.is_empty());
+}
+
+#[tokio::test]
+async fn two_job_runners_do_not_double_a_step() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let other = crate::common::spawn_beside(&app).await;
+    let alice = customer(&app, "alice@example.com", "Alice").await;
+    let (_, number) = open(&app, &alice, "Printer", "It jams").await;
+    let number = number.as_str().unwrap();
+    // The two apps share one clock.
+    app.advance(chrono::Duration::hours(5));
+    let (a, b) = tokio::join!(
+        docket::server::jobs::sla::run_once(&app.running.state),
+        docket::server::jobs::sla::run_once(&other.running.state),
+    );
+    a.unwrap();
+    b.unwrap();
+    run_job(&app).await;
+    let entries = sla_entries(&app, &admin, number).await;
+    assert_eq!(entries.len(), 1, "one breach, whoever ran it: {entries:?}");
+}

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, V5_PRESENCE_PER_TAB),
     (6, V6_ADMIN_SETTINGS),
     (7, V7_STATUS_LOG),
+    (8, V8_SLA_STATE),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -420,6 +421,22 @@ UPDATE ticket SET status_log = IF record::id(status) = 'open' {
 } ELSE {
     [{ status: 'open', at: created_at }, { status: record::id(status), at: updated_at }]
 };
+";
+
+/// What the SLA job keeps per ticket (due times for queues, when to look again, whether it
+/// changed since) and the marker of every SLA step taken, so each happens once.
+const V8_SLA_STATE: &str = "
+DEFINE FIELD sla_dirty ON ticket TYPE bool DEFAULT true;
+DEFINE FIELD sla_first_response_due ON ticket TYPE option<datetime>;
+DEFINE FIELD sla_resolution_due ON ticket TYPE option<datetime>;
+DEFINE FIELD sla_next_at ON ticket TYPE option<datetime>;
+UPDATE ticket SET sla_dirty = state = 'open';
+DEFINE INDEX ticket_sla_dirty ON ticket FIELDS sla_dirty;
+DEFINE INDEX ticket_sla_next ON ticket FIELDS sla_next_at;
+DEFINE INDEX ticket_sla_resolution_due ON ticket FIELDS state, sla_resolution_due;
+DEFINE TABLE sla_event SCHEMAFULL;
+DEFINE FIELD ticket ON sla_event TYPE record<ticket> READONLY;
+DEFINE FIELD at ON sla_event TYPE datetime READONLY;
 ";
 
 #[derive(SurrealValue)]

@@ -27,7 +27,7 @@ pub use queues::{Scope, SearchHit};
 pub use saved_queues::SavedQueue;
 pub use sessions::{NewSession, SessionRow};
 pub use settings::{Activation, SettingsRow, SettingsWrite, Usage};
-pub use tickets::{NewEntry, NewTicket, Patch, TicketReader, TicketWrite};
+pub use tickets::{NewEntry, NewTicket, Patch, SlaState, TicketReader, TicketWrite};
 pub use users::{Credentials, NewUser};
 
 use surrealdb::Surreal;
@@ -82,11 +82,14 @@ pub enum Refusal {
     MergeInvalid,
     /// A new settings item's key is in use.
     KeyTaken,
+    /// A write meant to happen once (an SLA step) has already happened.
+    Done,
 }
 
 impl Refusal {
-    const ALL: [Refusal; 11] = [
+    const ALL: [Refusal; 12] = [
         Self::KeyTaken,
+        Self::Done,
         Self::UnknownRecord,
         Self::Stale,
         Self::MergeInvalid,
@@ -112,6 +115,7 @@ impl Refusal {
             Self::UnknownRecord => "docket:unknown_record",
             Self::MergeInvalid => "docket:merge_invalid",
             Self::KeyTaken => "docket:key_taken",
+            Self::Done => "docket:done",
         }
     }
 }

@@ -43,6 +43,15 @@ pub struct NewTicket<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// A ticket's SLA state as the SLA job stores it, for queues and for knowing when to look again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SlaState {
+    pub first_response_due: Option<DateTime<Utc>>,
+    pub resolution_due: Option<DateTime<Utc>>,
+    /// When the next step or due time comes; none when nothing is pending.
+    pub next_at: Option<DateTime<Utc>>,
+}
+
 /// Whose tickets a customer list shows: the customer's own and copied ones, and those of an
 /// organization that shares its tickets with them.
 #[derive(Clone, Copy, Debug)]
@@ -215,7 +224,7 @@ struct AttachmentRow {
 /// ticket's version and notes what changed for live events, and attaches the uploads
 /// `$entry_attachments` that `$entry_author` made and has not sent yet (all or nothing).
 pub(super) const ADD_ENTRY: &str = "LET $bumped = (UPDATE ONLY $ticket SET entries += 1, version += 1, changed = $entry_changed,
-        staff_only = $entry_staff_only, updated_at = $entry_at RETURN entries, version);
+        staff_only = $entry_staff_only, updated_at = $entry_at, sla_dirty = true RETURN entries, version);
     LET $entry = (CREATE ONLY thread_entry CONTENT { ticket: $ticket, seq: $bumped.entries, version: $bumped.version,
     kind: $entry_kind, author: IF $entry_author { type::record('user', $entry_author) } ELSE { NONE }, author_name: $entry_author_name,
     body: $entry_body, format: 'text', source: $entry_source, at: $entry_at }).id;
@@ -353,6 +362,9 @@ pub struct TicketWrite<'a> {
     pub based_on: Option<u64>,
     pub entry: NewEntry<'a>,
     pub patches: &'a [Patch<'a>],
+    /// Do this write at most once, under this key (an SLA step: `number/clock/step`); a second
+    /// attempt is refused with [`Refusal::Done`](super::Refusal::Done).
+    pub once: Option<&'a str>,
 }
 
 impl Store {
@@ -599,13 +611,22 @@ impl Store {
         } else {
             format!("UPDATE $ticket SET {} RETURN NONE;", sets.join(", "))
         };
+        // A write done at most once (an SLA step): its marker is created with it, or it was done.
+        let once_sql = if write.once.is_some() {
+            "IF (SELECT VALUE id FROM ONLY type::record('sla_event', $once)) != NONE { THROW 'docket:done' };
+             CREATE type::record('sla_event', $once) CONTENT { ticket: $ticket, at: $entry_at } RETURN NONE;"
+        } else {
+            ""
+        };
         let sql = format!(
             "LET $ticket = (SELECT VALUE id FROM ONLY ticket WHERE number = $number LIMIT 1);
              IF $ticket = NONE {{ THROW 'docket:unknown_ticket' }};
              IF $based_on != NONE AND $ticket.version != $based_on {{ THROW 'docket:stale' }};
+             {once_sql}
              {patch_sql}
              {ADD_ENTRY}"
         );
+        let binds = binds.with("once", write.once.map(str::to_string));
         let mut changed: Vec<&str> = write.patches.iter().map(Patch::changed).collect();
         if matches!(
             write.entry.kind,
@@ -615,6 +636,51 @@ impl Store {
         }
         self.audited_write(&sql, entry_binds(binds, &write.entry, &changed), record)
             .await
+    }
+
+    /// Open tickets whose SLA state needs a look: changed since it was last computed, or with a
+    /// step or due time that has come.
+    pub async fn sla_candidates(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        let numbers: Vec<String> = self
+            .db
+            .query(
+                "array::distinct(array::concat(
+                    (SELECT VALUE number FROM ticket WHERE sla_dirty = true LIMIT $limit),
+                    (SELECT VALUE number FROM ticket WHERE sla_next_at <= $now LIMIT $limit)))",
+            )
+            .bind(("now", now))
+            .bind(("limit", limit as i64))
+            .await?
+            .take(0)?;
+        Ok(numbers)
+    }
+
+    /// Stores what the SLA job computed for a ticket at `version`; if the ticket changed since,
+    /// it stays due for another look.
+    pub async fn set_sla_state(
+        &self,
+        number: &str,
+        version: u64,
+        state: &SlaState,
+    ) -> Result<(), StoreError> {
+        self.db
+            .query(
+                "UPDATE ticket SET sla_first_response_due = $first, sla_resolution_due = $resolution,
+                    sla_next_at = $next, sla_dirty = false
+                 WHERE number = $number AND version = $version RETURN NONE",
+            )
+            .bind(("number", number.to_string()))
+            .bind(("version", version as i64))
+            .bind(("first", state.first_response_due))
+            .bind(("resolution", state.resolution_due))
+            .bind(("next", state.next_at))
+            .await?
+            .check()?;
+        Ok(())
     }
 
     /// The staff-visible thread entries written after `version`: what a stale writer missed.

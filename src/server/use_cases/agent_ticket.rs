@@ -208,6 +208,7 @@ pub async fn post(
             at: now,
         },
         patches: &patches,
+        once: None,
     };
     save(state, &write, &record, version).await
 }

@@ -1,17 +1,24 @@
 //! A ticket's SLA clocks as they stand now: the plan's targets for its priority, counted in its
 //! department's (or else its plan's) business hours, stopped while its status pauses the SLA or
-//! closes it, stopped for good by the first response and the resolution.
+//! closes it, stopped for good by the first response and the resolution; and the SLA job's work
+//! on one ticket: breaches and escalation steps, each done once.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
 
+use crate::domain::audit::{AuditActor, AuditRecord, Origin};
 use crate::domain::config::Section;
-use crate::domain::sla::clock::{Calendar, ClockInput, Span, evaluate, stopped_spans};
-use crate::domain::sla::{Clock, Schedule, SlaPlan};
-use crate::domain::ticket::{State, Ticket};
+use crate::domain::sla::clock::{
+    Calendar, ClockInput, ClockView, SlaState, Span, evaluate, stopped_spans,
+};
+use crate::domain::sla::{Clock, Escalation, EscalationAction, Schedule, SlaPlan};
+use crate::domain::ticket::{EntryKind, Source, State, Ticket};
 use crate::error::AppError;
 use crate::server::request::internal;
 use crate::server::state::AppState;
-use crate::server::store::StoreError;
+use crate::server::store::{
+    NewEntry, Patch, Refusal, SlaState as SlaRecord, StoreError, TicketWrite,
+};
 use crate::server_fns::agent_ticket::SlaBadge;
 
 async fn plan(state: &AppState, key: &str) -> Result<Option<SlaPlan>, AppError> {
@@ -59,17 +66,26 @@ async fn calendar(state: &AppState, ticket: &Ticket, plan: &SlaPlan) -> Result<C
     }))
 }
 
-/// The ticket's clocks at `now`; none when it has no SLA plan.
-pub async fn clocks(
+/// One clock of a ticket evaluated at `now`.
+struct Evaluated {
+    clock: Clock,
+    view: ClockView,
+    at_risk_at: Option<DateTime<Utc>>,
+    /// Stopped for good (first response given, ticket closed).
+    stopped: bool,
+}
+
+/// The ticket's plan and its clocks at `now`; none when it has no (existing) plan.
+async fn evaluated(
     state: &AppState,
     ticket: &Ticket,
     now: DateTime<Utc>,
-) -> Result<Vec<SlaBadge>, AppError> {
+) -> Result<Option<(SlaPlan, Vec<Evaluated>)>, AppError> {
     let Some(key) = &ticket.sla_plan else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let Some(plan) = plan(state, key).await? else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     let calendar = calendar(state, ticket, &plan).await?;
     let statuses = state.store.statuses().await.map_err(internal)?;
@@ -82,14 +98,10 @@ pub async fn clocks(
         .map(|s| s.key.clone())
         .chain(["closed".to_string()])
         .collect();
-    let paused_by = statuses
-        .iter()
-        .find(|s| s.key == ticket.status.key)
-        .map(|s| s.name.clone());
     let (pauses, paused_since) = stopped_spans(&ticket.status_log, &stopping);
     let target = plan.target_for(&ticket.priority);
     let closed = ticket.status.state == State::Closed;
-    let mut badges = Vec::new();
+    let mut clocks = Vec::new();
     for clock in Clock::ALL {
         let (minutes, stopped_at, manual_due) = match clock {
             Clock::FirstResponse => (
@@ -128,17 +140,191 @@ pub async fn clocks(
                 calendar.after(ticket.created_at, share, &excluded)
             }
         };
-        badges.push(SlaBadge {
+        clocks.push(Evaluated {
             clock,
-            state: view.state,
-            due_at: view.due_at,
+            view,
             at_risk_at,
-            remaining_seconds: view.remaining_seconds,
-            paused_by: (view.state == crate::domain::sla::clock::SlaState::Paused)
+            stopped: stopped_at.is_some(),
+        });
+    }
+    Ok(Some((plan, clocks)))
+}
+
+/// The ticket's clocks at `now`, as the agent page shows them; none when it has no SLA plan.
+pub async fn clocks(
+    state: &AppState,
+    ticket: &Ticket,
+    now: DateTime<Utc>,
+) -> Result<Vec<SlaBadge>, AppError> {
+    let Some((_, clocks)) = evaluated(state, ticket, now).await? else {
+        return Ok(Vec::new());
+    };
+    let paused_by = state
+        .store
+        .status(&ticket.status.key)
+        .await
+        .map_err(internal)?
+        .map(|s| s.name);
+    Ok(clocks
+        .into_iter()
+        .map(|c| SlaBadge {
+            clock: c.clock,
+            state: c.view.state,
+            due_at: c.view.due_at,
+            at_risk_at: c.at_risk_at,
+            remaining_seconds: c.view.remaining_seconds,
+            paused_by: (c.view.state == SlaState::Paused)
                 .then(|| paused_by.clone())
                 .flatten(),
             evaluated_at: now,
-        });
+        })
+        .collect())
+}
+
+/// One thing the SLA job does to a ticket once: mark a breach, or run an escalation step.
+struct Step {
+    key: String,
+    at: DateTime<Utc>,
+    clock: Clock,
+    escalation: Option<Escalation>,
+}
+
+/// Brings a ticket's SLA up to `now`: every breach and escalation step that has come is done
+/// (each exactly once, whoever runs the job), and the due times and the next time to look are
+/// stored. Returns how many steps this call did.
+pub async fn process(
+    state: &AppState,
+    number: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let Some(ticket) = state.store.ticket(number).await.map_err(internal)? else {
+        return Ok(0);
+    };
+    let mut stored = SlaRecord::default();
+    let mut done = 0;
+    if let Some((plan, clocks)) = evaluated(state, &ticket, now).await? {
+        let mut steps = Vec::new();
+        for c in &clocks {
+            match c.clock {
+                Clock::FirstResponse => {
+                    stored.first_response_due = c.view.due_at.filter(|_| !c.stopped)
+                }
+                Clock::Resolution => stored.resolution_due = c.view.due_at.filter(|_| !c.stopped),
+            }
+            let Some(due) = c
+                .view
+                .due_at
+                .filter(|_| !c.stopped && ticket.status.state == State::Open)
+            else {
+                continue;
+            };
+            steps.push(Step {
+                key: format!("{}/{}/breached", ticket.number, c.clock.key()),
+                at: due,
+                clock: c.clock,
+                escalation: None,
+            });
+            for (i, e) in plan
+                .escalations
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.clock == c.clock)
+            {
+                steps.push(Step {
+                    key: format!("{}/{}/escalation-{i}", ticket.number, c.clock.key()),
+                    at: due + Duration::minutes(i64::from(e.offset_minutes)),
+                    clock: c.clock,
+                    escalation: Some(e.clone()),
+                });
+            }
+        }
+        steps.sort_by_key(|s| s.at);
+        for step in steps.iter().filter(|s| s.at <= now) {
+            if take_step(state, &ticket, step, now).await? {
+                done += 1;
+            }
+        }
+        stored.next_at = steps.iter().filter(|s| s.at > now).map(|s| s.at).min();
     }
-    Ok(badges)
+    state
+        .store
+        .set_sla_state(
+            &ticket.number,
+            ticket.version + u64::try_from(done).unwrap_or(0),
+            &stored,
+        )
+        .await
+        .map_err(internal)?;
+    Ok(done)
+}
+
+/// Does one step, with its thread entry and audit event, unless it was done before.
+async fn take_step(
+    state: &AppState,
+    ticket: &Ticket,
+    step: &Step,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let label = step.clock.label();
+    let (sentence, patches, action) = match &step.escalation {
+        None => (
+            format!(
+                "{label} SLA breached (due {}).",
+                step.at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            Vec::new(),
+            "ticket.sla_breached",
+        ),
+        Some(e) => {
+            let (what, patches) = match e.action {
+                EscalationAction::RaisePriority => (
+                    format!("raised the priority to {}", e.value),
+                    vec![Patch::Priority(&e.value)],
+                ),
+                EscalationAction::AssignTeam => (
+                    format!("assigned the team {}", e.value),
+                    vec![Patch::Team(Some(&e.value))],
+                ),
+                EscalationAction::AssignAgent => (
+                    "assigned the ticket to the escalation agent".to_string(),
+                    vec![Patch::Assignee(Some(&e.value))],
+                ),
+                notify => (
+                    format!(
+                        "{} (recorded; email delivery arrives with #7)",
+                        notify.label().to_lowercase()
+                    ),
+                    Vec::new(),
+                ),
+            };
+            (
+                format!("{label} SLA escalation: {what}."),
+                patches,
+                "ticket.sla_escalated",
+            )
+        }
+    };
+    let record = AuditRecord::new(now, AuditActor::system(), action, Origin::default())
+        .object("ticket", &ticket.number)
+        .after(json!({ "clock": step.clock.key(), "step": step.key, "due": step.at }));
+    let write = TicketWrite {
+        number: &ticket.number,
+        based_on: None,
+        entry: NewEntry {
+            kind: EntryKind::StaffEvent,
+            attachments: &[],
+            author_id: None,
+            author_name: "Docket SLA",
+            body: &sentence,
+            source: Source::Other,
+            at: now,
+        },
+        patches: &patches,
+        once: Some(&step.key),
+    };
+    match state.store.write_ticket(&write, &record).await {
+        Ok(()) => Ok(true),
+        Err(StoreError::Refused(Refusal::Done)) => Ok(false),
+        Err(e) => Err(internal(e)),
+    }
 }

@@ -62,6 +62,7 @@ pub async fn change(
             at: now,
         },
         patches: &patches,
+        once: None,
     };
     save(state, &write, &record, based_on).await
 }

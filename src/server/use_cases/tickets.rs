@@ -583,6 +583,7 @@ pub(super) async fn add_customer_message(
         based_on: None,
         entry,
         patches: &[],
+        once: None,
     };
     state
         .store
@@ -633,6 +634,7 @@ pub async fn customer_change_status(
         based_on: None,
         entry,
         patches: &[Patch::Status(&status)],
+        once: None,
     };
     state
         .store

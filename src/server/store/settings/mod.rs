@@ -258,13 +258,13 @@ impl Store {
             (Section::Departments, Some(_)) => format!(
                 "{take_over}
                  UPDATE ticket SET department = $to, version += 1, changed = ['department'], staff_only = false,
-                    updated_at = $at WHERE department = $rec AND state = 'open';
+                    updated_at = $at, sla_dirty = true WHERE department = $rec AND state = 'open';
                  UPDATE help_topic SET department = $to WHERE department = $rec;"
             ),
             (Section::Statuses, Some(_)) => format!(
                 "{take_over}
                  UPDATE ticket SET status = $to, state = $to.state, version += 1, changed = ['status'],
-                    staff_only = false, updated_at = $at,
+                    staff_only = false, updated_at = $at, sla_dirty = true,
                     status_log = array::append(status_log ?? [], {{ status: record::id($to), at: $at }})
                     WHERE status = $rec;"
             ),
@@ -277,7 +277,7 @@ impl Store {
             (Section::SlaPlans, Some(_)) => format!(
                 "{take_over}
                  UPDATE ticket SET sla_plan = $to, version += 1, changed = ['sla_plan'], staff_only = true,
-                    updated_at = $at WHERE sla_plan = $rec AND state = 'open';
+                    updated_at = $at, sla_dirty = true WHERE sla_plan = $rec AND state = 'open';
                  UPDATE help_topic SET sla_plan = $to WHERE sla_plan = $rec;
                  UPDATE department SET sla_plan = $to WHERE sla_plan = $rec;"
             ),
@@ -290,7 +290,7 @@ impl Store {
             (Section::Priorities, Some(_)) => format!(
                 "{take_over}
                  UPDATE ticket SET priority = $to, version += 1, changed = ['priority'], staff_only = false,
-                    updated_at = $at WHERE priority = $rec AND state = 'open';
+                    updated_at = $at, sla_dirty = true WHERE priority = $rec AND state = 'open';
                  UPDATE help_topic SET priority = $to WHERE priority = $rec;"
             ),
             _ => String::new(),

@@ -1,0 +1,3 @@
+//! Background work every Docket process runs beside serving requests.
+
+pub mod sla;
