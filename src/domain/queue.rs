@@ -14,6 +14,8 @@ pub enum Queue {
     Unassigned,
     Open,
     Waiting,
+    /// Open tickets with an SLA clock past due.
+    Overdue,
     Closed,
     /// Open tickets other departments referred to mine.
     Referred,
@@ -44,6 +46,10 @@ impl Queue {
                 waiting: true,
                 ..open
             },
+            Queue::Overdue => QueueFilter {
+                overdue: true,
+                ..open
+            },
             Queue::Closed => QueueFilter {
                 state: Some(State::Closed),
                 ..QueueFilter::default()
@@ -67,6 +73,7 @@ impl Queue {
             Queue::Unassigned => "unassigned".into(),
             Queue::Open => "open".into(),
             Queue::Waiting => "waiting".into(),
+            Queue::Overdue => "overdue".into(),
             Queue::Closed => "closed".into(),
             Queue::Referred => "referred".into(),
             Queue::Department(key) => format!("department:{key}"),
@@ -80,6 +87,7 @@ impl Queue {
             "unassigned" => Queue::Unassigned,
             "open" => Queue::Open,
             "waiting" => Queue::Waiting,
+            "overdue" => Queue::Overdue,
             "closed" => Queue::Closed,
             "referred" => Queue::Referred,
             other => match other.split_once(':') {
@@ -107,6 +115,9 @@ pub struct QueueFilter {
     /// Only tickets whose status pauses the SLA (waiting on someone else).
     #[serde(default)]
     pub waiting: bool,
+    /// Only tickets with an SLA clock past due when the queue is read.
+    #[serde(default)]
+    pub overdue: bool,
     #[serde(default)]
     pub statuses: Vec<String>,
     #[serde(default)]
@@ -278,6 +289,7 @@ pub fn builtin_counts(
     departments: &[String],
     pausing: &[String],
     referred: u64,
+    overdue: u64,
 ) -> Vec<(Queue, u64)> {
     let visible = || rows.iter().filter(|r| departments.contains(&r.department));
     let open = || visible().filter(|r| r.state == State::Open);
@@ -296,6 +308,7 @@ pub fn builtin_counts(
             Queue::Waiting,
             sum(&mut open().filter(|r| pausing.contains(&r.status))),
         ),
+        (Queue::Overdue, overdue),
         (
             Queue::Closed,
             sum(&mut visible().filter(|r| r.state == State::Closed)),
@@ -348,11 +361,12 @@ mod tests {
             row("support", State::Closed, "closed", Some("me"), 5),
             row("security", State::Open, "open", None, 100),
         ];
-        let counts = builtin_counts(&rows, "me", &["support".into()], &["waiting".into()], 7);
+        let counts = builtin_counts(&rows, "me", &["support".into()], &["waiting".into()], 7, 2);
         assert_eq!(count(&counts, Queue::Mine), 2);
         assert_eq!(count(&counts, Queue::Unassigned), 3);
         assert_eq!(count(&counts, Queue::Open), 9);
         assert_eq!(count(&counts, Queue::Waiting), 4);
+        assert_eq!(count(&counts, Queue::Overdue), 2);
         assert_eq!(count(&counts, Queue::Closed), 5);
         assert_eq!(count(&counts, Queue::Referred), 7);
         assert_eq!(count(&counts, Queue::Department("support".into())), 9);
@@ -382,6 +396,7 @@ mod tests {
             Queue::Unassigned,
             Queue::Open,
             Queue::Waiting,
+            Queue::Overdue,
             Queue::Closed,
             Queue::Referred,
             Queue::Department("support".into()),

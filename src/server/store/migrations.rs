@@ -430,10 +430,12 @@ DEFINE FIELD sla_dirty ON ticket TYPE bool DEFAULT true;
 DEFINE FIELD sla_first_response_due ON ticket TYPE option<datetime>;
 DEFINE FIELD sla_resolution_due ON ticket TYPE option<datetime>;
 DEFINE FIELD sla_next_at ON ticket TYPE option<datetime>;
+-- The earlier of the two running clocks' due times: the Overdue queue.
+DEFINE FIELD sla_due ON ticket TYPE option<datetime>;
 UPDATE ticket SET sla_dirty = state = 'open';
+DEFINE INDEX ticket_sla_due ON ticket FIELDS state, sla_due;
 DEFINE INDEX ticket_sla_dirty ON ticket FIELDS sla_dirty;
 DEFINE INDEX ticket_sla_next ON ticket FIELDS sla_next_at;
-DEFINE INDEX ticket_sla_resolution_due ON ticket FIELDS state, sla_resolution_due;
 DEFINE TABLE sla_event SCHEMAFULL;
 DEFINE FIELD ticket ON sla_event TYPE record<ticket> READONLY;
 DEFINE FIELD at ON sla_event TYPE datetime READONLY;

@@ -1,6 +1,6 @@
 //! The agent's view of tickets: queue pages, precomputed counts and full-text search.
 
-use chrono::Days;
+use chrono::{DateTime, Days, Utc};
 use surrealdb::types::SurrealValue;
 
 use super::catalog::parse_state;
@@ -46,9 +46,18 @@ fn state_str(state: State) -> &'static str {
 }
 
 /// The `WHERE` conditions for a scope and a filter, with their parameters.
-fn conditions(scope: &Scope<'_>, filter: &QueueFilter, me: &str, binds: Binds) -> (String, Binds) {
+/// Who reads a queue, and when: their departments, their id (for "mine") and the time that
+/// decides what is overdue.
+pub struct Viewer<'a> {
+    pub scope: Scope<'a>,
+    pub me: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+fn conditions(viewer: &Viewer<'_>, filter: &QueueFilter, binds: Binds) -> (String, Binds) {
+    let me = viewer.me;
     let mut sql = vec!["merged_into = NONE OR $f_state = 'closed'".to_string()];
-    let (all, departments) = match scope {
+    let (all, departments) = match &viewer.scope {
         Scope::All => (true, Vec::new()),
         Scope::Departments(d) => (false, d.to_vec()),
     };
@@ -62,6 +71,9 @@ fn conditions(scope: &Scope<'_>, filter: &QueueFilter, me: &str, binds: Binds) -
     }
     if filter.waiting {
         sql.push("status.pauses_sla = true".into());
+    }
+    if filter.overdue {
+        sql.push("sla_due != NONE AND sla_due <= $f_now".into());
     }
     if !filter.statuses.is_empty() {
         sql.push("record::id(status) IN $f_statuses".into());
@@ -108,6 +120,7 @@ fn conditions(scope: &Scope<'_>, filter: &QueueFilter, me: &str, binds: Binds) -
         _ => None,
     };
     let binds = binds
+        .with("f_now", viewer.now)
         .with("f_all", all)
         .with("f_scope_keys", departments)
         .with("f_state", filter.state.map(state_str))
@@ -157,14 +170,13 @@ impl Store {
     /// One page of tickets matching `filter` within `scope`, in `sort` order, after `cursor`.
     pub async fn agent_tickets(
         &self,
-        scope: &Scope<'_>,
+        viewer: &Viewer<'_>,
         filter: &QueueFilter,
-        me: &str,
         sort: QueueSort,
         cursor: Option<&Cursor>,
         limit: usize,
     ) -> Result<Vec<Ticket>, StoreError> {
-        let (conditions, binds) = conditions(scope, filter, me, Binds::default());
+        let (conditions, binds) = conditions(viewer, filter, Binds::default());
         let (column, direction, after) = match sort {
             QueueSort::RecentlyUpdated => ("updated_at", "DESC", "<"),
             QueueSort::Newest => ("created_at", "DESC", "<"),
@@ -232,17 +244,35 @@ impl Store {
         Ok(count.and_then(|c| u64::try_from(c).ok()).unwrap_or(0))
     }
 
+    /// Open tickets the viewer's queues hold with an SLA clock past due.
+    pub async fn overdue_open(&self, viewer: &Viewer<'_>) -> Result<u64, StoreError> {
+        let filter = QueueFilter {
+            state: Some(State::Open),
+            overdue: true,
+            ..QueueFilter::default()
+        };
+        let (conditions, binds) = conditions(viewer, &filter, Binds::default());
+        let mut query = self.db.query(format!(
+            "{SCOPE}
+             (SELECT count() AS n FROM ticket WHERE {conditions} GROUP ALL)[0].n"
+        ));
+        for (name, value) in binds.0 {
+            query = query.bind((name, value));
+        }
+        let count: Option<i64> = query.await?.take(1)?;
+        Ok(count.and_then(|c| u64::try_from(c).ok()).unwrap_or(0))
+    }
+
     /// Tickets within `scope` matching `filter` whose subject, requester, custom fields or thread
     /// match `query`, best first, with the best matching text marked.
     pub async fn search_tickets(
         &self,
-        scope: &Scope<'_>,
+        viewer: &Viewer<'_>,
         filter: &QueueFilter,
-        me: &str,
         query: &str,
         limit: usize,
     ) -> Result<Vec<SearchHit>, StoreError> {
-        let (conditions, binds) = conditions(scope, filter, me, Binds::default());
+        let (conditions, binds) = conditions(viewer, filter, Binds::default());
         let sql = format!(
             "{SCOPE}
              LET $in_tickets = (SELECT number, search::highlight($m_start, $m_end, 1) AS marked, search::score(1) AS score

@@ -670,6 +670,7 @@ impl Store {
         self.db
             .query(
                 "UPDATE ticket SET sla_first_response_due = $first, sla_resolution_due = $resolution,
+                    sla_due = IF $first AND $resolution { time::min([$first, $resolution]) } ELSE { $first ?? $resolution },
                     sla_next_at = $next, sla_dirty = false
                  WHERE number = $number AND version = $version RETURN NONE",
             )

@@ -12,7 +12,7 @@ use crate::domain::user::Role;
 use crate::error::AppError;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
-use crate::server::store::{Refusal, SavedQueue, Scope, StoreError};
+use crate::server::store::{Refusal, SavedQueue, Scope, StoreError, Viewer};
 use crate::server_fns::agent_queue::{
     QueueEntry, QueueNav, QueuePage, QueueQuery, QueueRow, Workspace,
 };
@@ -78,14 +78,24 @@ pub async fn nav(state: &AppState, caller: &Caller) -> Result<QueueNav, AppError
         .map(|s| s.key)
         .collect();
     let referred = state.store.referred_open(&keys).await.map_err(internal)?;
-    let mut queues: Vec<QueueEntry> = builtin_counts(&rows, &user.id, &keys, &pausing, referred)
-        .into_iter()
-        .map(|(queue, count)| QueueEntry {
-            label: label(&queue, &departments),
-            queue,
-            count: Some(count),
+    let overdue = state
+        .store
+        .overdue_open(&Viewer {
+            scope: Scope::Departments(&keys),
+            me: &user.id,
+            now: state.clock.now(),
         })
-        .collect();
+        .await
+        .map_err(internal)?;
+    let mut queues: Vec<QueueEntry> =
+        builtin_counts(&rows, &user.id, &keys, &pausing, referred, overdue)
+            .into_iter()
+            .map(|(queue, count)| QueueEntry {
+                label: label(&queue, &departments),
+                queue,
+                count: Some(count),
+            })
+            .collect();
     let saved = state.store.saved_queues(&user.id).await.map_err(internal)?;
     queues.extend(saved.into_iter().map(|s| QueueEntry {
         queue: Queue::Saved(s.id),
@@ -101,6 +111,7 @@ fn label(queue: &Queue, departments: &[Named]) -> String {
         Queue::Unassigned => "Unassigned".into(),
         Queue::Open => "Open".into(),
         Queue::Waiting => "Waiting".into(),
+        Queue::Overdue => "Overdue".into(),
         Queue::Closed => "Closed".into(),
         Queue::Referred => "Referred to my departments".into(),
         Queue::Department(key) => departments
@@ -192,9 +203,12 @@ pub async fn page(
         let hits = state
             .store
             .search_tickets(
-                &search_scope(caller, user),
+                &Viewer {
+                    scope: search_scope(caller, user),
+                    me: &user.id,
+                    now: state.clock.now(),
+                },
                 &filter,
-                &user.id,
                 &search,
                 SEARCH_LIMIT,
             )
@@ -232,9 +246,12 @@ pub async fn page(
     let mut tickets = state
         .store
         .agent_tickets(
-            &scope(user),
+            &Viewer {
+                scope: scope(user),
+                me: &user.id,
+                now: state.clock.now(),
+            },
             &filter,
-            &user.id,
             sort,
             cursor.as_ref(),
             PAGE_SIZE + 1,

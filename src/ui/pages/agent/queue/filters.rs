@@ -62,15 +62,19 @@ pub fn FilterPanel(
     let team = first(&shown.teams);
     let source = shown.sources.first().map(|s| s.as_str()).unwrap_or("");
     let (field_name, field_value) = shown.field.clone().unwrap_or_default();
-    let waiting = shown.waiting;
-    let referred_only = shown.referred_only;
+    // What the built-in queue's filter holds beyond the form's inputs.
+    let kept = Kept {
+        waiting: shown.waiting,
+        overdue: shown.overdue,
+        referred_only: shown.referred_only,
+    };
     view! {
         <details class="card filters">
             <summary>"Filters, sort and saved queues"</summary>
             <form class="form-grid form-grid--filters" on:submit=move |ev| {
                 ev.prevent_default();
                 let Some(form) = Submitted::of(&ev) else { return };
-                let (built, chosen_sort, chosen_columns) = read(&form, waiting, referred_only);
+                let (built, chosen_sort, chosen_columns) = read(&form, kept);
                 if ev.submitter().and_then(|b| b.get_attribute("value")).as_deref() == Some("save") {
                     save.dispatch(SaveQueue { name: form.text("queue_name"), filter: built, columns: chosen_columns, sort: chosen_sort });
                 } else {
@@ -172,12 +176,16 @@ fn Select(label: &'static str, name: &'static str, children: Children) -> impl I
     }
 }
 
-/// The filter, sort and columns the form describes.
-fn read(
-    form: &Submitted,
+/// The flags of a built-in queue's filter that the form does not show, kept as they were.
+#[derive(Clone, Copy)]
+struct Kept {
     waiting: bool,
+    overdue: bool,
     referred_only: bool,
-) -> (QueueFilter, QueueSort, Vec<Column>) {
+}
+
+/// The filter, sort and columns the form describes.
+fn read(form: &Submitted, kept: Kept) -> (QueueFilter, QueueSort, Vec<Column>) {
     let one = |name: &str| form.value(name).into_iter().collect::<Vec<_>>();
     let date = |name: &str| form.value(name).and_then(|d| d.parse().ok());
     let filter = QueueFilter {
@@ -186,8 +194,9 @@ fn read(
             "closed" => Some(State::Closed),
             _ => None,
         },
-        waiting,
-        referred_only,
+        waiting: kept.waiting,
+        overdue: kept.overdue,
+        referred_only: kept.referred_only,
         statuses: one("status"),
         priorities: one("priority"),
         departments: one("department"),
