@@ -664,6 +664,24 @@ async fn colleagues_on_the_same_ticket_see_each_others_presence() {
         activities.contains(&"typing") && activities.contains(&"viewing"),
         "{activities:?}"
     );
+    // A tab that left stays gone, even if a heartbeat sent before it closed arrives afterwards.
+    for activity in ["left", "viewing"] {
+        let (status, body) = d
+            .app
+            .rpc_json(
+                &d.support,
+                "announce_presence",
+                &[("number", &number), ("activity", activity), ("tab", "b2")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (_, view) = ticket(&d.app, &d.admin, &number).await;
+    assert_eq!(
+        view["colleagues"].as_array().unwrap().len(),
+        1,
+        "only the typing tab: {view}"
+    );
     let (status, _) = d
         .app
         .rpc_json(

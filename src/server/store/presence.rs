@@ -36,8 +36,8 @@ fn activity_str(activity: Activity) -> &'static str {
 }
 
 impl Store {
-    /// Records (or, for `Left`, removes) a user's presence on a ticket, with who may hear of it;
-    /// drops stale presences.
+    /// Records a user's presence on a ticket from one tab (for `Left`, that the tab left), with who
+    /// may hear of it; drops stale presences.
     pub async fn set_presence(
         &self,
         ticket: &TicketAccess<'_>,
@@ -47,12 +47,18 @@ impl Store {
         activity: Activity,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        // Leaving keeps the presence as `left` until it goes stale, so a heartbeat still on its
+        // way when the tab closed cannot bring it back.
         let sql = if activity == Activity::Left {
-            "DELETE type::record('presence', [$ticket, $user, $tab]);"
-        } else {
             "UPSERT type::record('presence', [$ticket, $user, $tab]) CONTENT
                 { ticket: $ticket, department: $department, referred: $referred, user: $user, tab: $tab, name: $name,
-                  activity: $activity, at: $now } RETURN NONE;"
+                  activity: 'left', at: $now } RETURN NONE;"
+        } else {
+            "IF (SELECT VALUE activity FROM ONLY type::record('presence', [$ticket, $user, $tab])) != 'left' {
+                UPSERT type::record('presence', [$ticket, $user, $tab]) CONTENT
+                    { ticket: $ticket, department: $department, referred: $referred, user: $user, tab: $tab, name: $name,
+                      activity: $activity, at: $now } RETURN NONE;
+             };"
         };
         // Heartbeats of several tabs and the stale sweep touch the same records: a write that
         // lost a race is simply tried again.
@@ -90,7 +96,7 @@ impl Store {
     ) -> Result<Vec<Presence>, StoreError> {
         let rows: Vec<PresenceRow> = self
             .db
-            .query("SELECT user, tab, name, activity FROM presence WHERE ticket = $ticket AND at >= $stale ORDER BY name")
+            .query("SELECT user, tab, name, activity FROM presence WHERE ticket = $ticket AND at >= $stale AND activity != 'left' ORDER BY name")
             .bind(("ticket", ticket.to_string()))
             .bind(("stale", now - PRESENCE_TTL))
             .await?

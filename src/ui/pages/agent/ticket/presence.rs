@@ -74,10 +74,12 @@ pub fn Colleagues(
             });
         }
     });
-    // Arrive, stay, leave.
+    // Arrive, stay, leave. Each visit is a new presence (a tab id the server has not seen leave),
+    // so coming back to a ticket is never mistaken for a late heartbeat of the earlier visit.
     Effect::new(move |_| {
         let ticket = number.get();
-        let id = tab.get_value();
+        let id = new_tab_id();
+        tab.set_value(id.clone());
         announce(ticket.clone(), id.clone(), Activity::Viewing);
         let (beat, beat_id) = (ticket.clone(), id.clone());
         let interval = gloo_timers::callback::Interval::new(HEARTBEAT_MS, move || {
