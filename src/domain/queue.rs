@@ -203,10 +203,12 @@ pub enum Column {
     Tags,
     Created,
     Updated,
+    /// When the earlier running SLA clock falls due.
+    Due,
 }
 
 impl Column {
-    pub const ALL: [Column; 11] = [
+    pub const ALL: [Column; 12] = [
         Column::Subject,
         Column::Requester,
         Column::Status,
@@ -218,14 +220,16 @@ impl Column {
         Column::Tags,
         Column::Created,
         Column::Updated,
+        Column::Due,
     ];
 
     /// What a queue shows until the agent chooses.
-    pub const DEFAULT: [Column; 7] = [
+    pub const DEFAULT: [Column; 8] = [
         Column::Subject,
         Column::Requester,
         Column::Status,
         Column::Priority,
+        Column::Due,
         Column::Department,
         Column::Assignee,
         Column::Updated,
@@ -244,6 +248,7 @@ impl Column {
             Column::Tags => "Tags",
             Column::Created => "Created",
             Column::Updated => "Updated",
+            Column::Due => "SLA due",
         }
     }
 }

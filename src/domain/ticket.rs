@@ -139,6 +139,8 @@ pub struct Ticket {
     pub sla_plan: Option<String>,
     /// Every status the ticket has been in, oldest first (SLA clocks pause on some).
     pub status_log: Vec<StatusChange>,
+    /// When the earlier running SLA clock falls due, as the SLA job last stored it.
+    pub sla_due: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The ticket entered `status` (a key) at `at`.

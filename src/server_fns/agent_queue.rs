@@ -20,6 +20,9 @@ pub struct QueueEntry {
     pub label: String,
     /// `None` for saved queues (counted when opened).
     pub count: Option<u64>,
+    /// Open tickets of the queue whose SLA falls due within the next hour (breach prediction);
+    /// `None` where it does not apply (closed, saved queues).
+    pub breaching_soon: Option<u64>,
 }
 
 /// The sidebar: built-in queues (with counts), one per department, then saved queues.
@@ -60,6 +63,8 @@ pub struct QueueRow {
     pub tags: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the earlier running SLA clock falls due.
+    pub sla_due: Option<DateTime<Utc>>,
     pub version: u64,
     /// The matching text with matches marked, for search results.
     pub matched: Vec<Segment>,

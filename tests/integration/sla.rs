@@ -167,6 +167,24 @@ async fn a_ticket_breaches_once_and_each_escalation_step_runs_once_in_order() {
     let entries = sla_entries(&app, &admin, number).await;
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert!(entries[0].contains("notify the assignee"), "{entries:?}");
+    // Breach prediction: the Open queue has one ticket due within the hour; its row says when.
+    let (_, nav) = app.rpc_json(&admin, "queue_nav", &[]).await;
+    let open_queue = nav["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["queue"]["kind"] == "open")
+        .unwrap()
+        .clone();
+    assert_eq!(open_queue["breaching_soon"], 1, "{open_queue}");
+    let (_, page) = app
+        .rpc_body(
+            &admin,
+            "queue_page",
+            json!({ "query": { "queue": { "kind": "open" } } }),
+        )
+        .await;
+    assert_eq!(page["rows"][0]["sla_due"], "2026-03-02T13:00:00Z", "{page}");
 
     // 13:01: breached.
     app.advance(chrono::Duration::minutes(30));

@@ -251,10 +251,41 @@ impl Store {
             overdue: true,
             ..QueueFilter::default()
         };
-        let (conditions, binds) = conditions(viewer, &filter, Binds::default());
+        self.count_where(viewer, &filter, None).await
+    }
+
+    /// Open tickets matching `filter` whose SLA falls due after now and no later than `until`:
+    /// the breaches to expect.
+    pub async fn due_soon(
+        &self,
+        viewer: &Viewer<'_>,
+        filter: &QueueFilter,
+        until: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let filter = QueueFilter {
+            state: Some(State::Open),
+            ..filter.clone()
+        };
+        self.count_where(viewer, &filter, Some(until)).await
+    }
+
+    /// How many tickets match `filter`, and if `due_by` is given, fall due after now and by then.
+    async fn count_where(
+        &self,
+        viewer: &Viewer<'_>,
+        filter: &QueueFilter,
+        due_by: Option<DateTime<Utc>>,
+    ) -> Result<u64, StoreError> {
+        let (conditions, binds) = conditions(viewer, filter, Binds::default());
+        let due = if due_by.is_some() {
+            "AND sla_due > $f_now AND sla_due <= $f_due_by"
+        } else {
+            ""
+        };
+        let binds = binds.with("f_due_by", due_by);
         let mut query = self.db.query(format!(
             "{SCOPE}
-             (SELECT count() AS n FROM ticket WHERE {conditions} GROUP ALL)[0].n"
+             (SELECT count() AS n FROM ticket WHERE {conditions} {due} GROUP ALL)[0].n"
         ));
         for (name, value) in binds.0 {
             query = query.bind((name, value));

@@ -123,6 +123,7 @@ pub(super) struct TicketRow {
     organization: Option<String>,
     sla_plan: Option<String>,
     status_log: Vec<StatusLogRow>,
+    sla_due: Option<DateTime<Utc>>,
 }
 
 #[derive(SurrealValue)]
@@ -143,7 +144,7 @@ pub(super) const TICKET_FIELDS: &str = "number, subject, record::id(requester) A
     referred.map(|$d| record::id($d)) AS referred, due_at, first_response_at, merged_into.number AS merged_into,
     links.map(|$l| $l.number) AS links,
     (IF organization { record::id(organization) } ELSE { NONE }) AS organization,
-    (IF sla_plan { record::id(sla_plan) } ELSE { NONE }) AS sla_plan, status_log ?? [] AS status_log";
+    (IF sla_plan { record::id(sla_plan) } ELSE { NONE }) AS sla_plan, status_log ?? [] AS status_log, sla_due";
 
 impl TicketRow {
     pub(super) fn into_ticket(self) -> Result<Ticket, StoreError> {
@@ -195,6 +196,7 @@ impl TicketRow {
                     at: e.at,
                 })
                 .collect(),
+            sla_due: self.sla_due,
         })
     }
 }

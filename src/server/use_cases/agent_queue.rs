@@ -7,7 +7,7 @@ use crate::domain::form::FieldValue;
 use crate::domain::permission::{Action, Resource, SignedInUser, authorize};
 use crate::domain::queue::{Column, Cursor, Queue, QueueFilter, QueueSort, builtin_counts};
 use crate::domain::search::{excerpt, parse_query};
-use crate::domain::ticket::{Named, Ticket};
+use crate::domain::ticket::{Named, State, Ticket};
 use crate::domain::user::Role;
 use crate::error::AppError;
 use crate::server::request::{Caller, internal};
@@ -78,27 +78,37 @@ pub async fn nav(state: &AppState, caller: &Caller) -> Result<QueueNav, AppError
         .map(|s| s.key)
         .collect();
     let referred = state.store.referred_open(&keys).await.map_err(internal)?;
-    let overdue = state
-        .store
-        .overdue_open(&Viewer {
-            scope: Scope::Departments(&keys),
-            me: &user.id,
-            now: state.clock.now(),
-        })
-        .await
-        .map_err(internal)?;
-    let mut queues: Vec<QueueEntry> =
-        builtin_counts(&rows, &user.id, &keys, &pausing, referred, overdue)
-            .into_iter()
-            .map(|(queue, count)| QueueEntry {
-                label: label(&queue, &departments),
-                queue,
-                count: Some(count),
-            })
-            .collect();
+    let viewer = Viewer {
+        scope: Scope::Departments(&keys),
+        me: &user.id,
+        now: state.clock.now(),
+    };
+    let overdue = state.store.overdue_open(&viewer).await.map_err(internal)?;
+    let within_the_hour = viewer.now + chrono::Duration::hours(1);
+    let mut queues = Vec::new();
+    for (queue, count) in builtin_counts(&rows, &user.id, &keys, &pausing, referred, overdue) {
+        // Breach prediction: what of the queue falls due within the hour.
+        let breaching_soon = match queue.builtin_filter() {
+            Some(filter) if filter.state == Some(State::Open) && !filter.overdue => Some(
+                state
+                    .store
+                    .due_soon(&viewer, &filter, within_the_hour)
+                    .await
+                    .map_err(internal)?,
+            ),
+            _ => None,
+        };
+        queues.push(QueueEntry {
+            label: label(&queue, &departments),
+            queue,
+            count: Some(count),
+            breaching_soon,
+        });
+    }
     let saved = state.store.saved_queues(&user.id).await.map_err(internal)?;
     queues.extend(saved.into_iter().map(|s| QueueEntry {
         queue: Queue::Saved(s.id),
+        breaching_soon: None,
         label: s.name,
         count: None,
     }));
@@ -140,6 +150,7 @@ fn row(ticket: Ticket, matched: Option<&str>) -> QueueRow {
         tags: ticket.tags,
         created_at: ticket.created_at,
         updated_at: ticket.updated_at,
+        sla_due: ticket.sla_due,
         version: ticket.version,
     }
 }

@@ -20,6 +20,6 @@ pub use field::{Field, FieldKind};
 pub use form_alert::FormAlert;
 pub use queue_table::QueueTable;
 pub use schema_form::SchemaForm;
-pub use sla_countdown::SlaCountdown;
+pub use sla_countdown::{DueCountdown, SlaCountdown};
 pub use ticket_table::TicketTable;
 pub use ticket_view::TicketFacts;

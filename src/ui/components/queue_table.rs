@@ -4,6 +4,8 @@
 use std::collections::HashSet;
 
 use leptos::prelude::*;
+
+use crate::ui::components::DueCountdown;
 use leptos_router::components::A;
 
 use crate::domain::queue::Column;
@@ -124,5 +126,6 @@ fn cell(column: Column, row: &QueueRow) -> AnyView {
         Column::Tags => view! { <td>{row.tags.join(", ")}</td> }.into_any(),
         Column::Created => time(row.created_at),
         Column::Updated => time(row.updated_at),
+        Column::Due => view! { <td class="nowrap"><DueCountdown due=row.sla_due /></td> }.into_any(),
     }
 }

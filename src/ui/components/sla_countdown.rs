@@ -91,6 +91,37 @@ pub fn SlaCountdown(badge: SlaBadge) -> impl IntoView {
     }
 }
 
+/// A queue row's SLA due time, counting down in the browser: "in 2h 05m", "overdue 4m 10s".
+/// Before the page is live it shows the due time itself.
+#[component]
+pub fn DueCountdown(due: Option<DateTime<Utc>>) -> impl IntoView {
+    let Some(due) = due else {
+        return view! { <span class="muted">"—"</span> }.into_any();
+    };
+    let now = RwSignal::new(None::<DateTime<Utc>>);
+    Effect::new(move |_| {
+        let read =
+            move || DateTime::from_timestamp_millis(leptos::web_sys::js_sys::Date::now() as i64);
+        now.set(read());
+        let tick = gloo_timers::callback::Interval::new(1000, move || now.set(read()));
+        let tick = StoredValue::new_local(Some(tick));
+        on_cleanup(move || tick.update_value(|t| drop(t.take())));
+    });
+    let text = move || match now.get() {
+        None => format!("due {}", due.format("%m-%d %H:%M")),
+        Some(now) if now >= due => format!("overdue {}", countdown((now - due).num_seconds())),
+        Some(now) => format!("in {}", countdown((due - now).num_seconds())),
+    };
+    let class = move || match now.get() {
+        Some(now) if now >= due => "sla sla--breached",
+        _ => "sla sla--on-track",
+    };
+    view! {
+        <span class=class title=format!("Due {}", due.format("%Y-%m-%d %H:%M:%S UTC"))>{text}</span>
+    }
+    .into_any()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

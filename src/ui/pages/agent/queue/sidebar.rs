@@ -36,6 +36,9 @@ pub fn QueueSidebar(
                                             attr:aria-current=move || (current.get() == queue).then_some("page")>
                                             <span>{entry.label}</span>
                                             {entry.count.map(|n| view! { <span class="count" aria-label=format!("{n} tickets")>{n}</span> })}
+                                            {entry.breaching_soon.filter(|n| *n > 0).map(|n| view! {
+                                                <span class="count count--soon" title="Due within the next hour" aria-label=format!("{n} due within the hour")>{format!("⏱ {n}")}</span>
+                                            })}
                                         </A>
                                         {saved.map(|id| view! {
                                             <button type="button" class="button button--quiet button--small"
