@@ -78,6 +78,8 @@ impl Store {
         Ok(stream.filter_map(|item| async move {
             match item {
                 Err(e) => Some(Err(StoreError::from(e))),
+                // Bookkeeping that changes nothing people see (the SLA job's) clears `changed`.
+                Ok(n) if n.action == Action::Update && n.data.changed.is_empty() => None,
                 Ok(n) if matches!(n.action, Action::Create | Action::Update) => {
                     let row = n.data;
                     Some(Ok(TicketNotice {

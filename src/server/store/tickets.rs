@@ -661,19 +661,21 @@ impl Store {
         Ok(numbers)
     }
 
-    /// Stores what the SLA job computed for a ticket at `version`; if the ticket changed since,
-    /// it stays due for another look.
+    /// Stores what the SLA job computed for a ticket at `version`; if the ticket changed since
+    /// (or a concurrent write won the race), it stays due for another look. `changed` is cleared
+    /// so that this bookkeeping is no live event.
     pub async fn set_sla_state(
         &self,
         number: &str,
         version: u64,
         state: &SlaState,
     ) -> Result<(), StoreError> {
-        self.db
+        let mut response = self
+            .db
             .query(
                 "UPDATE ticket SET sla_first_response_due = $first, sla_resolution_due = $resolution,
                     sla_due = IF $first AND $resolution { time::min([$first, $resolution]) } ELSE { $first ?? $resolution },
-                    sla_next_at = $next, sla_dirty = false
+                    sla_next_at = $next, sla_dirty = false, changed = []
                  WHERE number = $number AND version = $version RETURN NONE",
             )
             .bind(("number", number.to_string()))
@@ -681,9 +683,12 @@ impl Store {
             .bind(("first", state.first_response_due))
             .bind(("resolution", state.resolution_due))
             .bind(("next", state.next_at))
-            .await?
-            .check()?;
-        Ok(())
+            .await?;
+        match response.take_errors().into_values().next() {
+            None => Ok(()),
+            Some(e) if super::is_conflict(&e) => Ok(()),
+            Some(e) => Err(e.into()),
+        }
     }
 
     /// The staff-visible thread entries written after `version`: what a stale writer missed.
