@@ -154,3 +154,22 @@ pub async fn bulk_change(
     let (state, caller) = rpc::context().await?;
     ticket_changes::bulk_change(&state, &caller, &numbers, &change).await
 }
+
+/// SLA compliance of one department and priority: clocks met in time out of clocks stopped.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComplianceLine {
+    pub department: String,
+    pub priority: String,
+    pub first_response_met: u64,
+    pub first_response_total: u64,
+    pub resolution_met: u64,
+    pub resolution_total: u64,
+}
+
+/// SLA compliance per department and priority in the agent's departments.
+#[server(prefix = "/rpc", endpoint = "sla_compliance")]
+pub async fn load_sla_compliance() -> Result<Vec<ComplianceLine>, AppError> {
+    use crate::server::{rpc, use_cases::agent_queue};
+    let (state, caller) = rpc::context().await?;
+    agent_queue::compliance(&state, &caller).await
+}

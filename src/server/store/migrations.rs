@@ -432,6 +432,9 @@ DEFINE FIELD sla_resolution_due ON ticket TYPE option<datetime>;
 DEFINE FIELD sla_next_at ON ticket TYPE option<datetime>;
 -- The earlier of the two running clocks' due times: the Overdue queue.
 DEFINE FIELD sla_due ON ticket TYPE option<datetime>;
+-- Whether each clock, once stopped, was met in time: SLA compliance.
+DEFINE FIELD sla_first_response_met ON ticket TYPE option<bool>;
+DEFINE FIELD sla_resolution_met ON ticket TYPE option<bool>;
 UPDATE ticket SET sla_dirty = state = 'open';
 DEFINE INDEX ticket_sla_due ON ticket FIELDS state, sla_due;
 DEFINE INDEX ticket_sla_dirty ON ticket FIELDS sla_dirty;

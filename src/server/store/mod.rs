@@ -23,7 +23,7 @@ pub use catalog::Topic;
 pub use live::{PresenceNotice, TicketNotice};
 pub use merges::PairEntries;
 pub use presence::Presence;
-pub use queues::{Scope, SearchHit, Viewer};
+pub use queues::{ComplianceCounts, Scope, SearchHit, Viewer};
 pub use saved_queues::SavedQueue;
 pub use sessions::{NewSession, SessionRow};
 pub use settings::{Activation, SettingsRow, SettingsWrite, Usage};

@@ -46,6 +46,26 @@ fn state_str(state: State) -> &'static str {
 }
 
 /// The `WHERE` conditions for a scope and a filter, with their parameters.
+/// Clocks met in time and clocks stopped, for one department and priority.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComplianceCounts {
+    pub department: String,
+    pub priority: String,
+    /// (met, stopped)
+    pub first_response: (u64, u64),
+    pub resolution: (u64, u64),
+}
+
+#[derive(SurrealValue)]
+struct ComplianceRow {
+    department: String,
+    priority: String,
+    first_met: i64,
+    first_total: i64,
+    resolution_met: i64,
+    resolution_total: i64,
+}
+
 /// Who reads a queue, and when: their departments, their id (for "mine") and the time that
 /// decides what is overdue.
 pub struct Viewer<'a> {
@@ -242,6 +262,42 @@ impl Store {
             .await?
             .take(1)?;
         Ok(count.and_then(|c| u64::try_from(c).ok()).unwrap_or(0))
+    }
+
+    /// SLA clocks met in time against clocks stopped, per department and priority (keys), for
+    /// the viewer's departments.
+    pub async fn sla_compliance(
+        &self,
+        viewer: &Viewer<'_>,
+    ) -> Result<Vec<ComplianceCounts>, StoreError> {
+        let (all, keys) = match &viewer.scope {
+            Scope::All => (true, Vec::new()),
+            Scope::Departments(d) => (false, d.to_vec()),
+        };
+        let rows: Vec<ComplianceRow> = self
+            .db
+            .query(
+                "LET $scope = $keys.map(|$d| type::record('department', $d));
+                 SELECT record::id(department) AS department, record::id(priority) AS priority,
+                    count(sla_first_response_met = true) AS first_met, count(sla_first_response_met != NONE) AS first_total,
+                    count(sla_resolution_met = true) AS resolution_met, count(sla_resolution_met != NONE) AS resolution_total
+                 FROM ticket WHERE sla_plan != NONE AND ($all OR department INSIDE $scope)
+                 GROUP BY department, priority",
+            )
+            .bind(("keys", keys))
+            .bind(("all", all))
+            .await?
+            .take(1)?;
+        let n = |v: i64| u64::try_from(v).unwrap_or(0);
+        Ok(rows
+            .into_iter()
+            .map(|r| ComplianceCounts {
+                department: r.department,
+                priority: r.priority,
+                first_response: (n(r.first_met), n(r.first_total)),
+                resolution: (n(r.resolution_met), n(r.resolution_total)),
+            })
+            .collect())
     }
 
     /// Open tickets the viewer's queues hold with an SLA clock past due.

@@ -50,6 +50,9 @@ pub struct SlaState {
     pub resolution_due: Option<DateTime<Utc>>,
     /// When the next step or due time comes; none when nothing is pending.
     pub next_at: Option<DateTime<Utc>>,
+    /// Once a clock stopped: whether it was met in time.
+    pub first_response_met: Option<bool>,
+    pub resolution_met: Option<bool>,
 }
 
 /// Whose tickets a customer list shows: the customer's own and copied ones, and those of an
@@ -675,7 +678,8 @@ impl Store {
             .query(
                 "UPDATE ticket SET sla_first_response_due = $first, sla_resolution_due = $resolution,
                     sla_due = IF $first AND $resolution { time::min([$first, $resolution]) } ELSE { $first ?? $resolution },
-                    sla_next_at = $next, sla_dirty = false, changed = []
+                    sla_next_at = $next, sla_first_response_met = $first_met, sla_resolution_met = $resolution_met,
+                    sla_dirty = false, changed = []
                  WHERE number = $number AND version = $version RETURN NONE",
             )
             .bind(("number", number.to_string()))
@@ -683,6 +687,8 @@ impl Store {
             .bind(("first", state.first_response_due))
             .bind(("resolution", state.resolution_due))
             .bind(("next", state.next_at))
+            .bind(("first_met", state.first_response_met))
+            .bind(("resolution_met", state.resolution_met))
             .await?;
         match response.take_errors().into_values().next() {
             None => Ok(()),

@@ -14,7 +14,7 @@ use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{Refusal, SavedQueue, Scope, StoreError, Viewer};
 use crate::server_fns::agent_queue::{
-    QueueEntry, QueueNav, QueuePage, QueueQuery, QueueRow, Workspace,
+    ComplianceLine, QueueEntry, QueueNav, QueuePage, QueueQuery, QueueRow, Workspace,
 };
 
 /// Tickets per queue page.
@@ -393,4 +393,44 @@ pub async fn delete(state: &AppState, caller: &Caller, id: &str) -> Result<(), A
         Err(StoreError::Refused(Refusal::UnknownRecord)) => Err(AppError::NotFound),
         Err(e) => Err(internal(e)),
     }
+}
+
+/// SLA compliance per department and priority, in the departments the agent works (all for
+/// admins), by name.
+pub async fn compliance(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<ComplianceLine>, AppError> {
+    let user = staff(caller)?;
+    let departments = departments(state, caller).await?;
+    let priorities = state.store.priorities().await.map_err(internal)?;
+    let keys: Vec<String> = departments.iter().map(|d| d.key.clone()).collect();
+    let viewer = Viewer {
+        scope: scope(user),
+        me: &user.id,
+        now: state.clock.now(),
+    };
+    let name = |list: &[Named], key: &str| {
+        list.iter()
+            .find(|n| n.key == key)
+            .map_or_else(|| key.to_string(), |n| n.name.clone())
+    };
+    let mut lines: Vec<ComplianceLine> = state
+        .store
+        .sla_compliance(&viewer)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter(|c| keys.contains(&c.department))
+        .map(|c| ComplianceLine {
+            department: name(&departments, &c.department),
+            priority: name(&priorities, &c.priority),
+            first_response_met: c.first_response.0,
+            first_response_total: c.first_response.1,
+            resolution_met: c.resolution.0,
+            resolution_total: c.resolution.1,
+        })
+        .collect();
+    lines.sort_by(|a, b| (&a.department, &a.priority).cmp(&(&b.department, &b.priority)));
+    Ok(lines)
 }

@@ -205,11 +205,17 @@ pub async fn process(
     if let Some((plan, clocks)) = evaluated(state, &ticket, now).await? {
         let mut steps = Vec::new();
         for c in &clocks {
+            let met = c.stopped.then_some(c.view.state == SlaState::Met);
+            let due = c.view.due_at.filter(|_| !c.stopped);
             match c.clock {
                 Clock::FirstResponse => {
-                    stored.first_response_due = c.view.due_at.filter(|_| !c.stopped)
+                    stored.first_response_due = due;
+                    stored.first_response_met = met;
                 }
-                Clock::Resolution => stored.resolution_due = c.view.due_at.filter(|_| !c.stopped),
+                Clock::Resolution => {
+                    stored.resolution_due = due;
+                    stored.resolution_met = met;
+                }
             }
             let Some(due) = c
                 .view

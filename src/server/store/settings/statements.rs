@@ -85,7 +85,8 @@ pub(super) fn write(section: Section) -> String {
     match section {
         Section::Departments => format!(
             "UPSERT $rec MERGE {{ name: $item.name, active: $item.active, parent: {}, manager: {},
-                sla_plan: {}, schedule: {} }}",
+                sla_plan: {}, schedule: {} }};
+             UPDATE ticket SET sla_dirty = true WHERE state = 'open' AND department = $rec AND sla_plan != NONE",
             record_of("department", "parent"),
             record_of("user", "manager"),
             record_of("sla_plan", "sla_plan"),
@@ -145,9 +146,13 @@ pub(super) fn write(section: Section) -> String {
                 UPDATE $rec MERGE { name: $item.name, active: $item.active, definition: $definition };
             };"
         .into(),
-        Section::SlaPlans | Section::Schedules => {
-            "UPSERT $rec CONTENT { name: $item.name, active: $item.active, definition: $definition }".into()
-        }
+        // Open tickets' stored SLA due times follow a changed plan or schedule.
+        Section::SlaPlans => "UPSERT $rec CONTENT { name: $item.name, active: $item.active, definition: $definition };
+            UPDATE ticket SET sla_dirty = true WHERE state = 'open' AND sla_plan = $rec;"
+            .into(),
+        Section::Schedules => "UPSERT $rec CONTENT { name: $item.name, active: $item.active, definition: $definition };
+            UPDATE ticket SET sla_dirty = true WHERE state = 'open' AND sla_plan != NONE;"
+            .into(),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod alerts;
 mod bulk;
+mod compliance;
 mod filters;
 mod sidebar;
 
@@ -23,6 +24,7 @@ use crate::ui::live::{throttled, use_feed};
 
 use alerts::NewTicketAlerts;
 use bulk::{BulkBar, BulkResult};
+use compliance::SlaCompliance;
 use filters::FilterPanel;
 use sidebar::QueueSidebar;
 
@@ -218,6 +220,7 @@ pub fn AgentQueuePage() -> impl IntoView {
                         Err(e) => view! { <div class="alert alert--error" role="alert">{e.to_string()}</div> }.into_any(),
                     })}
                 </Transition>
+                <SlaCompliance />
                 <KeyboardHelp open=help />
             </section>
         </div>
