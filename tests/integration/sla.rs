@@ -258,3 +258,66 @@ async fn two_job_runners_do_not_double_a_step() {
     let entries = sla_entries(&app, &admin, number).await;
     assert_eq!(entries.len(), 1, "one breach, whoever ran it: {entries:?}");
 }
+
+#[tokio::test]
+async fn a_ticket_nothing_else_gives_a_plan_gets_the_default_plan() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let save = |section: &str, key: Option<&str>, item: Value| json!({ "section": section, "key": key, "item": item });
+    let (status, body) = app
+        .rpc_body(
+            &admin,
+            "save_settings_item",
+            save(
+                "departments",
+                None,
+                json!({ "name": "Network", "active": true, "parent": null, "manager": null, "sla_plan": null, "schedule": null }),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.rpc_body(
+        &admin,
+        "save_settings_item",
+        save(
+            "help_topics",
+            Some("general"),
+            json!({ "name": "General Inquiry", "active": true, "public": true, "parent": null, "department": "network",
+                "priority": null, "sla_plan": null, "forms": [], "assign_agent": null, "assign_team": null, "sort": 1 }),
+        ),
+    )
+    .await;
+    let alice = customer(&app, "alice@example.com", "Alice").await;
+    let (_, first) = open(&app, &alice, "Switch", "Down").await;
+    let (_, page) = app
+        .rpc_json(
+            &admin,
+            "agent_ticket",
+            &[("number", first.as_str().unwrap())],
+        )
+        .await;
+    assert_eq!(
+        page["ticket"]["sla_plan"],
+        Value::Null,
+        "no plan anywhere yet"
+    );
+
+    let (_, general) = app
+        .rpc_body(&admin, "settings_section", json!({ "section": "general" }))
+        .await;
+    let mut general = general["blank"].clone();
+    general["default_sla_plan"] = json!("standard");
+    let (status, body) = app
+        .rpc_body(&admin, "save_settings_item", save("general", None, general))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, second) = open(&app, &alice, "Switch again", "Down").await;
+    let (_, page) = app
+        .rpc_json(
+            &admin,
+            "agent_ticket",
+            &[("number", second.as_str().unwrap())],
+        )
+        .await;
+    assert_eq!(page["ticket"]["sla_plan"], "standard");
+}

@@ -22,6 +22,9 @@ pub struct General {
     pub default_priority: String,
     /// Preselected on the portal's new-ticket form.
     pub default_topic: Option<String>,
+    /// The SLA plan of tickets whose filter, help topic and department name none.
+    #[serde(default)]
+    pub default_sla_plan: Option<String>,
     /// `random:6` (six random digits) or a mask such as `SOC-####`.
     pub ticket_numbers: String,
     pub registration: RegistrationPolicy,
@@ -46,6 +49,8 @@ impl General {
             ),
             Spec::choice("default_priority", "Default priority", options(&catalog.priorities)),
             Spec::optional_choice("default_topic", "Default help topic", options(&catalog.topics)),
+            Spec::optional_choice("default_sla_plan", "Default SLA plan", options(&catalog.sla_plans))
+                .hint("For tickets whose filter, help topic and department name no plan."),
             Spec::text("ticket_numbers", "Ticket number format")
                 .hint("random:6 for six random digits, or a mask with # for a sequence, e.g. SOC-####"),
             Spec::choice(
@@ -144,6 +149,13 @@ impl Item for General {
             "Choose an active help topic.",
             &mut errors,
         );
+        check_ref(
+            &catalog.sla_plans,
+            self.default_sla_plan.as_deref(),
+            "default_sla_plan",
+            "Choose an active SLA plan.",
+            &mut errors,
+        );
         if let Err(e) = NumberFormat::parse(&self.ticket_numbers) {
             errors.push(FieldError::new("ticket_numbers", e.to_string()));
         }
@@ -186,6 +198,7 @@ mod tests {
             default_department: "support".into(),
             default_priority: "normal".into(),
             default_topic: None,
+            default_sla_plan: None,
             ticket_numbers: "SOC-####".into(),
             registration: RegistrationPolicy::Open,
             max_upload_mb: 10,

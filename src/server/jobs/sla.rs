@@ -2,6 +2,7 @@
 //! gets its breaches and escalation steps done and its due times stored. Steps are marked in the
 //! database as they are done, so several processes (or a restart) never do one twice.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::error::AppError;
@@ -11,7 +12,7 @@ use crate::server::use_cases::sla;
 
 /// How often the job looks.
 const EVERY: Duration = Duration::from_millis(500);
-/// The most tickets one look takes on (the rest wait for the next).
+/// How many tickets one batch reads; a look takes batch after batch until none is left.
 const BATCH: usize = 200;
 
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
@@ -27,17 +28,28 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// One look: how many steps it took.
+/// One look, over every ticket due one (no cap per run): how many steps it took. A ticket that
+/// stays due (a write raced it) is left for the next look rather than retried in a loop.
 pub async fn run_once(state: &AppState) -> Result<usize, AppError> {
     let now = state.clock.now();
-    let numbers = state
-        .store
-        .sla_candidates(now, BATCH)
-        .await
-        .map_err(internal)?;
+    let mut seen = HashSet::new();
     let mut done = 0;
-    for number in numbers {
-        done += sla::process(state, &number, now).await?;
+    loop {
+        let numbers = state
+            .store
+            .sla_candidates(now, BATCH)
+            .await
+            .map_err(internal)?;
+        let fresh: Vec<String> = numbers
+            .iter()
+            .filter(|n| seen.insert((*n).clone()))
+            .cloned()
+            .collect();
+        for number in &fresh {
+            done += sla::process(state, number, now).await?;
+        }
+        if numbers.len() < BATCH || fresh.is_empty() {
+            return Ok(done);
+        }
     }
-    Ok(done)
 }

@@ -36,6 +36,7 @@ pub async fn current(state: &AppState) -> Result<General, AppError> {
             .unwrap_or_default(),
         default_priority: store.default_priority().await.map_err(internal)?,
         default_topic: None,
+        default_sla_plan: None,
         ticket_numbers: settings.ticket_numbers.as_setting(),
         registration: settings.registration,
         max_upload_mb: i64::try_from(settings.upload_max_file_bytes / (1024 * 1024)).unwrap_or(10),

@@ -233,7 +233,7 @@ pub async fn open_ticket(
 }
 
 /// Where a new ticket goes: what the filters decided, else the help topic, else the defaults.
-/// The SLA plan: a filter's, else the topic's, else the (final) department's.
+/// The SLA plan: a filter's, else the topic's, else the (final) department's, else the default.
 struct Routed {
     department: String,
     topic: String,
@@ -265,7 +265,8 @@ impl Routed {
                 .department_sla_plan(&department)
                 .await
                 .map_err(internal)?,
-        };
+        }
+        .or_else(|| general.default_sla_plan.clone());
         let note = (!outcome.matched.is_empty()).then(|| {
             let changes = outcome.changes();
             format!(
