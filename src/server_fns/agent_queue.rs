@@ -65,6 +65,8 @@ pub struct QueueRow {
     pub updated_at: DateTime<Utc>,
     /// When the earlier running SLA clock falls due.
     pub sla_due: Option<DateTime<Utc>>,
+    /// The ticket's SLA clocks are paused by its status.
+    pub sla_paused: bool,
     pub version: u64,
     /// The matching text with matches marked, for search results.
     pub matched: Vec<Segment>,

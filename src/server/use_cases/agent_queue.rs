@@ -151,6 +151,9 @@ fn row(ticket: Ticket, matched: Option<&str>) -> QueueRow {
         created_at: ticket.created_at,
         updated_at: ticket.updated_at,
         sla_due: ticket.sla_due,
+        sla_paused: ticket.sla_plan.is_some()
+            && ticket.status.pauses_sla
+            && ticket.status.state == State::Open,
         version: ticket.version,
     }
 }

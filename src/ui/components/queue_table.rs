@@ -126,6 +126,6 @@ fn cell(column: Column, row: &QueueRow) -> AnyView {
         Column::Tags => view! { <td>{row.tags.join(", ")}</td> }.into_any(),
         Column::Created => time(row.created_at),
         Column::Updated => time(row.updated_at),
-        Column::Due => view! { <td class="nowrap"><DueCountdown due=row.sla_due /></td> }.into_any(),
+        Column::Due => view! { <td class="nowrap"><DueCountdown due=row.sla_due paused=row.sla_paused status=row.status.clone() /></td> }.into_any(),
     }
 }

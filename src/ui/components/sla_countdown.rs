@@ -91,10 +91,16 @@ pub fn SlaCountdown(badge: SlaBadge) -> impl IntoView {
     }
 }
 
-/// A queue row's SLA due time, counting down in the browser: "in 2h 05m", "overdue 4m 10s".
-/// Before the page is live it shows the due time itself.
+/// A queue row's SLA due time, counting down in the browser: "in 2h 05m", "overdue 4m 10s";
+/// "paused" (and why, on hover) while the status pauses the clocks. Before the page is live it
+/// shows the due time itself.
 #[component]
-pub fn DueCountdown(due: Option<DateTime<Utc>>) -> impl IntoView {
+pub fn DueCountdown(due: Option<DateTime<Utc>>, paused: bool, status: String) -> impl IntoView {
+    if paused {
+        let why =
+            format!("Paused while the ticket is “{status}”: the clocks resume with the time left.");
+        return view! { <span class="sla sla--paused" title=why>"paused"</span> }.into_any();
+    }
     let Some(due) = due else {
         return view! { <span class="muted">"—"</span> }.into_any();
     };
