@@ -5,6 +5,7 @@
 pub mod clock;
 mod plan;
 mod schedule;
+pub mod ticket;
 
 pub use plan::{Clock, Escalation, EscalationAction, SlaPlan, Target};
 pub use schedule::{Holiday, OpeningHours, Schedule, Weekday};

@@ -224,6 +224,16 @@ impl Store {
         rows.into_iter().map(StatusRow::into_status).collect()
     }
 
+    /// Every status, deactivated ones too (a ticket's history may name them).
+    pub async fn every_status(&self) -> Result<Vec<Status>, StoreError> {
+        let rows: Vec<StatusRow> = self
+            .db
+            .query("SELECT record::id(id) AS key, name, state, pauses_sla, customer_may_reopen, sort FROM status ORDER BY sort")
+            .await?
+            .take(0)?;
+        rows.into_iter().map(StatusRow::into_status).collect()
+    }
+
     /// Active priorities from least to most urgent.
     pub async fn priorities(&self) -> Result<Vec<Named>, StoreError> {
         self.named("SELECT record::id(id) AS key, name, urgency FROM priority WHERE active ORDER BY urgency")

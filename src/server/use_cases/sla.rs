@@ -3,15 +3,14 @@
 //! closes it, stopped for good by the first response and the resolution; and the SLA job's work
 //! on one ticket: breaches and escalation steps, each done once.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::domain::audit::{AuditActor, AuditRecord, Origin};
 use crate::domain::config::Section;
-use crate::domain::sla::clock::{
-    Calendar, ClockInput, ClockView, SlaState, Span, evaluate, stopped_spans,
-};
-use crate::domain::sla::{Clock, Escalation, EscalationAction, Schedule, SlaPlan};
+use crate::domain::sla::clock::{Calendar, SlaState};
+use crate::domain::sla::ticket::{Step, TicketClock, steps, ticket_clocks};
+use crate::domain::sla::{Clock, EscalationAction, Schedule, SlaPlan};
 use crate::domain::ticket::{EntryKind, Source, State, Ticket};
 use crate::error::AppError;
 use crate::server::request::internal;
@@ -66,21 +65,12 @@ async fn calendar(state: &AppState, ticket: &Ticket, plan: &SlaPlan) -> Result<C
     }))
 }
 
-/// One clock of a ticket evaluated at `now`.
-struct Evaluated {
-    clock: Clock,
-    view: ClockView,
-    at_risk_at: Option<DateTime<Utc>>,
-    /// Stopped for good (first response given, ticket closed).
-    stopped: bool,
-}
-
 /// The ticket's plan and its clocks at `now`; none when it has no (existing) plan.
 async fn evaluated(
     state: &AppState,
     ticket: &Ticket,
     now: DateTime<Utc>,
-) -> Result<Option<(SlaPlan, Vec<Evaluated>)>, AppError> {
+) -> Result<Option<(SlaPlan, Vec<TicketClock>)>, AppError> {
     let Some(key) = &ticket.sla_plan else {
         return Ok(None);
     };
@@ -88,65 +78,8 @@ async fn evaluated(
         return Ok(None);
     };
     let calendar = calendar(state, ticket, &plan).await?;
-    let statuses = state.store.statuses().await.map_err(internal)?;
-    // Pausing statuses (their own flag or the plan's list) and closed ones stop the clocks.
-    let stopping: Vec<String> = statuses
-        .iter()
-        .filter(|s| {
-            s.pauses_sla || s.state == State::Closed || plan.pause_statuses.contains(&s.key)
-        })
-        .map(|s| s.key.clone())
-        .chain(["closed".to_string()])
-        .collect();
-    let (pauses, paused_since) = stopped_spans(&ticket.status_log, &stopping);
-    let target = plan.target_for(&ticket.priority);
-    let closed = ticket.status.state == State::Closed;
-    let mut clocks = Vec::new();
-    for clock in Clock::ALL {
-        let (minutes, stopped_at, manual_due) = match clock {
-            Clock::FirstResponse => (
-                target.first_response_minutes,
-                ticket.first_response_at,
-                None,
-            ),
-            Clock::Resolution => (
-                target.resolution_minutes,
-                ticket.closed_at.filter(|_| closed),
-                ticket.due_at,
-            ),
-        };
-        let input = ClockInput {
-            started: ticket.created_at,
-            target_minutes: minutes,
-            pauses: pauses.clone(),
-            // A closed ticket's resolution clock stopped at its closing, not paused.
-            paused_since: paused_since.filter(|_| stopped_at.is_none()),
-            stopped_at,
-            manual_due,
-            at_risk_percent: plan.at_risk_percent,
-        };
-        let view = evaluate(&input, &calendar, now);
-        let at_risk_at = match manual_due {
-            Some(_) => None,
-            None => {
-                let share = i64::from(minutes) * 60 * i64::from(plan.at_risk_percent) / 100;
-                let mut excluded: Vec<Span> = pauses.clone();
-                if let Some(since) = input.paused_since {
-                    excluded.push(Span {
-                        from: since,
-                        to: now.max(since),
-                    });
-                }
-                calendar.after(ticket.created_at, share, &excluded)
-            }
-        };
-        clocks.push(Evaluated {
-            clock,
-            view,
-            at_risk_at,
-            stopped: stopped_at.is_some(),
-        });
-    }
+    let statuses = state.store.every_status().await.map_err(internal)?;
+    let clocks = ticket_clocks(ticket, &plan, &statuses, &calendar, now);
     Ok(Some((plan, clocks)))
 }
 
@@ -159,12 +92,6 @@ pub async fn clocks(
     let Some((_, clocks)) = evaluated(state, ticket, now).await? else {
         return Ok(Vec::new());
     };
-    let paused_by = state
-        .store
-        .status(&ticket.status.key)
-        .await
-        .map_err(internal)?
-        .map(|s| s.name);
     Ok(clocks
         .into_iter()
         .map(|c| SlaBadge {
@@ -173,20 +100,10 @@ pub async fn clocks(
             due_at: c.view.due_at,
             at_risk_at: c.at_risk_at,
             remaining_seconds: c.view.remaining_seconds,
-            paused_by: (c.view.state == SlaState::Paused)
-                .then(|| paused_by.clone())
-                .flatten(),
+            paused_by: (c.view.state == SlaState::Paused).then(|| ticket.status.name.clone()),
             evaluated_at: now,
         })
         .collect())
-}
-
-/// One thing the SLA job does to a ticket once: mark a breach, or run an escalation step.
-struct Step {
-    key: String,
-    at: DateTime<Utc>,
-    clock: Clock,
-    escalation: Option<Escalation>,
 }
 
 /// Brings a ticket's SLA up to `now`: every breach and escalation step that has come is done
@@ -203,54 +120,26 @@ pub async fn process(
     let mut stored = SlaRecord::default();
     let mut done = 0;
     if let Some((plan, clocks)) = evaluated(state, &ticket, now).await? {
-        let mut steps = Vec::new();
         for c in &clocks {
-            let met = c.stopped.then_some(c.view.state == SlaState::Met);
-            let due = c.view.due_at.filter(|_| !c.stopped);
             match c.clock {
                 Clock::FirstResponse => {
-                    stored.first_response_due = due;
-                    stored.first_response_met = met;
+                    stored.first_response_due = c.pending_due();
+                    stored.first_response_met = c.met();
                 }
                 Clock::Resolution => {
-                    stored.resolution_due = due;
-                    stored.resolution_met = met;
+                    stored.resolution_due = c.pending_due();
+                    stored.resolution_met = c.met();
                 }
             }
-            let Some(due) = c
-                .view
-                .due_at
-                .filter(|_| !c.stopped && ticket.status.state == State::Open)
-            else {
-                continue;
-            };
-            steps.push(Step {
-                key: format!("{}/{}/breached", ticket.number, c.clock.key()),
-                at: due,
-                clock: c.clock,
-                escalation: None,
-            });
-            for (i, e) in plan
-                .escalations
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.clock == c.clock)
-            {
-                steps.push(Step {
-                    key: format!("{}/{}/escalation-{i}", ticket.number, c.clock.key()),
-                    at: due + Duration::minutes(i64::from(e.offset_minutes)),
-                    clock: c.clock,
-                    escalation: Some(e.clone()),
-                });
-            }
         }
-        steps.sort_by_key(|s| s.at);
+        let open = ticket.status.state == State::Open;
+        let steps = steps(&ticket.number, open, &plan, &clocks);
         for step in steps.iter().filter(|s| s.at <= now) {
             if take_step(state, &ticket, step, now).await? {
                 done += 1;
             }
         }
-        stored.next_at = steps.iter().filter(|s| s.at > now).map(|s| s.at).min();
+        stored.next_at = steps.iter().find(|s| s.at > now).map(|s| s.at);
     }
     state
         .store
