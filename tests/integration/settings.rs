@@ -227,7 +227,7 @@ async fn an_agent_without_transfer_in_a_department_cannot_transfer_from_it() {
 async fn an_organizations_sharing_policy_decides_what_its_customers_see() {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let org = |sharing: &str| json!({ "name": "Acme", "active": true, "sharing": sharing, "domains": "acme.test" });
+    let org = |sharing: &str| json!({ "name": "Acme", "active": true, "sharing": sharing, "domains": "Example.org,ACME.test" });
     let (status, saved) = save(&app, &admin, "organizations", None, org("none")).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["key"], "acme");

@@ -83,6 +83,11 @@ impl Item for Organization {
         self.active
     }
 
+    /// Domains in one form, lower-case and separated by ", " (as the store splits them).
+    fn normalize(&mut self) {
+        self.domains = self.domain_list().join(", ");
+    }
+
     fn validate(&self, _key: Option<&str>, _catalog: &Catalog) -> Vec<FieldError> {
         let mut errors = Vec::new();
         check_name(&self.name, 100, &mut errors);
@@ -126,5 +131,16 @@ mod tests {
         let errors = org.validate(None, &Catalog::default());
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].field, "domains");
+    }
+
+    #[test]
+    fn domains_are_kept_lower_case_and_comma_separated_however_typed() {
+        let mut org = Organization {
+            name: "Acme".into(),
+            domains: "Acme.test;globex.test  acme.test,initech.test".into(),
+            ..Organization::blank()
+        };
+        org.normalize();
+        assert_eq!(org.domains, "acme.test, globex.test, initech.test");
     }
 }
