@@ -54,11 +54,14 @@ impl Store {
                 { ticket: $ticket, department: $department, referred: $referred, user: $user, tab: $tab, name: $name,
                   activity: 'left', at: $now } RETURN NONE;"
         } else {
-            "IF (SELECT VALUE activity FROM ONLY type::record('presence', [$ticket, $user, $tab])) != 'left' {
+            // One transaction: the check and the write cannot straddle the tab's leaving.
+            "BEGIN TRANSACTION;
+             IF (SELECT VALUE activity FROM ONLY type::record('presence', [$ticket, $user, $tab])) != 'left' {
                 UPSERT type::record('presence', [$ticket, $user, $tab]) CONTENT
                     { ticket: $ticket, department: $department, referred: $referred, user: $user, tab: $tab, name: $name,
                       activity: $activity, at: $now } RETURN NONE;
-             };"
+             };
+             COMMIT TRANSACTION;"
         };
         // Heartbeats of several tabs and the stale sweep touch the same records: a write that
         // lost a race is simply tried again.
