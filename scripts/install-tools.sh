@@ -46,7 +46,7 @@ if $want_release && ! command -v wasm-opt >/dev/null 2>&1; then
 fi
 
 if $want_test; then
-  apt_install chromium
+  apt_install chromium dovecot-imapd
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
     say "installing Playwright (no browser download: Debian's Chromium is used)"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)

@@ -8,6 +8,7 @@ pub mod config;
 pub mod editor;
 pub mod form;
 pub mod live;
+pub mod mail;
 pub mod password;
 pub mod permission;
 pub mod queue;

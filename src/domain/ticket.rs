@@ -176,6 +176,9 @@ pub struct ThreadEntry {
     pub body: String,
     pub html: bool,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// For mail: how it found its ticket ("matched by In-Reply-To ...").
+    #[serde(default)]
+    pub via: Option<String>,
     pub attachments: Vec<crate::domain::attachment::AttachmentRef>,
 }
 

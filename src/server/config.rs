@@ -49,6 +49,26 @@ pub struct Settings {
     pub ticket_numbers: NumberFormat,
     /// How long a guest access link works.
     pub guest_link_lifetime: Duration,
+    pub mail: MailSettings,
+    /// Signs Message-ID tokens and encrypts stored mailbox passwords; when unset, a random key
+    /// kept in the database is used.
+    pub secret_key: Option<String>,
+}
+
+/// Outgoing mail: the SMTP server and the outbox's retry policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailSettings {
+    /// `smtp://host:port` (plain; add `?tls=required` for STARTTLS), `smtps://host:port`
+    /// (implicit TLS); none: mail waits in the outbox until one is set.
+    pub smtp_url: Option<String>,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    /// The sender when a department has no address of its own: `Name <address>`.
+    pub from: String,
+    /// Delivery attempts before a message becomes a dead letter.
+    pub max_attempts: u32,
+    /// The first retry's delay; each further retry waits twice as long (at most a day).
+    pub retry_after: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -96,6 +116,13 @@ const KEYS: &[(&str, Option<&str>)] = &[
     ("security.trusted_proxies", Some("")),
     ("tickets.number_format", Some("random")),
     ("tickets.guest_link_lifetime", Some("7d")),
+    ("mail.smtp_url", Some("")),
+    ("mail.smtp_username", None),
+    ("mail.smtp_password", None),
+    ("mail.from", Some("Docket <docket@localhost>")),
+    ("mail.max_attempts", Some("8")),
+    ("mail.retry_after", Some("1m")),
+    ("security.secret_key", None),
 ];
 
 /// The environment variable that overrides `key`.
@@ -315,6 +342,44 @@ impl Reader {
                 "a duration like 30m, 12h or 14d",
                 parse_duration,
             )?,
+            mail: MailSettings {
+                smtp_url: self
+                    .optional("mail.smtp_url")
+                    .map(|url| {
+                        self.parse(
+                            "mail.smtp_url",
+                            "smtp://HOST:PORT, smtp://HOST:PORT?tls=required or smtps://HOST:PORT",
+                            |s| {
+                                (s.starts_with("smtp://") || s.starts_with("smtps://"))
+                                    .then(|| url.clone())
+                            },
+                        )
+                    })
+                    .transpose()?,
+                smtp_username: self.optional("mail.smtp_username"),
+                smtp_password: self.optional("mail.smtp_password"),
+                from: self.parse(
+                    "mail.from",
+                    "an address like Help Desk <help@example.com>",
+                    |s| {
+                        let address = s.rsplit_once('<').map_or(s, |(_, a)| a.trim_end_matches('>'));
+                        crate::domain::user::Email::parse(address)
+                            .ok()
+                            .map(|_| s.to_string())
+                    },
+                )?,
+                max_attempts: self.parse(
+                    "mail.max_attempts",
+                    "a whole number from 1 to 50",
+                    |s| s.parse::<u32>().ok().filter(|n| (1..=50).contains(n)),
+                )?,
+                retry_after: self.parse(
+                    "mail.retry_after",
+                    "a duration like 30s, 1m or 1h",
+                    parse_duration,
+                )?,
+            },
+            secret_key: self.optional("security.secret_key"),
             trusted_proxies: self.parse(
                 "security.trusted_proxies",
                 "a comma-separated list of IP addresses",
@@ -359,6 +424,7 @@ fn parse_duration(s: &str) -> Option<Duration> {
     let (number, unit) = s.split_at(split);
     let n: i64 = number.parse().ok().filter(|n| *n > 0)?;
     match unit {
+        "s" => Some(Duration::seconds(n)),
         "m" => Some(Duration::minutes(n)),
         "h" => Some(Duration::hours(n)),
         "d" => Some(Duration::days(n)),

@@ -23,7 +23,7 @@ use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use crate::app::{App, shell};
 use crate::error::AppError;
 use crate::server::state::AppState;
-use crate::server::{events, files};
+use crate::server::{events, files, osticket};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -45,7 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/files/{id}", get(files::download))
         .route("/guest/{token}/files/{id}", get(files::guest_download))
         .route("/api/v1/events", get(events::events))
-        .route("/api/{*rest}", any(|| async { (StatusCode::NOT_FOUND, "No such API endpoint.") }))
+        .route("/api/{*rest}", any(|| async { (StatusCode::BAD_REQUEST, "URL not supported") }))
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -53,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
         // Public files from the site root, else the app's "Page not found" with status 404.
         .fallback(file_and_error_handler_with_context::<AppState, _>(move || provide_context(fallback_state.clone()), shell))
+        // osTicket's API paths work under any prefix, so they are matched before routing.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), osticket::intercept))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),

@@ -9,6 +9,8 @@ pub mod files;
 pub mod http;
 pub mod jobs;
 pub mod live;
+pub mod mail;
+pub mod osticket;
 pub mod request;
 pub mod rpc;
 pub mod sanitize;
@@ -25,6 +27,7 @@ use tokio::net::TcpListener;
 use crate::server::clock::Clock;
 use crate::server::config::Settings;
 use crate::server::live::LiveHub;
+use crate::server::mail::secret::SecretKey;
 use crate::server::state::AppState;
 use crate::server::store::{Store, StoreError};
 
@@ -44,11 +47,16 @@ pub enum ServeError {
 /// Connects the database and builds the state every request shares.
 pub async fn build_state(settings: Settings, clock: Clock) -> Result<AppState, ServeError> {
     let store = Store::connect(&settings.database).await?;
-    Ok(state_on(store, settings, clock))
+    state_on(store, settings, clock).await
 }
 
 /// The state for a store that is already connected (a second app on the same database).
-pub fn state_on(store: Store, settings: Settings, clock: Clock) -> AppState {
+pub async fn state_on(
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+) -> Result<AppState, ServeError> {
+    let secret = SecretKey::load(settings.secret_key.as_deref(), &store).await?;
     let leptos_options = LeptosOptions::builder()
         .output_name("docket")
         .site_root(settings.site_root.to_string_lossy().to_string())
@@ -56,13 +64,14 @@ pub fn state_on(store: Store, settings: Settings, clock: Clock) -> AppState {
         .site_addr(settings.addr)
         .env(Env::PROD)
         .build();
-    AppState {
+    Ok(AppState {
         live: LiveHub::start(store.clone()),
         store,
         settings: Arc::new(settings),
         clock,
+        secret,
         leptos_options,
-    }
+    })
 }
 
 /// A server listening on its port, as started by [`start`].
@@ -100,6 +109,8 @@ pub async fn serve(
         .local_addr()
         .map_err(|source| ServeError::Listen { addr, source })?;
     jobs::sla::spawn(state.clone());
+    jobs::outbox::spawn(state.clone());
+    jobs::mailboxes::spawn(state.clone());
     let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -20,6 +20,8 @@ pub struct Caller {
     pub origin: Origin,
     /// The session token presented with the request, if any (valid or not).
     pub session_token: Option<String>,
+    /// Who the audit trail names when no signed-in user acts: an API key, a mailbox, the pipe.
+    pub on_behalf: Option<AuditActor>,
 }
 
 impl Caller {
@@ -37,8 +39,21 @@ impl Caller {
         self.origin.ip.as_deref().unwrap_or("unknown")
     }
 
+    /// A caller without a session acting for a machine (an API key, a mailbox, the mail pipe).
+    pub fn machine(actor: AuditActor, origin: Origin) -> Caller {
+        Caller {
+            actor: Actor::Anonymous,
+            origin,
+            session_token: None,
+            on_behalf: Some(actor),
+        }
+    }
+
     /// The actor as the audit trail records it.
     pub fn audit_actor(&self) -> AuditActor {
+        if let Some(actor) = &self.on_behalf {
+            return actor.clone();
+        }
         match &self.actor {
             Actor::Anonymous => AuditActor::anonymous(),
             Actor::User(user) => AuditActor::user(&user.id, &user.email),
@@ -82,6 +97,7 @@ impl Caller {
                 user_agent,
             },
             session_token,
+            on_behalf: None,
         })
     }
 }

@@ -8,6 +8,7 @@ use leptos::config::LeptosOptions;
 use crate::server::clock::Clock;
 use crate::server::config::Settings;
 use crate::server::live::LiveHub;
+use crate::server::mail::secret::SecretKey;
 use crate::server::store::Store;
 
 #[derive(Clone, Debug)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Live events for browsers, fed by the database's live queries.
     pub live: LiveHub,
+    /// Signs Message-ID tokens and seals stored mailbox passwords.
+    pub secret: SecretKey,
     pub leptos_options: LeptosOptions,
 }
 

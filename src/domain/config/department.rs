@@ -17,6 +17,10 @@ pub struct Department {
     pub manager: Option<String>,
     pub sla_plan: Option<String>,
     pub schedule: Option<String>,
+    /// The address its tickets' mail is sent from (`Name <address>` or an address); none: the
+    /// help desk's.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 impl Department {
@@ -28,6 +32,7 @@ impl Department {
             manager: None,
             sla_plan: None,
             schedule: None,
+            email: None,
         }
     }
 
@@ -42,6 +47,8 @@ impl Department {
             Spec::optional_choice("schedule", "Schedule", options(&catalog.schedules)).hint(
                 "Business hours for this department's clocks; the plan's schedule otherwise.",
             ),
+            Spec::text("email", "Sending address")
+                .hint("Mail about its tickets comes from here, like Security <soc@example.com>. Empty: the help desk's address."),
         ])
     }
 }
@@ -58,6 +65,15 @@ impl Item for Department {
     fn validate(&self, key: Option<&str>, catalog: &Catalog) -> Vec<FieldError> {
         let mut errors = Vec::new();
         check_name(&self.name, 60, &mut errors);
+        if let Some(email) = &self.email {
+            let address = email.rsplit_once('<').map_or(email.as_str(), |(_, a)| a.trim_end_matches('>'));
+            if crate::domain::user::Email::parse(address).is_err() || email.contains(['\r', '\n']) {
+                errors.push(FieldError::new(
+                    "email",
+                    "Enter an address like soc@example.com or Security <soc@example.com>.",
+                ));
+            }
+        }
         check_parent(
             &catalog.departments,
             self.parent.as_deref(),
@@ -86,6 +102,15 @@ impl Item for Department {
             &mut errors,
         );
         errors
+    }
+
+    fn normalize(&mut self) {
+        self.email = self
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_string);
     }
 }
 

@@ -38,10 +38,12 @@ pub enum Section {
     Filters,
     Canned,
     ApiKeys,
+    EmailTemplates,
+    Mailboxes,
 }
 
 impl Section {
-    pub const ALL: [Section; 14] = [
+    pub const ALL: [Section; 16] = [
         Section::General,
         Section::Departments,
         Section::Teams,
@@ -56,6 +58,8 @@ impl Section {
         Section::Filters,
         Section::Canned,
         Section::ApiKeys,
+        Section::EmailTemplates,
+        Section::Mailboxes,
     ];
 
     /// The URL segment under `/admin/settings/`.
@@ -75,6 +79,8 @@ impl Section {
             Section::Filters => "filters",
             Section::Canned => "canned-responses",
             Section::ApiKeys => "api-keys",
+            Section::EmailTemplates => "email-templates",
+            Section::Mailboxes => "mailboxes",
         }
     }
 
@@ -98,6 +104,8 @@ impl Section {
             Section::Filters => "Ticket filters",
             Section::Canned => "Canned responses",
             Section::ApiKeys => "API keys",
+            Section::EmailTemplates => "Email templates",
+            Section::Mailboxes => "Mailboxes",
         }
     }
 
@@ -118,6 +126,8 @@ impl Section {
             Section::Filters => "filter",
             Section::Canned => "canned response",
             Section::ApiKeys => "API key",
+            Section::EmailTemplates => "email template",
+            Section::Mailboxes => "mailbox",
         }
     }
 
@@ -144,6 +154,12 @@ impl Section {
             Section::Canned => "Prepared replies agents insert, per department or for everyone.",
             Section::ApiKeys => {
                 "Keys for the ticket API and SIEM alerts: scopes and allowed addresses."
+            }
+            Section::EmailTemplates => {
+                "What Docket emails for each event, per department, in plain text and HTML."
+            }
+            Section::Mailboxes => {
+                "IMAP mailboxes Docket fetches: new mail opens tickets, replies thread into them."
             }
         }
     }

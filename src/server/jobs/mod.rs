@@ -1,3 +1,5 @@
 //! Background work every Docket process runs beside serving requests.
 
+pub mod mailboxes;
+pub mod outbox;
 pub mod sla;

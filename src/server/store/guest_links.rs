@@ -14,6 +14,7 @@ impl Store {
         email: &str,
         at: DateTime<Utc>,
         expires_at: DateTime<Utc>,
+        mail: &[crate::domain::mail::outgoing::OutgoingMail],
         record: &AuditRecord,
     ) -> Result<(), StoreError> {
         let sql = "CREATE type::record('guest_link', $key) CONTENT {
@@ -24,7 +25,8 @@ impl Store {
             .with("number", number.to_string())
             .with("email", email.to_string())
             .with("at", at)
-            .with("expires", expires_at);
+            .with("expires", expires_at)
+            .with_mail(mail, at);
         self.audited_write(sql, binds, record).await
     }
 

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, V6_ADMIN_SETTINGS),
     (7, V7_STATUS_LOG),
     (8, V8_SLA_STATE),
+    (9, V9_EMAIL),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -455,6 +456,49 @@ DEFINE TABLE IF NOT EXISTS schema_version SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS version ON schema_version TYPE int ASSERT $value >= 1;
 ";
 
+const V9_EMAIL: &str = "
+-- How an emailed entry was matched to its ticket, and its Message-ID (threading, de-duplication).
+DEFINE FIELD message_id ON thread_entry TYPE option<string>;
+DEFINE FIELD via ON thread_entry TYPE option<string>;
+DEFINE INDEX thread_entry_message_id ON thread_entry FIELDS message_id;
+DEFINE FIELD email ON department TYPE option<string>;
+-- Mail waits here from the transaction that caused it until it is delivered (or dead).
+DEFINE TABLE outbox SCHEMAFULL;
+DEFINE FIELD payload ON outbox TYPE string;
+DEFINE FIELD ticket ON outbox TYPE option<string>;
+DEFINE FIELD template ON outbox TYPE string;
+DEFINE FIELD recipients ON outbox TYPE array<string>;
+DEFINE FIELD subject ON outbox TYPE string;
+DEFINE FIELD message_id ON outbox TYPE string;
+DEFINE FIELD status ON outbox TYPE string ASSERT $value IN ['queued', 'sent', 'dead'];
+DEFINE FIELD attempts ON outbox TYPE int;
+DEFINE FIELD next_at ON outbox TYPE datetime;
+DEFINE FIELD created_at ON outbox TYPE datetime;
+DEFINE FIELD sent_at ON outbox TYPE option<datetime>;
+DEFINE FIELD last_error ON outbox TYPE option<string>;
+DEFINE FIELD lease_until ON outbox TYPE option<datetime>;
+DEFINE INDEX outbox_due ON outbox FIELDS status, next_at;
+DEFINE INDEX outbox_message_id ON outbox FIELDS message_id;
+DEFINE INDEX outbox_created ON outbox FIELDS created_at;
+DEFINE TABLE email_template SCHEMAFULL;
+DEFINE FIELD name ON email_template TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD active ON email_template TYPE bool;
+DEFINE FIELD definition ON email_template TYPE string;
+DEFINE TABLE mailbox SCHEMAFULL;
+DEFINE FIELD name ON mailbox TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD active ON mailbox TYPE bool;
+DEFINE FIELD definition ON mailbox TYPE string;
+DEFINE FIELD last_fetch_at ON mailbox TYPE option<datetime>;
+DEFINE FIELD next_fetch_at ON mailbox TYPE option<datetime>;
+DEFINE FIELD last_error ON mailbox TYPE option<string>;
+DEFINE FIELD fetched ON mailbox TYPE int DEFAULT 0;
+DEFINE TABLE secret SCHEMAFULL;
+DEFINE FIELD key ON secret TYPE string READONLY;
+FOR $t IN $default_templates {
+    CREATE type::record('email_template', $t.key) CONTENT { name: $t.name, active: true, definition: $t.definition };
+};
+";
+
 pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {
     store.db.query(BOOTSTRAP).await?.check()?;
     for (version, sql) in MIGRATIONS {
@@ -471,7 +515,12 @@ pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {
              UPSERT schema_version:current CONTENT {{ version: $version }};
              COMMIT TRANSACTION;"
         );
-        let mut response = store.db.query(script).bind(("version", *version)).await?;
+        let mut response = store
+            .db
+            .query(script)
+            .bind(("version", *version))
+            .bind(("default_templates", default_templates()))
+            .await?;
         let errors = response.take_errors();
         if let Some((_, error)) = errors.into_iter().min_by_key(|(i, _)| *i) {
             // Another process applied it in the meantime: fine, as long as the version moved on.
@@ -482,6 +531,22 @@ pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {
         tracing::info!(version, "applied schema migration");
     }
     Ok(())
+}
+
+/// The seeded email templates, one per kind, keyed by the kind.
+fn default_templates() -> serde_json::Value {
+    use crate::domain::mail::template::{MailTemplate, TemplateKind};
+    TemplateKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let template = MailTemplate::default_for(kind);
+            serde_json::json!({
+                "key": kind.as_str(),
+                "name": template.name,
+                "definition": serde_json::to_string(&template).unwrap_or_default(),
+            })
+        })
+        .collect()
 }
 
 async fn current_version(store: &Store) -> Result<i64, StoreError> {

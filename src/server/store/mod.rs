@@ -6,6 +6,7 @@ mod canned;
 mod catalog;
 mod guest_links;
 mod live;
+mod mail;
 mod merges;
 mod migrations;
 mod presence;
@@ -21,13 +22,14 @@ pub use attachments::{AttachmentMeta, NewAttachment};
 pub use audit::AuditPage;
 pub use catalog::Topic;
 pub use live::{PresenceNotice, TicketNotice};
+pub use mail::{Claimed, MailboxState, OutboxCounts, OutboxEntry, template_label};
 pub use merges::PairEntries;
 pub use presence::Presence;
 pub use queues::{ComplianceCounts, Scope, SearchHit, Viewer};
 pub use saved_queues::SavedQueue;
 pub use sessions::{NewSession, SessionRow};
 pub use settings::{Activation, SettingsRow, SettingsWrite, Usage};
-pub use tickets::{NewEntry, NewTicket, Patch, SlaState, TicketReader, TicketWrite};
+pub use tickets::{EntryEmail, NewEntry, NewTicket, Patch, SlaState, TicketReader, TicketWrite};
 pub use users::{Credentials, NewUser};
 
 use surrealdb::Surreal;
@@ -193,8 +195,9 @@ impl Store {
     where
         usize: surrealdb::opt::QueryResult<T>,
     {
+        let outbox = if binds.has_mail() { mail::OUTBOX } else { "" };
         let sql = format!(
-            "BEGIN TRANSACTION;\n{body}\n{}\nCOMMIT TRANSACTION;",
+            "BEGIN TRANSACTION;\n{body}\n{outbox}\n{}\nCOMMIT TRANSACTION;",
             audit::APPEND
         );
         let mut attempt = 0;

@@ -10,6 +10,7 @@ use super::{Binds, Store, StoreError};
 use crate::domain::attachment::AttachmentRef;
 use crate::domain::audit::AuditRecord;
 use crate::domain::form::FieldValue;
+use crate::domain::mail::outgoing::OutgoingMail;
 use crate::domain::routing::{Channel, TicketDraft};
 use crate::domain::ticket::{
     EntryKind, Source, State, Status, StatusChange, ThreadEntry, Ticket, TicketOrder,
@@ -40,6 +41,10 @@ pub struct NewTicket<'a> {
     pub author_name: &'a str,
     /// Subject, requester and custom field values, for full-text search.
     pub search_text: &'a str,
+    /// When the first message came by email: its Message-ID.
+    pub email: Option<&'a EntryEmail>,
+    /// Mail the creation sends (auto-response, alerts), queued in the same transaction.
+    pub mail: &'a [OutgoingMail],
     pub at: DateTime<Utc>,
 }
 
@@ -72,7 +77,17 @@ pub struct NewEntry<'a> {
     pub author_name: &'a str,
     pub body: &'a str,
     pub source: Source,
+    /// For an entry that came by email: its Message-ID and how it found its ticket.
+    pub email: Option<&'a EntryEmail>,
     pub at: DateTime<Utc>,
+}
+
+/// What an emailed entry keeps of its message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryEmail {
+    pub message_id: Option<String>,
+    /// How it was matched ("matched by In-Reply-To ..."); none for a message that opened a ticket.
+    pub via: Option<String>,
 }
 
 #[derive(SurrealValue)]
@@ -213,6 +228,7 @@ struct EntryRow {
     body: String,
     format: String,
     at: DateTime<Utc>,
+    via: Option<String>,
     attachments: Vec<AttachmentRow>,
 }
 
@@ -232,7 +248,8 @@ pub(super) const ADD_ENTRY: &str = "LET $bumped = (UPDATE ONLY $ticket SET entri
         staff_only = $entry_staff_only, updated_at = $entry_at, sla_dirty = true RETURN entries, version);
     LET $entry = (CREATE ONLY thread_entry CONTENT { ticket: $ticket, seq: $bumped.entries, version: $bumped.version,
     kind: $entry_kind, author: IF $entry_author { type::record('user', $entry_author) } ELSE { NONE }, author_name: $entry_author_name,
-    body: $entry_body, format: 'text', source: $entry_source, at: $entry_at }).id;
+    body: $entry_body, format: 'text', source: $entry_source, at: $entry_at,
+    message_id: $entry_message_id, via: $entry_via }).id;
     LET $entry_linked = (UPDATE attachment SET ticket = $ticket, entry = $entry
         WHERE record::id(id) IN $entry_attachments AND record::id(uploader) = $entry_author AND ticket = NONE RETURN VALUE id);
     IF array::len($entry_linked) != array::len($entry_attachments) { THROW 'docket:attachment_invalid' };";
@@ -249,6 +266,11 @@ pub(super) fn entry_binds(binds: Binds, entry: &NewEntry<'_>, changed: &[&str]) 
         .with("entry_attachments", entry.attachments.to_vec())
         .with("entry_changed", changed)
         .with("entry_staff_only", !entry.kind.customer_visible())
+        .with(
+            "entry_message_id",
+            entry.email.and_then(|e| e.message_id.clone()),
+        )
+        .with("entry_via", entry.email.and_then(|e| e.via.clone()))
 }
 
 /// One property change written together with a thread entry by [`Store::write_ticket`].
@@ -370,6 +392,8 @@ pub struct TicketWrite<'a> {
     /// Do this write at most once, under this key (an SLA step: `number/clock/step`); a second
     /// attempt is refused with [`Refusal::Done`](super::Refusal::Done).
     pub once: Option<&'a str>,
+    /// Mail the change sends, queued in the same transaction.
+    pub mail: &'a [OutgoingMail],
 }
 
 impl Store {
@@ -426,6 +450,7 @@ impl Store {
             author_name: ticket.author_name,
             body: ticket.message,
             source: ticket.source,
+            email: ticket.email,
             at: ticket.at,
         };
         let binds = Binds::default()
@@ -446,8 +471,8 @@ impl Store {
             .with("fields", fields)
             .with("search_text", ticket.search_text.to_string())
             .with("at", ticket.at);
-        self.audited_write(&sql, entry_binds(binds, &entry, &["created"]), record)
-            .await
+        let binds = entry_binds(binds, &entry, &["created"]).with_mail(ticket.mail, ticket.at);
+        self.audited_write(&sql, binds, record).await
     }
 
     pub async fn ticket(&self, number: &str) -> Result<Option<Ticket>, StoreError> {
@@ -558,7 +583,7 @@ impl Store {
             .query(
                 "LET $shown = (SELECT VALUE id FROM ONLY ticket WHERE number = $number LIMIT 1);
                  LET $tickets = array::concat([$shown], (SELECT VALUE id FROM ticket WHERE merged_into = $shown));
-                 SELECT ticket.number AS ticket, version, kind, author_name, body, format, at, seq,
+                 SELECT ticket.number AS ticket, version, kind, author_name, body, format, at, seq, via,
                     (SELECT record::id(id) AS id, name, size, content_type FROM attachment WHERE entry = $parent.id) AS attachments
                  FROM thread_entry
                  WHERE ticket IN $tickets
@@ -580,6 +605,7 @@ impl Store {
                     body: r.body,
                     html: r.format == "html",
                     at: r.at,
+                    via: r.via,
                     attachments: r
                         .attachments
                         .into_iter()
@@ -639,8 +665,9 @@ impl Store {
         ) {
             changed.push("thread");
         }
-        self.audited_write(&sql, entry_binds(binds, &write.entry, &changed), record)
-            .await
+        let binds =
+            entry_binds(binds, &write.entry, &changed).with_mail(write.mail, write.entry.at);
+        self.audited_write(&sql, binds, record).await
     }
 
     /// Open tickets whose SLA state needs a look: changed since it was last computed, or with a

@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{NewEntry, Patch, Refusal, StoreError, TicketWrite};
+use crate::server::use_cases::notifications;
 use crate::server::use_cases::agent_queue::staff;
 use crate::server::use_cases::general_settings;
 use crate::server::use_cases::ticket_changes::form_of;
@@ -195,6 +196,10 @@ pub async fn post(
     let record = AuditRecord::new(now, caller.audit_actor(), action, caller.origin.clone())
         .object("ticket", &ticket.number)
         .after(json!({ "kind": kind.as_str(), "length": body.chars().count(), "status": status.as_ref().map(|s| &s.key) }));
+    let mail = match post.kind {
+        PostKind::Reply => notifications::agent_replied(state, &ticket, &user.name, &body).await?,
+        PostKind::Note => Vec::new(),
+    };
     let write = TicketWrite {
         number: &ticket.number,
         based_on: Some(version),
@@ -205,10 +210,12 @@ pub async fn post(
             author_name: &user.name,
             body: &body,
             source: Source::Web,
+            email: None,
             at: now,
         },
         patches: &patches,
         once: None,
+        mail: &mail,
     };
     save(state, &write, &record, version).await
 }

@@ -9,10 +9,11 @@ use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server_fns::tickets::CustomerTicket;
 
+use super::notifications;
 use super::tickets::{add_customer_message, customer_view};
 
 /// Issues a link when `number` belongs to `email`, and answers the same either way so that the form
-/// cannot be used to learn which tickets exist. Until email lands (#7) the link goes to the log.
+/// cannot be used to learn which tickets exist. The link is emailed to the requester.
 pub async fn request_guest_link(
     state: &AppState,
     caller: &Caller,
@@ -43,6 +44,11 @@ pub async fn request_guest_link(
     )
     .object("ticket", &ticket.number);
     let expires = now + state.settings.guest_link_lifetime;
+    let link = format!(
+        "{}/guest/{token}",
+        state.settings.base_url.trim_end_matches('/')
+    );
+    let mail = notifications::guest_link(state, &ticket, email.as_str(), &link, expires).await?;
     state
         .store
         .issue_guest_link(
@@ -51,12 +57,11 @@ pub async fn request_guest_link(
             email.as_str(),
             now,
             expires,
+            &mail,
             &record,
         )
         .await
         .map_err(internal)?;
-    let link = format!("{}/guest/{token}", state.settings.base_url);
-    tracing::info!(ticket = %ticket.number, email = %email, %link, "guest access link issued (email delivery arrives with #7)");
     Ok(())
 }
 

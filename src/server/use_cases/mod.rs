@@ -4,12 +4,16 @@
 pub mod accounts;
 pub mod agent_queue;
 pub mod agent_ticket;
+pub mod api_keys;
 pub mod attachments;
 pub mod audit_trail;
 pub mod directory;
 pub mod general_settings;
 pub mod guest_access;
+pub mod inbound_mail;
 pub mod live_events;
+pub mod notifications;
+pub mod outbox;
 pub mod settings;
 pub mod setup;
 pub mod sla;

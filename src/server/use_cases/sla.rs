@@ -15,6 +15,7 @@ use crate::domain::ticket::{EntryKind, Source, State, Ticket};
 use crate::error::AppError;
 use crate::server::request::internal;
 use crate::server::state::AppState;
+use crate::server::use_cases::notifications;
 use crate::server::store::{
     NewEntry, Patch, Refusal, SlaState as SlaRecord, StoreError, TicketWrite,
 };
@@ -184,13 +185,7 @@ async fn take_step(
                     "assigned the ticket to the escalation agent".to_string(),
                     vec![Patch::Assignee(Some(&e.value))],
                 ),
-                notify => (
-                    format!(
-                        "{} (recorded; email delivery arrives with #7)",
-                        notify.label().to_lowercase()
-                    ),
-                    Vec::new(),
-                ),
+                notify => (notify.label().to_lowercase(), Vec::new()),
             };
             (
                 format!("{label} SLA escalation: {what}."),
@@ -202,6 +197,10 @@ async fn take_step(
     let record = AuditRecord::new(now, AuditActor::system(), action, Origin::default())
         .object("ticket", &ticket.number)
         .after(json!({ "clock": step.clock.key(), "step": step.key, "due": step.at }));
+    let mail = match &step.escalation {
+        Some(e) => notifications::escalated(state, ticket, e.action, &sentence).await?,
+        None => Vec::new(),
+    };
     let write = TicketWrite {
         number: &ticket.number,
         based_on: None,
@@ -212,10 +211,12 @@ async fn take_step(
             author_name: "Docket SLA",
             body: &sentence,
             source: Source::Other,
+            email: None,
             at: now,
         },
         patches: &patches,
         once: Some(&step.key),
+        mail: &mail,
     };
     match state.store.write_ticket(&write, &record).await {
         Ok(()) => Ok(true),

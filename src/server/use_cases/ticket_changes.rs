@@ -19,6 +19,7 @@ use crate::server::state::AppState;
 use crate::server::store::{NewEntry, Patch, TicketWrite};
 use crate::server::use_cases::agent_queue::staff;
 use crate::server::use_cases::agent_ticket::{permitted, reachable, save};
+use crate::server::use_cases::notifications;
 use crate::server::use_cases::tickets::{copied, search_text};
 use crate::server_fns::agent_queue::BulkOutcome;
 
@@ -49,6 +50,17 @@ pub async fn change(
     .before(json!({ change.field(): resolved.before }))
     .after(json!({ change.field(): resolved.after }));
     let patches = resolved.patches();
+    let mail = match &resolved.patch {
+        ResolvedPatch::Assignee(Some(agent)) => {
+            notifications::assigned(state, &ticket, agent, Some(&user.id), &user.name).await?
+        }
+        ResolvedPatch::Department(department) => {
+            let name = resolved.after_name.as_deref().unwrap_or(department);
+            notifications::transferred(state, &ticket, department, name, &user.email, &user.name)
+                .await?
+        }
+        _ => Vec::new(),
+    };
     let write = TicketWrite {
         number: &ticket.number,
         based_on: Some(based_on),
@@ -59,10 +71,12 @@ pub async fn change(
             author_name: &user.name,
             body: &resolved.sentence,
             source: Source::Web,
+            email: None,
             at: now,
         },
         patches: &patches,
         once: None,
+        mail: &mail,
     };
     save(state, &write, &record, based_on).await
 }
@@ -74,6 +88,8 @@ struct Resolved {
     kind: EntryKind,
     before: serde_json::Value,
     after: serde_json::Value,
+    /// The display name of the new value, where mail needs it (a transfer's department).
+    after_name: Option<String>,
 }
 
 enum ResolvedPatch {
@@ -182,6 +198,7 @@ async fn resolve(
                 return Err(unchanged());
             }
             Resolved {
+                after_name: None,
                 sentence: change_sentence(me, "the assignee", &before, &name),
                 before: json!(ticket.assignee_id),
                 after: json!(id),
@@ -201,6 +218,7 @@ async fn resolve(
                 return Err(unchanged());
             }
             Resolved {
+                after_name: None,
                 sentence: change_sentence(
                     me,
                     "the team",
@@ -244,6 +262,7 @@ async fn resolve(
                 },
                 before: json!(ticket.department),
                 after: json!(target.key),
+                after_name: Some(target.name),
                 patch: ResolvedPatch::Department(target.key),
             }
         }
@@ -254,6 +273,7 @@ async fn resolve(
                 return Err(unchanged());
             }
             Resolved {
+                after_name: None,
                 sentence: format!("{me} referred the ticket to {}.", target.name),
                 before: json!(ticket.referred),
                 after: json!(target.key),
@@ -271,6 +291,7 @@ async fn resolve(
                 return Err(unchanged());
             }
             Resolved {
+                after_name: None,
                 sentence: change_sentence(me, "the status", &ticket.status.name, &target.name),
                 before: json!(ticket.status.key),
                 after: json!(target.key),
@@ -285,6 +306,7 @@ async fn resolve(
                 return Err(unchanged());
             }
             Resolved {
+                after_name: None,
                 sentence: change_sentence(me, "the priority", &ticket.priority_name, &target.name),
                 before: json!(ticket.priority),
                 after: json!(target.key),
@@ -299,6 +321,7 @@ async fn resolve(
                 return Err(unchanged());
             }
             Resolved {
+                after_name: None,
                 sentence: change_sentence(
                     me,
                     "the help topic",
@@ -320,6 +343,7 @@ async fn resolve(
                     .unwrap_or_default()
             };
             Resolved {
+                after_name: None,
                 sentence: change_sentence(me, "the due date", &show(ticket.due_at), &show(*due)),
                 before: json!(ticket.due_at),
                 after: json!(due),
@@ -334,6 +358,7 @@ async fn resolve(
                 return Err(unchanged());
             }
             Resolved {
+                after_name: None,
                 sentence: change_sentence(
                     me,
                     "the tags",
@@ -359,6 +384,7 @@ async fn resolve(
                 emails.join(", ")
             };
             Resolved {
+                after_name: None,
                 sentence: format!("{me} changed who is copied on the ticket: {list}."),
                 before: json!(ticket.collaborator_ids),
                 after: json!(ids),
@@ -411,6 +437,7 @@ async fn resolve(
                 &updated,
             );
             Resolved {
+                after_name: None,
                 sentence,
                 kind: if hidden { EntryKind::StaffEvent } else { kind },
                 before: json!(

@@ -27,6 +27,7 @@ fn pair<'a>(
         author_name: &user.name,
         body,
         source: Source::Web,
+        email: None,
         at,
     };
     PairEntries {

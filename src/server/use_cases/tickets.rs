@@ -19,8 +19,9 @@ use crate::error::{AppError, FieldError};
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{
-    NewEntry, NewTicket, Patch, Refusal, StoreError, TicketReader, TicketWrite,
+    EntryEmail, NewEntry, NewTicket, Patch, Refusal, StoreError, TicketReader, TicketWrite,
 };
+use crate::server::use_cases::notifications::{self, MailTicket};
 use crate::server::use_cases::{general_settings, ticket_filters};
 use crate::server_fns::tickets::{CustomerTicket, TicketList, TicketSummary, TopicView};
 
@@ -142,24 +143,110 @@ pub async fn open_ticket(
     check_attachment_count(&general, &attachments)?;
     let attachments = attachments.as_slice();
 
+    let fields = values
+        .iter()
+        .map(|(name, value)| {
+            let def = topic.fields.iter().find(|d| &d.name == name);
+            (name.clone(), value.display(def))
+        })
+        .collect();
+    create(
+        state,
+        caller,
+        Creation {
+            requester: Requester {
+                id: &user.id,
+                name: &user.name,
+                email: &user.email,
+            },
+            topic: &topic,
+            subject: &subject,
+            message: &message,
+            values: &values,
+            field_text: fields,
+            attachments,
+            collaborators: &collaborators,
+            channel: Channel::Web,
+            source: Source::Web,
+            headers: Vec::new(),
+            autorespond: true,
+            alert: true,
+            email: None,
+            note: None,
+        },
+    )
+    .await
+}
+
+/// Who a new ticket is for.
+pub struct Requester<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+}
+
+/// A checked request for a new ticket, from any channel.
+pub struct Creation<'a> {
+    pub requester: Requester<'a>,
+    pub topic: &'a crate::server::store::Topic,
+    pub subject: &'a str,
+    pub message: &'a str,
+    pub values: &'a BTreeMap<String, FieldValue>,
+    /// The custom field values as display text, for filters.
+    pub field_text: BTreeMap<String, String>,
+    pub attachments: &'a [String],
+    pub collaborators: &'a [String],
+    pub channel: Channel,
+    pub source: Source,
+    /// Email headers, for filters.
+    pub headers: Vec<(String, String)>,
+    /// Send the requester the auto-response (unless a filter says not to).
+    pub autorespond: bool,
+    /// Alert the department's agents.
+    pub alert: bool,
+    /// The first message's Message-ID, when it came by email.
+    pub email: Option<&'a EntryEmail>,
+    /// A note for the ticket's history from the channel (why a subject tag was ignored).
+    pub note: Option<String>,
+}
+
+/// Opens a ticket: filters, routing, SLA plan, number, notifications, all in one place for every
+/// channel. Returns the new ticket's number.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    request: Creation<'_>,
+) -> Result<String, AppError> {
+    let Creation {
+        requester,
+        topic,
+        subject,
+        message,
+        values,
+        field_text,
+        attachments,
+        collaborators,
+        channel,
+        source,
+        headers,
+        autorespond,
+        alert,
+        email,
+        note,
+    } = request;
+    let general = general_settings::current(state).await?;
     let now = state.clock.now();
     let draft = TicketDraft {
-        channel: Channel::Web,
-        email: user.email.clone(),
-        name: user.name.clone(),
-        subject: subject.clone(),
-        body: message.clone(),
+        channel,
+        email: requester.email.to_string(),
+        name: requester.name.to_string(),
+        subject: subject.to_string(),
+        body: message.to_string(),
         topic: Some(topic.key.clone()),
-        source: Source::Web.as_str().to_string(),
+        source: source.as_str().to_string(),
         priority: topic.priority.clone(),
-        fields: values
-            .iter()
-            .map(|(name, value)| {
-                let def = topic.fields.iter().find(|d| &d.name == name);
-                (name.clone(), value.display(def))
-            })
-            .collect(),
-        headers: Vec::new(),
+        fields: field_text,
+        headers,
     };
     let outcome = ticket_filters::decide(state, &draft).await?;
     if let Some(filter) = &outcome.rejected_by {
@@ -169,15 +256,33 @@ pub async fn open_ticket(
             "ticket.rejected",
             caller.origin.clone(),
         )
-        .after(json!({ "subject": subject, "filter": filter, "source": "web" }));
+        .after(json!({ "subject": subject, "filter": filter, "source": source.as_str() }));
         state.store.append_audit(&record).await.map_err(internal)?;
         return Err(AppError::conflict(
             "This help desk does not accept this request through the portal. Contact the help desk another way if you need help.",
         ));
     }
-    let routed = Routed::decide(state, &topic, &general, &outcome).await?;
-    let search_text = search_text(&subject, &user.name, &user.email, &topic.fields, &values);
+    let mut routed = Routed::decide(state, topic, &general, &outcome).await?;
+    if let Some(note) = note {
+        routed.note = Some(match routed.note {
+            Some(filters) => format!("{note}\n{filters}"),
+            None => note,
+        });
+    }
+    let search_text = search_text(subject, requester.name, requester.email, &topic.fields, values);
     let number_format = general.number_format();
+    let catalog = state.store.catalog().await.map_err(internal)?;
+    let name_of = |list: &[crate::domain::ticket::Named], key: &str| {
+        list.iter()
+            .find(|n| n.key == key)
+            .map_or_else(|| key.to_string(), |n| n.name.clone())
+    };
+    let department_name = name_of(&catalog.departments, &routed.department);
+    let priority_name = name_of(&catalog.priorities, &routed.priority);
+    let status_name = catalog
+        .status(&routed.status)
+        .map_or_else(|| routed.status.clone(), |s| s.name.clone());
+    let conversation: Vec<String> = email.and_then(|e| e.message_id.clone()).into_iter().collect();
     for _ in 0..NUMBER_ATTEMPTS {
         let sequence = if number_format.uses_sequence() {
             state.store.next_ticket_sequence().await.map_err(internal)?
@@ -196,14 +301,37 @@ pub async fn open_ticket(
             json!({ "subject": subject, "help_topic": routed.topic, "department": routed.department,
                 "priority": routed.priority, "status": routed.status, "sla_plan": routed.sla_plan,
                 "assignee": routed.assignee, "team": routed.team, "tags": outcome.tags,
-                "filters": outcome.matched, "source": "web" }),
+                "filters": outcome.matched, "source": source.as_str() }),
         );
+        let mail = notifications::ticket_opened(
+            state,
+            &MailTicket {
+                number: &number,
+                subject,
+                status: &status_name,
+                priority: &priority_name,
+                department: &routed.department,
+                department_name: &department_name,
+                requester_name: requester.name,
+                requester_email: requester.email,
+            },
+            &notifications::Opening {
+                message,
+                assignee: routed.assignee.as_deref(),
+                autorespond: autorespond && !outcome.suppress_auto_response,
+                alert,
+                also_alert: &outcome.alerts,
+                canned: outcome.canned_reply.as_deref(),
+                conversation: &conversation,
+            },
+        )
+        .await?;
         let ticket = NewTicket {
             attachments,
-            collaborators: &collaborators,
+            collaborators,
             number: &number,
-            subject: &subject,
-            requester_id: &user.id,
+            subject,
+            requester_id: requester.id,
             department: &routed.department,
             help_topic: Some(&routed.topic),
             priority: &routed.priority,
@@ -213,11 +341,13 @@ pub async fn open_ticket(
             tags: &outcome.tags,
             sla_plan: routed.sla_plan.as_deref(),
             routing_note: routed.note.as_deref(),
-            source: Source::Web,
-            fields: &values,
-            message: &message,
-            author_name: &user.name,
+            source,
+            fields: values,
+            message,
+            author_name: requester.name,
             search_text: &search_text,
+            email,
+            mail: &mail,
             at: now,
         };
         match state.store.create_ticket(&ticket, &record).await {
@@ -569,8 +699,14 @@ pub(super) async fn add_customer_message(
         author_name,
         body: &body,
         source: Source::Web,
+        email: None,
         at: now,
     };
+    let author_email = match caller.actor.user() {
+        Some(user) => user.email.as_str(),
+        None => ticket.requester_email.as_str(),
+    };
+    let mail = notifications::customer_wrote(state, ticket, author_email, &body).await?;
     let record = AuditRecord::new(
         now,
         caller.audit_actor(),
@@ -585,6 +721,7 @@ pub(super) async fn add_customer_message(
         entry,
         patches: &[],
         once: None,
+        mail: &mail,
     };
     state
         .store
@@ -624,6 +761,7 @@ pub async fn customer_change_status(
         author_name: &user.name,
         body: &body,
         source: Source::Web,
+        email: None,
         at: now,
     };
     let record = AuditRecord::new(now, caller.audit_actor(), action, caller.origin.clone())
@@ -636,6 +774,7 @@ pub async fn customer_change_status(
         entry,
         patches: &[Patch::Status(&status)],
         once: None,
+        mail: &[],
     };
     state
         .store

@@ -73,7 +73,9 @@ pub async fn spawn_beside(first: &TestApp) -> TestApp {
         first.running.state.store.clone(),
         settings,
         first.clock.clone(),
-    );
+    )
+    .await
+    .expect("the second app's state");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = docket::server::serve(state, async {
         let _ = stopped.await;

@@ -316,14 +316,25 @@ impl Store {
         self.audited_write(&sql, binds, record).await
     }
 
-    /// The API key with this hash, if active: its key and definition.
+    /// The API key with this hash (active or not): its key and definition.
     pub async fn api_key_by_hash(&self, hash: &str) -> Result<Option<SettingsRow>, StoreError> {
         let row: Option<RawRow> = self
             .db
-            .query("SELECT record::id(id) AS key, definition AS item, last_used_at, NONE AS holders FROM api_key WHERE key_hash = $hash AND active LIMIT 1")
+            .query("SELECT record::id(id) AS key, definition AS item, last_used_at, NONE AS holders FROM api_key WHERE key_hash = $hash LIMIT 1")
             .bind(("hash", hash.to_string()))
             .await?
             .take(0)?;
         row.map(|r| parsed(Section::ApiKeys, r)).transpose()
+    }
+
+    /// Notes when a key was last used (shown on the API keys page).
+    pub async fn api_key_used(&self, key: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.db
+            .query("UPDATE type::record('api_key', $key) SET last_used_at = $at RETURN NONE")
+            .bind(("key", key.to_string()))
+            .bind(("at", at))
+            .await?
+            .check()?;
+        Ok(())
     }
 }

@@ -19,6 +19,8 @@ pub(super) fn table(section: Section) -> &'static str {
         Section::Filters => "ticket_filter",
         Section::Canned => "canned_response",
         Section::ApiKeys => "api_key",
+        Section::EmailTemplates => "email_template",
+        Section::Mailboxes => "mailbox",
     }
 }
 
@@ -36,7 +38,7 @@ fn record_of(table: &str, field: &str) -> String {
 pub(super) fn projection(section: Section) -> String {
     match section {
         Section::Departments => format!(
-            "{{ name: name, active: active, parent: {}, manager: {}, sla_plan: {}, schedule: {} }}",
+            "{{ name: name, active: active, parent: {}, manager: {}, sla_plan: {}, schedule: {}, email: email }}",
             key_of("parent"),
             key_of("manager"),
             key_of("sla_plan"),
@@ -76,7 +78,9 @@ pub(super) fn projection(section: Section) -> String {
         | Section::SlaPlans
         | Section::Schedules
         | Section::Filters
-        | Section::ApiKeys => "definition".into(),
+        | Section::ApiKeys
+        | Section::EmailTemplates
+        | Section::Mailboxes => "definition".into(),
     }
 }
 
@@ -85,7 +89,7 @@ pub(super) fn write(section: Section) -> String {
     match section {
         Section::Departments => format!(
             "UPSERT $rec MERGE {{ name: $item.name, active: $item.active, parent: {}, manager: {},
-                sla_plan: {}, schedule: {} }};
+                sla_plan: {}, schedule: {}, email: $item.email }};
              UPDATE ticket SET sla_dirty = true WHERE state = 'open' AND department = $rec AND sla_plan != NONE",
             record_of("department", "parent"),
             record_of("user", "manager"),
@@ -146,6 +150,10 @@ pub(super) fn write(section: Section) -> String {
                 UPDATE $rec MERGE { name: $item.name, active: $item.active, definition: $definition };
             };"
         .into(),
+        Section::EmailTemplates | Section::Mailboxes => {
+            "UPSERT $rec CONTENT { name: $item.name, active: $item.active, definition: $definition }"
+                .into()
+        }
         // Open tickets' stored SLA due times follow a changed plan or schedule.
         Section::SlaPlans => "UPSERT $rec CONTENT { name: $item.name, active: $item.active, definition: $definition };
             UPDATE ticket SET sla_dirty = true WHERE state = 'open' AND sla_plan = $rec;"

@@ -157,9 +157,12 @@ pub async fn set_active(
         map.insert("active".into(), Value::Bool(active));
     }
     let definition = match section {
-        Section::SlaPlans | Section::Schedules | Section::Filters | Section::ApiKeys => {
-            Some(after.to_string())
-        }
+        Section::SlaPlans
+        | Section::Schedules
+        | Section::Filters
+        | Section::ApiKeys
+        | Section::EmailTemplates
+        | Section::Mailboxes => Some(after.to_string()),
         _ => None,
     };
     let now = state.clock.now();

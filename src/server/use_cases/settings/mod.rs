@@ -107,6 +107,32 @@ pub async fn item(
         .ok_or(AppError::NotFound)
 }
 
+/// A mailbox's typed password is stored sealed with the server's key and never kept in clear;
+/// an empty one keeps the stored password.
+fn seal_mailbox_password(
+    state: &AppState,
+    mut checked: registry::Checked,
+    before: Option<&crate::server::store::SettingsRow>,
+) -> registry::Checked {
+    if let Some(item) = checked.item.as_object_mut() {
+        let typed = item
+            .get("password")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let sealed = if typed.is_empty() {
+            before
+                .and_then(|b| b.item.get("sealed_password").cloned())
+                .unwrap_or(Value::Null)
+        } else {
+            Value::String(state.secret.seal(&typed))
+        };
+        item.insert("password".into(), Value::String(String::new()));
+        item.insert("sealed_password".into(), sealed);
+    }
+    checked
+}
+
 /// Creates (`key: None`) or changes an item. A new API key's secret is returned once.
 pub async fn save(
     state: &AppState,
@@ -131,6 +157,11 @@ pub async fn save(
     if key.is_some() && before.is_none() && !section.is_single() {
         return Err(AppError::NotFound);
     }
+    let checked = if section == Section::Mailboxes {
+        seal_mailbox_password(state, checked, before.as_ref())
+    } else {
+        checked
+    };
     if let Some(before) = &before {
         let deactivating = !checked.active && before.item.get("active") == Some(&Value::Bool(true));
         if deactivating {

@@ -18,6 +18,8 @@ use crate::domain::config::status::StatusDef;
 use crate::domain::config::team::Team;
 use crate::domain::config::{Item, Section};
 use crate::domain::editor::Schema;
+use crate::domain::mail::mailbox::MailboxDef;
+use crate::domain::mail::template::MailTemplate;
 use crate::domain::routing::Filter;
 use crate::domain::sla::{Schedule, SlaPlan};
 use crate::error::AppError;
@@ -40,6 +42,8 @@ pub(super) fn schema(section: Section, catalog: &Catalog) -> Schema {
         Section::Filters => crate::domain::routing::schema(catalog),
         Section::Canned => CannedDef::schema(catalog),
         Section::ApiKeys => ApiKeyDef::schema(),
+        Section::EmailTemplates => MailTemplate::schema(catalog),
+        Section::Mailboxes => MailboxDef::schema(catalog),
     }
 }
 
@@ -63,6 +67,8 @@ pub(super) async fn blank(state: &AppState, section: Section) -> Result<Value, A
         Section::Filters => to_value(&Filter::blank()),
         Section::Canned => to_value(&CannedDef::blank()),
         Section::ApiKeys => to_value(&ApiKeyDef::blank()),
+        Section::EmailTemplates => to_value(&MailTemplate::blank()),
+        Section::Mailboxes => to_value(&MailboxDef::blank()),
     })
 }
 
@@ -125,5 +131,7 @@ pub(super) fn check(
         Section::Filters => check_as::<Filter>(section, raw, key, catalog),
         Section::Canned => check_as::<CannedDef>(section, raw, key, catalog),
         Section::ApiKeys => check_as::<ApiKeyDef>(section, raw, key, catalog),
+        Section::EmailTemplates => check_as::<MailTemplate>(section, raw, key, catalog),
+        Section::Mailboxes => check_as::<MailboxDef>(section, raw, key, catalog),
     }
 }
