@@ -8,7 +8,7 @@ use leptos_router::path;
 use crate::server_fns::accounts::current_session;
 use crate::ui::layouts::{AdminLayout, AgentLayout, PortalLayout};
 use crate::ui::pages::admin::{
-    AdminAuditPage, AdminOverviewPage, AdminSettingsPage, AdminUsersPage,
+    AdminAuditPage, AdminEmailPage, AdminOverviewPage, AdminSettingsPage, AdminUsersPage,
 };
 use crate::ui::pages::agent::{AgentPeoplePage, AgentQueuePage, AgentTicketPage};
 use crate::ui::pages::not_found::NotFoundPage;
@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=AdminOverviewPage />
                     <Route path=path!("users") view=AdminUsersPage />
                     <Route path=path!("audit") view=AdminAuditPage />
+                    <Route path=path!("email") view=AdminEmailPage />
                     <Route path=path!("settings/:section") view=AdminSettingsPage />
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalLayout>

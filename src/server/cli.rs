@@ -30,6 +30,18 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Read one email message (RFC 5322) on standard input and turn it into a ticket or a reply,
+    /// for an MTA pipe. Exits with osTicket's codes: 0 done, 66 bad message, 77 refused key,
+    /// 75 try again later.
+    MailPipe {
+        /// A running Docket to post to (`/api/tickets.email`); without it the configured database
+        /// is opened directly (not possible while a server holds an embedded datastore).
+        #[arg(long, env = "DOCKET_PIPE_URL")]
+        url: Option<String>,
+        /// The API key (scope tickets:email) for --url.
+        #[arg(long, env = "DOCKET_PIPE_KEY", hide_env_values = true)]
+        key: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -54,6 +66,7 @@ pub async fn run() -> ExitCode {
     };
     init_tracing(settings.log_format);
     let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::MailPipe { url, key } => return mail_pipe(settings, url, key).await,
         Command::Serve => serve(settings).await,
         Command::Admin {
             command: AdminCommand::Create { email, name },
@@ -122,3 +135,111 @@ async fn create_admin(settings: Settings, email: &str, name: &str) -> Result<(),
     println!("Created administrator {} <{}>", user.name, user.email);
     Ok(())
 }
+
+/// sysexits codes an MTA understands, as osTicket's pipe uses them.
+mod exit {
+    pub const OK: u8 = 0;
+    pub const DATA_ERROR: u8 = 65;
+    pub const NO_INPUT: u8 = 66;
+    pub const UNAVAILABLE: u8 = 69;
+    pub const TEMP_FAIL: u8 = 75;
+    pub const NO_PERMISSION: u8 = 77;
+}
+
+/// The exit code for an HTTP status, as osTicket's pipe maps them.
+fn pipe_exit(status: u16) -> u8 {
+    match status {
+        200..=299 => exit::OK,
+        400 | 413 => exit::NO_INPUT,
+        401 | 403 => exit::NO_PERMISSION,
+        415..=417 | 501 => exit::DATA_ERROR,
+        503 => exit::UNAVAILABLE,
+        _ => exit::TEMP_FAIL,
+    }
+}
+
+async fn mail_pipe(settings: Settings, url: Option<String>, key: Option<String>) -> ExitCode {
+    use tokio::io::AsyncReadExt;
+    let limit = use_cases::inbound_mail::MAX_MESSAGE_BYTES;
+    let mut raw = Vec::new();
+    if let Err(e) = tokio::io::stdin()
+        .take(limit as u64 + 1)
+        .read_to_end(&mut raw)
+        .await
+    {
+        eprintln!("docket mail-pipe: cannot read the message: {e}");
+        return ExitCode::from(exit::TEMP_FAIL);
+    }
+    if raw.len() > limit {
+        eprintln!("docket mail-pipe: the message is larger than 40 MB");
+        return ExitCode::from(exit::NO_INPUT);
+    }
+    match url {
+        Some(url) => pipe_to_server(&url, key.as_deref(), raw).await,
+        None => pipe_to_database(settings, &raw).await,
+    }
+}
+
+async fn pipe_to_server(url: &str, key: Option<&str>, raw: Vec<u8>) -> ExitCode {
+    let endpoint = format!("{}/api/tickets.email", url.trim_end_matches('/'));
+    let mut request = reqwest::Client::new()
+        .post(&endpoint)
+        .header("content-type", "message/rfc822")
+        .body(raw);
+    if let Some(key) = key {
+        request = request.header("x-api-key", key);
+    }
+    match request.send().await {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap_or_default();
+            if (200..300).contains(&status) {
+                println!("{}", body.trim());
+            } else {
+                eprintln!("docket mail-pipe: {endpoint} answered {status}: {}", body.trim());
+            }
+            ExitCode::from(pipe_exit(status))
+        }
+        Err(e) => {
+            eprintln!("docket mail-pipe: cannot reach {endpoint}: {e}");
+            ExitCode::from(exit::TEMP_FAIL)
+        }
+    }
+}
+
+async fn pipe_to_database(settings: Settings, raw: &[u8]) -> ExitCode {
+    use crate::domain::audit::{ActorKind, AuditActor, Origin};
+    use crate::server::request::Caller;
+    let state = match build_state(settings, Clock::System).await {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!(
+                "docket mail-pipe: {e}\nWhile Docket serves an embedded datastore, pipe to it with --url http://127.0.0.1:3000 --key KEY."
+            );
+            return ExitCode::from(exit::TEMP_FAIL);
+        }
+    };
+    let caller = Caller::machine(
+        AuditActor {
+            kind: ActorKind::System,
+            id: Some("mail-pipe".into()),
+            label: "mail pipe".into(),
+        },
+        Origin {
+            ip: None,
+            user_agent: Some("docket mail-pipe".into()),
+        },
+    );
+    let inbound = use_cases::inbound_mail::Inbound::Pipe;
+    match use_cases::inbound_mail::receive(&state, &caller, raw, inbound).await {
+        Ok(received) => {
+            println!("{}", received.number().unwrap_or("-"));
+            ExitCode::from(exit::OK)
+        }
+        Err(e) => {
+            eprintln!("docket mail-pipe: {e}");
+            ExitCode::from(pipe_exit(e.status()))
+        }
+    }
+}
+

@@ -119,7 +119,7 @@ const KEYS: &[(&str, Option<&str>)] = &[
     ("mail.smtp_url", Some("")),
     ("mail.smtp_username", None),
     ("mail.smtp_password", None),
-    ("mail.from", Some("Docket <docket@localhost>")),
+    ("mail.from", Some("Docket <docket@docket.localhost>")),
     ("mail.max_attempts", Some("8")),
     ("mail.retry_after", Some("1m")),
     ("security.secret_key", None),

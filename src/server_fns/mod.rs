@@ -6,6 +6,7 @@ pub mod agent_queue;
 pub mod agent_ticket;
 pub mod audit;
 pub mod directory;
+pub mod email;
 pub mod guest_access;
 pub mod settings;
 pub mod setup;

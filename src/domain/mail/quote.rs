@@ -17,9 +17,8 @@ pub fn strip_quotes(text: &str) -> String {
         let next = lines.get(i + 1).map(|l| l.trim()).unwrap_or("");
         let attribution = (lower.starts_with("on ") || lower.starts_with("am ") || lower.starts_with("le "))
             && (lower.ends_with("wrote:")
-                || lower.ends_with("schrieb:")
-                || lower.ends_with("a écrit :")
-                || lower.ends_with("a écrit:")
+                || (lower.contains(" schrieb") && lower.ends_with(':'))
+                || (lower.contains(" a écrit") && lower.ends_with(':'))
                 || (next.to_ascii_lowercase().ends_with("wrote:") && !next.starts_with('>')));
         let outlook = lower.starts_with("-----original message-----")
             || (lower.starts_with("from:")

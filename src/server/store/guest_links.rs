@@ -113,6 +113,8 @@ mod tests {
             message: "Jammed",
             author_name: "Cee",
             search_text: "Printer Cee",
+            email: None,
+            mail: &[],
             at: now,
         };
         store.create_ticket(&ticket, &record()).await.unwrap();
@@ -123,6 +125,7 @@ mod tests {
                 "cee@example.com",
                 now,
                 now + Duration::hours(1),
+                &[],
                 &record(),
             )
             .await

@@ -11,7 +11,8 @@ use crate::error::AppError;
 use crate::server::mail::smtp::{self, Transport};
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
-use crate::server::store::{OutboxCounts, OutboxEntry, Refusal, StoreError};
+use crate::server::store::{Refusal, StoreError, template_label};
+use crate::server_fns::email::{EmailStatus, MailboxStatus, OutboxMessage};
 
 /// Messages one look delivers at most; the next look takes the rest.
 const BATCH: usize = 20;
@@ -80,21 +81,85 @@ fn admin(caller: &Caller) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The outbox for the admin Email page: counts and the newest messages of a status.
+/// The outbox and mailboxes for the admin Email page: counts and the newest messages of a status.
 pub async fn overview(
     state: &AppState,
     caller: &Caller,
     status: Option<&str>,
-) -> Result<(OutboxCounts, Vec<OutboxEntry>), AppError> {
+) -> Result<EmailStatus, AppError> {
     admin(caller)?;
     let status = match status.filter(|s| !s.is_empty()) {
         Some(s @ ("queued" | "sent" | "dead")) => Some(s),
         Some(_) => return Err(AppError::invalid("status", "Choose queued, sent or dead.")),
         None => None,
     };
-    let counts = state.store.outbox_counts().await.map_err(internal)?;
-    let entries = state.store.outbox(status, 100).await.map_err(internal)?;
-    Ok((counts, entries))
+    let store = &state.store;
+    let counts = store.outbox_counts().await.map_err(internal)?;
+    let messages = store.outbox(status, 100).await.map_err(internal)?;
+    let mailboxes = store.mailboxes().await.map_err(internal)?;
+    let mail = &state.settings.mail;
+    Ok(EmailStatus {
+        // Only scheme, host and port: credentials never leave the server.
+        smtp: mail.smtp_url.as_deref().map(|url| {
+            let without_query = url.split('?').next().unwrap_or(url);
+            match without_query.split_once("://") {
+                Some((scheme, rest)) => format!(
+                    "{scheme}://{}",
+                    rest.rsplit_once('@').map_or(rest, |(_, host)| host)
+                ),
+                None => without_query.to_string(),
+            }
+        }),
+        from: mail.from.clone(),
+        max_attempts: mail.max_attempts,
+        queued: counts.queued,
+        sent: counts.sent,
+        dead: counts.dead,
+        messages: messages
+            .into_iter()
+            .map(|m| OutboxMessage {
+                template: template_label(&m.template),
+                recipients: m.recipients.join(", "),
+                id: m.id,
+                status: m.status,
+                subject: m.subject,
+                ticket: m.ticket,
+                attempts: m.attempts,
+                created_at: m.created_at,
+                next_at: m.next_at,
+                sent_at: m.sent_at,
+                last_error: m.last_error,
+            })
+            .collect(),
+        mailboxes: mailboxes
+            .into_iter()
+            .map(|m| MailboxStatus {
+                key: m.key,
+                name: m.def.name,
+                address: m.def.address,
+                active: m.def.active,
+                last_fetch_at: m.last_fetch_at,
+                last_error: m.last_error,
+                fetched: m.fetched,
+            })
+            .collect(),
+    })
+}
+
+/// Makes a mailbox due now; the fetcher takes it within a second.
+pub async fn fetch_now(state: &AppState, caller: &Caller, key: &str) -> Result<(), AppError> {
+    admin(caller)?;
+    let known = state
+        .store
+        .mailboxes()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .any(|m| m.key == key);
+    if !known {
+        return Err(AppError::NotFound);
+    }
+    state.store.fetch_mailbox_now(key).await.map_err(internal)
 }
 
 /// Puts a dead letter back in the queue.

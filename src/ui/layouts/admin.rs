@@ -21,7 +21,7 @@ pub fn AdminLayout() -> impl IntoView {
                         {Section::ALL.into_iter().map(|s| view! {
                             <A href=format!("/admin/settings/{}", s.slug())>{s.title()}</A>
                         }).collect_view()}
-                        <span class="side-nav__note" title="Arrives with email support">"Email"</span>
+                        <A href="/admin/email">"Email"</A>
                         <span class="side-nav__note" title="Arrives with integrations">"Webhooks"</span>
                         <A href="/admin/audit">"Audit log"</A>
                     </nav>

@@ -1,11 +1,13 @@
 //! The admin settings' screens.
 
 mod audit;
+mod email;
 mod overview;
 mod settings;
 mod users;
 
 pub use audit::AdminAuditPage;
+pub use email::AdminEmailPage;
 pub use overview::AdminOverviewPage;
 pub use settings::AdminSettingsPage;
 pub use users::AdminUsersPage;

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::dry_run::DryRunPanel;
 use super::preview::FormPreview;
+use super::template_preview::TemplatePreview;
 use crate::domain::config::Section;
 use crate::error::AppError;
 use crate::server_fns::settings::{SaveSettingsItem, SettingsSection};
@@ -88,6 +89,7 @@ pub fn ItemEditor(
                     </form>
                     {match section {
                         Section::Forms => view! { <FormPreview item /> }.into_any(),
+                        Section::EmailTemplates => view! { <TemplatePreview item /> }.into_any(),
                         Section::Filters => view! { <DryRunPanel schema=filter_schema item editing /> }.into_any(),
                         _ => ().into_any(),
                     }}

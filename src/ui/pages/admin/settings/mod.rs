@@ -5,6 +5,7 @@ mod dry_run;
 mod editor;
 mod item_list;
 mod preview;
+mod template_preview;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
