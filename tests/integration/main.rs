@@ -10,6 +10,7 @@ mod attachments;
 mod audit;
 mod authorization;
 mod durability;
+mod email;
 mod guest_access;
 mod health;
 mod settings;

@@ -392,16 +392,19 @@ impl Store {
 
     /// The requester's and collaborators' addresses of a ticket, if it exists.
     pub async fn ticket_people(&self, number: &str) -> Result<Option<Vec<String>>, StoreError> {
-        let people: Option<Vec<String>> = self
+        // (An array result is taken as a list: empty when there is no such ticket, since a
+        // ticket always has its requester.)
+        let people: Vec<String> = self
             .db
             .query(
-                "(SELECT VALUE array::concat([requester.email], collaborators.map(|$c| $c.email))
-                 FROM ticket WHERE number = $number LIMIT 1)[0]",
+                "LET $t = (SELECT requester.email AS requester, collaborators.map(|$c| $c.email) AS copied
+                    FROM ONLY ticket WHERE number = $number LIMIT 1);
+                 RETURN IF $t { array::concat([$t.requester], $t.copied) } ELSE { [] };",
             )
             .bind(("number", number.to_string()))
             .await?
-            .take(0)?;
-        Ok(people)
+            .take(1)?;
+        Ok((!people.is_empty()).then_some(people))
     }
 
     /// Active agents (and admins) who belong to a department: who new-message alerts go to.
@@ -456,13 +459,13 @@ impl Store {
 
     /// Members of a team by the team's key.
     pub async fn team_members(&self, team: &str) -> Result<Vec<String>, StoreError> {
-        let ids: Option<Vec<String>> = self
+        let ids: Vec<String> = self
             .db
-            .query("(SELECT VALUE members.map(|$m| record::id($m)) FROM ONLY type::record('team', $team))")
+            .query("RETURN (SELECT VALUE members.map(|$m| record::id($m)) FROM ONLY type::record('team', $team)) ?? []")
             .bind(("team", team.to_string()))
             .await?
             .take(0)?;
-        Ok(ids.unwrap_or_default())
+        Ok(ids)
     }
 
     /// Every stored email template (active or not).

@@ -80,6 +80,12 @@ pub async fn receive(
     {
         return Ok(Received::Duplicate(number));
     }
+    if mail.from.email.is_empty() && !mail.is_report {
+        return Err(AppError::invalid(
+            "from",
+            "The message has no sender (From) to answer.",
+        ));
+    }
     let machine = automatic(&mail);
     if machine == Some(Automatic::Bounce) {
         return bounce(state, caller, &mail, raw).await;

@@ -2,6 +2,9 @@
 //! and talks HTTP to it like a browser or curl would.
 #![allow(dead_code)]
 
+pub mod dovecot;
+pub mod smtp_sink;
+
 use chrono::{DateTime, Duration, Utc};
 use docket::server::clock::Clock;
 use docket::server::config::Settings;

@@ -31,6 +31,7 @@ pub fn AgentThread(entries: Vec<ThreadEntry>, number: String) -> impl IntoView {
                                 <time datetime=entry.at.to_rfc3339()>{entry.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
                                 {merged}
                             </p>
+                            {entry.via.map(|via| view! { <p class="thread__via">{format!("By email, {via}")}</p> })}
                             <p class="thread__body">{entry.body}</p>
                             <AttachmentList attachments=entry.attachments files_at="/files" />
                         </li>

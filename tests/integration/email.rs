@@ -1,0 +1,475 @@
+//! Email with real servers on loopback: Docket's mail arrives at an SMTP server speaking the
+//! protocol (in process), mailboxes are fetched from a real Dovecot, and raw mail comes in
+//! through `tickets.email` and the `docket mail-pipe` command.
+
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::dovecot::{self, Dovecot};
+use crate::common::smtp_sink::{Received, SmtpSink};
+use crate::common::{TestApp, browser, spawn_app_with};
+
+const WAIT: StdDuration = StdDuration::from_secs(20);
+
+async fn desk(sink: &SmtpSink, extra: &[(&str, &str)]) -> (TestApp, Client) {
+    let url = sink.url();
+    let mut env = vec![
+        ("DOCKET_MAIL_SMTP_URL", url.as_str()),
+        ("DOCKET_MAIL_FROM", "Help Desk <help@example.test>"),
+    ];
+    env.extend_from_slice(extra);
+    let app = spawn_app_with(&env).await;
+    let admin = app.admin().await;
+    (app, admin)
+}
+
+async fn customer(app: &TestApp, email: &str, name: &str) -> Client {
+    let client = browser();
+    let (status, body) = app.sign_up(&client, email, name).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    client
+}
+
+async fn open(app: &TestApp, client: &Client, subject: &str) -> String {
+    let (status, body) = app
+        .rpc_json(
+            client,
+            "open_ticket",
+            &[("topic", "general"), ("subject", subject), ("message", "It broke.")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body.as_str().unwrap().to_string()
+}
+
+fn to(messages: &[Received], address: &str) -> Vec<Received> {
+    messages
+        .iter()
+        .filter(|m| m.to.iter().any(|t| t == address))
+        .cloned()
+        .collect()
+}
+
+/// Waits until the sink holds a message to `address` (a condition, not a sleep).
+async fn mail_to(sink: &SmtpSink, address: &str, count: usize) -> Vec<Received> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let found = to(&sink.messages(), address);
+        if found.len() >= count {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no mail to {address} within {WAIT:?}; got {:?}",
+            sink.messages().iter().map(|m| (&m.to, m.header("subject"))).collect::<Vec<_>>()
+        );
+        sink.wait_for(sink.messages().len() + 1, WAIT).await;
+    }
+}
+
+/// Polls `check` until it gives a value (the fetcher and the outbox work in the background).
+async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{what} did not happen within {WAIT:?}");
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+}
+
+async fn agent_reply(app: &TestApp, agent: &Client, number: &str, message: &str) {
+    let (status, body) = app
+        .rpc_json(agent, "agent_ticket", &[("number", number)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let version = body["ticket"]["version"].as_u64().unwrap().to_string();
+    let (status, body) = app
+        .rpc_json(
+            agent,
+            "post_to_ticket",
+            &[("number", number), ("version", &version), ("kind", "reply"), ("message", message)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+fn message_id(mail: &Received) -> String {
+    mail.header("message-id")
+        .unwrap()
+        .trim_matches(|c| c == '<' || c == '>')
+        .to_string()
+}
+
+#[tokio::test]
+async fn ticket_mail_carries_the_conversation_headers_and_each_template() {
+    let sink = SmtpSink::start().await;
+    let (app, admin) = desk(&sink, &[]).await;
+    let (agent, _) = app
+        .agent(&admin, "priya@example.com", "Priya Shah", &[("support", "expanded")])
+        .await;
+    let alice = customer(&app, "alice@example.com", "Alice Liddell").await;
+    let number = open(&app, &alice, "VPN drops every hour").await;
+
+    let auto = mail_to(&sink, "alice@example.com", 1).await.remove(0);
+    assert_eq!(auto.from, "help@example.test");
+    let subject = auto.header_decoded("subject").unwrap();
+    assert!(subject.contains(&format!("[#{number}]")), "{subject}");
+    assert!(subject.contains("VPN drops every hour"), "{subject}");
+    assert_eq!(auto.header("auto-submitted").as_deref(), Some("auto-replied"));
+    let auto_id = message_id(&auto);
+    assert!(auto_id.starts_with(&format!("docket.{number}.")), "{auto_id}");
+    assert!(auto.text().contains("Hello Alice"), "{}", auto.text());
+    assert!(auto.text().contains(&format!("/tickets/{number}")));
+
+    // The department's agents hear of the new ticket; the alert is no auto-reply.
+    let alert = mail_to(&sink, "priya@example.com", 1).await.remove(0);
+    assert!(alert.header_decoded("subject").unwrap().starts_with("New message: VPN drops"));
+    assert_eq!(alert.header("auto-submitted").as_deref(), Some("auto-generated"));
+    assert!(alert.text().contains("It broke."));
+
+    agent_reply(&app, &agent, &number, "Please update the client to 5.2.").await;
+    let mails = mail_to(&sink, "alice@example.com", 2).await;
+    let reply = &mails[1];
+    assert!(reply.text().contains("Please update the client to 5.2."), "{}", reply.text());
+    assert!(reply.text().contains("-- reply above this line --"));
+    assert_eq!(reply.header("auto-submitted"), None);
+    assert_eq!(reply.header("in-reply-to"), Some(format!("<{auto_id}>")));
+    assert!(reply.header("references").unwrap().contains(&auto_id));
+    assert!(reply.header_decoded("subject").unwrap().starts_with("Re: VPN drops every hour"));
+    // Every message has its own signed id.
+    assert_ne!(message_id(reply), auto_id);
+}
+
+#[tokio::test]
+async fn mail_queued_while_the_smtp_server_is_down_arrives_once_when_it_is_back() {
+    let sink = SmtpSink::start().await;
+    sink.stop().await;
+    let (app, _admin) = desk(&sink, &[("DOCKET_MAIL_RETRY_AFTER", "1m")]).await;
+    let bob = customer(&app, "bob@example.com", "Bob").await;
+    let number = open(&app, &bob, "Printer on fire").await;
+    let store = app.running.state.store.clone();
+
+    // The worker tries, fails, and schedules a retry a minute later.
+    eventually("a failed attempt", || {
+        let store = store.clone();
+        async move {
+            let rows = store.outbox(Some("queued"), 10).await.unwrap();
+            rows.iter().any(|r| r.attempts >= 1).then_some(())
+        }
+    })
+    .await;
+    let row = store.outbox(Some("queued"), 10).await.unwrap().remove(0);
+    assert!(row.last_error.as_deref().unwrap_or("").contains("SMTP"), "{:?}", row.last_error);
+    assert_eq!(row.ticket.as_deref(), Some(number.as_str()));
+
+    sink.restart().await;
+    app.advance(Duration::minutes(2));
+    let mails = mail_to(&sink, "bob@example.com", 1).await;
+    eventually("everything sent", || {
+        let store = store.clone();
+        async move { (store.outbox_counts().await.unwrap().queued == 0).then_some(()) }
+    })
+    .await;
+    // Nothing is left to send, and nothing came twice.
+    app.advance(Duration::hours(1));
+    tokio::task::yield_now().await;
+    assert_eq!(to(&sink.messages(), "bob@example.com").len(), 1, "{mails:?}");
+}
+
+#[tokio::test]
+async fn a_message_that_keeps_failing_becomes_a_dead_letter_that_an_admin_can_resend() {
+    let sink = SmtpSink::start().await;
+    sink.stop().await;
+    let (app, admin) = desk(&sink, &[("DOCKET_MAIL_MAX_ATTEMPTS", "2"), ("DOCKET_MAIL_RETRY_AFTER", "1m")]).await;
+    let carol = customer(&app, "carol@example.com", "Carol").await;
+    open(&app, &carol, "Laptop").await;
+    let overview = |status: &'static str| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let (code, body) = app
+                .rpc_json(admin, "email_overview", &[("status", status)])
+                .await;
+            assert_eq!(code, StatusCode::OK, "{body}");
+            body
+        }
+    };
+    let store = app.running.state.store.clone();
+    eventually("a first failure", || {
+        let store = store.clone();
+        async move { store.outbox(Some("queued"), 10).await.unwrap().iter().any(|r| r.attempts == 1).then_some(()) }
+    })
+    .await;
+    app.advance(Duration::minutes(2));
+    eventually("a dead letter", || {
+        let store = store.clone();
+        async move { (store.outbox_counts().await.unwrap().dead >= 1).then_some(()) }
+    })
+    .await;
+    let dead = overview("dead").await;
+    assert_eq!(dead["dead"], 1, "{dead}");
+    let letter = &dead["messages"][0];
+    assert_eq!(letter["recipients"], "carol@example.com");
+    assert_eq!(letter["attempts"], 2);
+    let id = letter["id"].as_str().unwrap().to_string();
+
+    // Customers cannot resend; admins can, once.
+    let (status, body) = app.rpc_json(&carol, "resend_mail", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    sink.restart().await;
+    let (status, body) = app.rpc_json(&admin, "resend_mail", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    mail_to(&sink, "carol@example.com", 1).await;
+    let (status, body) = app.rpc_json(&admin, "resend_mail", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let audit = store.audit_page(None, 50).await.unwrap();
+    assert!(audit.events.iter().any(|e| e.record.action == "email.dead_letter"));
+    assert!(audit.events.iter().any(|e| e.record.action == "email.resent"));
+}
+
+async fn api_key(app: &TestApp, admin: &Client, scopes: &[&str], allowed: &str) -> String {
+    let (status, saved) = app
+        .rpc_body(
+            admin,
+            "save_settings_item",
+            json!({ "section": "api_keys", "key": null,
+                "item": { "name": format!("Pipe {}", scopes.join(" ")), "active": true, "scopes": scopes, "allowed": allowed } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    saved["secret"].as_str().unwrap().to_string()
+}
+
+async fn post_email(app: &TestApp, key: &str, path: &str, raw: &str) -> (StatusCode, String) {
+    let response = Client::new()
+        .post(app.url(path))
+        .header("X-API-Key", key)
+        .body(raw.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+fn raw(from: &str, subject: &str, id: &str, headers: &str, body: &str) -> String {
+    format!(
+        "From: {from}\r\nTo: support@example.test\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\nDate: Mon, 2 Mar 2026 09:00:00 +0000\r\n{headers}MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+}
+
+#[tokio::test]
+async fn tickets_email_takes_raw_mail_with_osticket_answers() {
+    let sink = SmtpSink::start().await;
+    let (app, admin) = desk(&sink, &[]).await;
+    let key = api_key(&app, &admin, &["tickets:email"], "127.0.0.1").await;
+    let create_only = api_key(&app, &admin, &["tickets:create"], "127.0.0.1").await;
+    let elsewhere = api_key(&app, &admin, &["tickets:email"], "10.0.0.0/8").await;
+    let message = raw(
+        "Dana Scully <dana@example.org>",
+        "Badge reader offline",
+        "badge-1@mail.example.org",
+        "",
+        "The badge reader at door 3 is offline.",
+    );
+
+    let (status, body) = post_email(&app, &key, "/osticket/upload/api/tickets.email", &message).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let number = body.clone();
+    let store = app.running.state.store.clone();
+    let ticket = store.ticket(&number).await.unwrap().unwrap();
+    assert_eq!(ticket.subject, "Badge reader offline");
+    assert_eq!(ticket.requester_email, "dana@example.org");
+    assert_eq!(ticket.requester_name, "Dana Scully");
+    assert_eq!(ticket.source.as_str(), "email");
+
+    // The same message again (an MTA retry): the same number, nothing added.
+    let entries = store.thread(&number, false).await.unwrap().len();
+    let (status, again) = post_email(&app, &key, "/api/http.php/tickets.email", &message).await;
+    assert_eq!((status, again.as_str()), (StatusCode::CREATED, number.as_str()));
+    assert_eq!(store.thread(&number, false).await.unwrap().len(), entries);
+
+    for (presented, expected) in [
+        ("nope", "Valid API key required"),
+        (elsewhere.as_str(), "Valid API key required"),
+        (create_only.as_str(), "API key not authorized"),
+    ] {
+        let (status, body) = post_email(&app, presented, "/api/tickets.email", &message).await;
+        assert_eq!((status, body.as_str()), (StatusCode::UNAUTHORIZED, expected));
+    }
+    let (status, body) = post_email(&app, &key, "/api/tickets.email", "").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = post_email(&app, &key, "/api/tickets.EMAIL", &message).await;
+    assert_eq!((status, body.as_str()), (StatusCode::BAD_REQUEST, "URL not supported"));
+    // Each use of a key is in the audit trail, naming the key.
+    let audit = store.audit_page(None, 100).await.unwrap();
+    assert!(audit.events.iter().any(|e| e.record.action == "ticket.created"
+        && e.record.actor.label.starts_with("API key Pipe")));
+}
+
+#[tokio::test]
+async fn the_mail_pipe_command_posts_to_a_running_server_with_osticket_exit_codes() {
+    let sink = SmtpSink::start().await;
+    let (app, admin) = desk(&sink, &[]).await;
+    let key = api_key(&app, &admin, &["tickets:email"], "127.0.0.1").await;
+    let pipe = |key: String, message: String| {
+        let base = app.base.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                use std::io::Write;
+                let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+                    .args(["mail-pipe", "--url", &base, "--key", &key])
+                    .env("DOCKET_CONFIG", "/nonexistent")
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                child.stdin.take().unwrap().write_all(message.as_bytes()).unwrap();
+                let out = child.wait_with_output().unwrap();
+                (out.status.code(), String::from_utf8_lossy(&out.stdout).trim().to_string())
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let message = raw("eve@example.org", "Piped in", "pipe-1@example.org", "", "Hello through the pipe.");
+    let (code, number) = pipe(key.clone(), message).await;
+    assert_eq!(code, Some(0));
+    let ticket = app.running.state.store.ticket(&number).await.unwrap().unwrap();
+    assert_eq!(ticket.subject, "Piped in");
+    let (code, _) = pipe("wrong".into(), raw("eve@example.org", "x", "pipe-2@x", "", "x")).await;
+    assert_eq!(code, Some(77), "a refused key is EX_NOPERM");
+    let (code, _) = pipe(key, "not an email".into()).await;
+    assert_eq!(code, Some(66), "a message that is no email is EX_NOINPUT");
+}
+
+#[tokio::test]
+async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
+    let _ = tracing_subscriber::fmt().with_env_filter("warn,docket=info").with_test_writer().try_init();
+    let sink = SmtpSink::start().await;
+    let imap = Dovecot::start().await;
+    let (app, admin) = desk(&sink, &[]).await;
+    let (agent, _) = app
+        .agent(&admin, "priya@example.com", "Priya Shah", &[("support", "expanded")])
+        .await;
+    let port = i64::from(imap.port());
+    let (status, body) = app
+        .rpc_body(
+            &admin,
+            "save_settings_item",
+            json!({ "section": "mailboxes", "key": null, "item": {
+                "name": "Support inbox", "active": true, "address": dovecot::SUPPORT,
+                "host": imap.host(), "port": port, "security": "none",
+                "username": dovecot::SUPPORT, "password_env": "", "password": dovecot::PASSWORD,
+                "folder": "INBOX", "after_fetch": "archive", "archive_folder": "Archive",
+                "interval_seconds": 60, "department": "support", "help_topic": null } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mailbox_key = body["key"].as_str().unwrap().to_string();
+    // The typed password is kept only sealed.
+    let (_, stored) = app
+        .rpc_body(&admin, "settings_item", json!({ "section": "mailboxes", "key": mailbox_key }))
+        .await;
+    assert_eq!(stored["password"], "");
+    assert!(!stored.to_string().contains(dovecot::PASSWORD));
+
+    // 1. A customer writes in: a ticket, with an auto-response, and the mail is archived.
+    imap.deliver(
+        dovecot::SUPPORT,
+        &raw("Frank <frank@example.net>", "Cannot print", "frank-1@example.net", "", "The printer says PC LOAD LETTER."),
+    );
+    let store = app.running.state.store.clone();
+    let number = eventually("the mail becomes a ticket", || {
+        let store = store.clone();
+        async move { store.ticket_with_message("frank-1@example.net").await.unwrap() }
+    })
+    .await;
+    let ticket = store.ticket(&number).await.unwrap().unwrap();
+    assert_eq!((ticket.subject.as_str(), ticket.department.as_str()), ("Cannot print", "support"));
+    eventually("the mail is archived", || async {
+        (imap.count(dovecot::SUPPORT, "INBOX") == 0 && imap.count(dovecot::SUPPORT, "Archive") == 1).then_some(())
+    })
+    .await;
+    let auto = mail_to(&sink, "frank@example.net", 1).await.remove(0);
+    assert!(auto.header_decoded("subject").unwrap().contains(&format!("[#{number}]")));
+
+    // 2. The agent answers; the answer reaches the customer.
+    agent_reply(&app, &agent, &number, "Load letter paper in tray 2.").await;
+    let reply = mail_to(&sink, "frank@example.net", 2).await.remove(1);
+    let reply_id = message_id(&reply);
+
+    // 3. The customer's answer to it threads into the same ticket, and says how.
+    imap.deliver(
+        dovecot::SUPPORT,
+        &raw(
+            "Frank <frank@example.net>",
+            &format!("Re: Cannot print [#{number}]"),
+            "frank-2@example.net",
+            &format!("In-Reply-To: <{reply_id}>\r\nReferences: <frank-1@example.net> <{reply_id}>\r\n"),
+            &format!("Works now, thanks!\r\n\r\nOn Mon, 2 Mar 2026, Help Desk <help@example.test> wrote:\r\n> Load letter paper in tray 2."),
+        ),
+    );
+    app.advance(Duration::seconds(61));
+    let threaded = eventually("the reply threads", || {
+
+        let store = store.clone();
+        async move { store.ticket_with_message("frank-2@example.net").await.unwrap() }
+    })
+    .await;
+    assert_eq!(threaded, number);
+    let thread = store.thread(&number, false).await.unwrap();
+    let answer = thread.iter().find(|e| e.body.starts_with("Works now")).unwrap();
+    assert_eq!(answer.body, "Works now, thanks!", "the quote is stripped");
+    assert!(answer.via.as_deref().unwrap().starts_with("matched by In-Reply-To"), "{:?}", answer.via);
+
+    // 4. A stranger naming the ticket in the subject opens a new ticket.
+    imap.deliver(
+        dovecot::SUPPORT,
+        &raw("mallory@example.com", &format!("Re: Cannot print [#{number}]"), "mallory-1@example.com", "", "Let me in."),
+    );
+    // 5. An auto-reply opens a ticket but gets no auto-response.
+    imap.deliver(
+        dovecot::SUPPORT,
+        &raw("ooo@example.com", "Out of office", "ooo-1@example.com", "Auto-Submitted: auto-replied\r\n", "I am away."),
+    );
+    app.advance(Duration::seconds(61));
+    let stranger = eventually("the stranger's ticket", || {
+        let store = store.clone();
+        async move { store.ticket_with_message("mallory-1@example.com").await.unwrap() }
+    })
+    .await;
+    assert_ne!(stranger, number);
+    let out_of_office = eventually("the auto-reply's ticket", || {
+        let store = store.clone();
+        async move { store.ticket_with_message("ooo-1@example.com").await.unwrap() }
+    })
+    .await;
+    mail_to(&sink, "mallory@example.com", 1).await;
+    let history = store.thread(&out_of_office, false).await.unwrap();
+    assert!(history.iter().any(|e| e.body.contains("No auto-response: the mail is an automatic reply")));
+    // Everything queued has gone out; none of it to the auto-replier.
+    eventually("the outbox drains", || {
+        let store = store.clone();
+        async move { (store.outbox_counts().await.unwrap().queued == 0).then_some(()) }
+    })
+    .await;
+    assert!(to(&sink.messages(), "ooo@example.com").is_empty());
+
+    // The Email page shows the mailbox's fetches.
+    let (status, body) = app.rpc_json(&admin, "email_overview", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mailbox = &body["mailboxes"][0];
+    assert_eq!(mailbox["fetched"], 4, "{body}");
+    assert_eq!(mailbox["last_error"], Value::Null);
+}
