@@ -473,3 +473,49 @@ async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
     assert_eq!(mailbox["fetched"], 4, "{body}");
     assert_eq!(mailbox["last_error"], Value::Null);
 }
+
+#[tokio::test]
+async fn assignment_and_transfer_alert_the_agents_concerned_over_an_authenticated_smtp_server() {
+    let sink = SmtpSink::start_with_auth("docket", "smtp secret").await;
+    let (app, admin) = desk(
+        &sink,
+        &[("DOCKET_MAIL_SMTP_USERNAME", "docket"), ("DOCKET_MAIL_SMTP_PASSWORD", "smtp secret")],
+    )
+    .await;
+    let (priya, _) = app
+        .agent(&admin, "priya@example.com", "Priya Shah", &[("support", "expanded")])
+        .await;
+    let (_, lee_id) = app
+        .agent(&admin, "lee@example.com", "Lee Chen", &[("support", "expanded")])
+        .await;
+    let (_, _) = app
+        .agent(&admin, "sam@example.com", "Sam Okafor", &[("security_operations", "expanded")])
+        .await;
+    let alice = customer(&app, "alice@example.com", "Alice").await;
+    let number = open(&app, &alice, "Phishing mail received").await;
+    mail_to(&sink, "lee@example.com", 1).await; // the new-ticket alert
+    let change = |change: Value| {
+        let app = &app;
+        let priya = &priya;
+        let number = number.clone();
+        async move {
+            let (_, ticket) = app.rpc_json(priya, "agent_ticket", &[("number", &number)]).await;
+            let version = ticket["ticket"]["version"].as_u64().unwrap();
+            let (status, body) = app
+                .rpc_body(priya, "change_ticket", json!({ "number": number, "version": version, "change": change }))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+    };
+    change(json!({ "change": "assign", "agent": lee_id })).await;
+    let assigned = mail_to(&sink, "lee@example.com", 2).await.remove(1);
+    let subject = assigned.header_decoded("subject").unwrap();
+    assert!(subject.starts_with("Assigned to you: Phishing mail received"), "{subject}");
+    assert!(assigned.text().contains("Priya Shah assigned ticket"), "{}", assigned.text());
+
+    change(json!({ "change": "transfer", "department": "security_operations", "comment": "" })).await;
+    let moved = mail_to(&sink, "sam@example.com", 1).await.remove(0);
+    assert!(moved.header_decoded("subject").unwrap().starts_with("Transferred to Security"));
+    // The agent who moved it hears nothing of it.
+    assert_eq!(to(&sink.messages(), "priya@example.com").len(), 1, "only the new-ticket alert");
+}

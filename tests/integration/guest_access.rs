@@ -1,6 +1,7 @@
 //! Guest access: a link by email and ticket number opens that one ticket, until it expires or is
-//! revoked. Runs the real binary, because the link goes to its log until email delivery lands.
+//! revoked. Runs the real binary, and reads the link from the email it sends.
 
+use crate::common::smtp_sink::SmtpSink;
 use crate::common::{DocketProcess, PASSWORD, browser, rpc_at};
 use reqwest::StatusCode;
 
@@ -56,7 +57,12 @@ fn guest_token(line: &str) -> String {
 
 #[tokio::test]
 async fn a_guest_link_opens_exactly_one_ticket_and_can_be_revoked() {
-    let server = DocketProcess::start(&[("DOCKET_DATABASE_URL", "mem://")]);
+    let sink = SmtpSink::start().await;
+    let smtp = sink.url();
+    let server = DocketProcess::start(&[
+        ("DOCKET_DATABASE_URL", "mem://"),
+        ("DOCKET_MAIL_SMTP_URL", &smtp),
+    ]);
     let (number, file_id) = ticket_by_customer(&server).await;
     let guest = browser();
 
@@ -85,9 +91,13 @@ async fn a_guest_link_opens_exactly_one_ticket_and_can_be_revoked() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let line = server.wait_for_line("guest access link issued");
-    assert!(line.contains(&number), "{line}");
-    let token = guest_token(&line);
+    // The auto-response came first; the link is the second mail to the requester, and the only one.
+    let mails = sink.wait_for(2, std::time::Duration::from_secs(20)).await;
+    let links: Vec<_> = mails.iter().filter(|m| m.text().contains("/guest/")).collect();
+    assert_eq!(links.len(), 1, "one link, for the right address only");
+    assert_eq!(links[0].to, ["cee@example.com"]);
+    assert!(links[0].header_decoded("subject").unwrap().contains(&number));
+    let token = guest_token(&links[0].text());
 
     let (status, ticket) = rpc_at(&guest, &server.base, "guest_ticket", &[("token", &token)]).await;
     assert_eq!(status, StatusCode::OK, "{ticket}");
