@@ -13,8 +13,8 @@ use crate::ui::pages::admin::{
 use crate::ui::pages::agent::{AgentPeoplePage, AgentQueuePage, AgentTicketPage};
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::portal::{
-    CheckStatusPage, GuestTicketPage, MyTicketsPage, NewTicketPage, PortalHomePage, SetupPage,
-    SignInPage, SignUpPage, TicketPage,
+    CheckStatusPage, ForgotPasswordPage, GuestTicketPage, MyTicketsPage, NewTicketPage,
+    PortalHomePage, ResetPasswordPage, SetupPage, SignInPage, SignUpPage, TicketPage,
 };
 use crate::ui::session::Session;
 
@@ -69,6 +69,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=PortalHomePage />
                     <Route path=path!("sign-in") view=SignInPage />
                     <Route path=path!("sign-up") view=SignUpPage />
+                    <Route path=path!("forgot-password") view=ForgotPasswordPage />
+                    <Route path=path!("reset-password/:token") view=ResetPasswordPage />
                     <Route path=path!("setup") view=SetupPage />
                     <Route path=path!("status") view=CheckStatusPage />
                     <Route path=path!("guest/:token") view=GuestTicketPage />

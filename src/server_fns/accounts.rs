@@ -52,3 +52,34 @@ pub async fn sign_out() -> Result<(), AppError> {
     rpc::end_session(&state);
     Ok(())
 }
+
+/// Whose password a one-time link sets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PasswordLinkView {
+    pub email: String,
+    pub name: String,
+    /// An agent's invitation (else a reset).
+    pub invitation: bool,
+}
+
+/// Emails a reset link if the address has an account; the answer is the same either way.
+#[server(prefix = "/rpc", endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::server::{rpc, use_cases::password_links};
+    let (state, caller) = rpc::context().await?;
+    password_links::request_reset(&state, &caller, &email).await
+}
+
+#[server(prefix = "/rpc", endpoint = "password_link")]
+pub async fn password_link(token: String) -> Result<PasswordLinkView, AppError> {
+    use crate::server::{rpc, use_cases::password_links};
+    let (state, _caller) = rpc::context().await?;
+    password_links::link(&state, &token).await
+}
+
+#[server(prefix = "/rpc", endpoint = "set_password_with_link")]
+pub async fn set_password_with_link(token: String, password: String) -> Result<(), AppError> {
+    use crate::server::{rpc, use_cases::password_links};
+    let (state, caller) = rpc::context().await?;
+    password_links::set_password(&state, &caller, &token, &password).await
+}

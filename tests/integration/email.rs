@@ -15,6 +15,11 @@ use crate::common::{TestApp, browser, spawn_app_with};
 const WAIT: StdDuration = StdDuration::from_secs(20);
 
 async fn desk(sink: &SmtpSink, extra: &[(&str, &str)]) -> (TestApp, Client) {
+    // Internal errors show in the failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn,docket::server::request=error")
+        .with_test_writer()
+        .try_init();
     let url = sink.url();
     let mut env = vec![
         ("DOCKET_MAIL_SMTP_URL", url.as_str()),
@@ -355,7 +360,6 @@ async fn the_mail_pipe_command_posts_to_a_running_server_with_osticket_exit_code
 
 #[tokio::test]
 async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
-    let _ = tracing_subscriber::fmt().with_env_filter("warn,docket=info").with_test_writer().try_init();
     let sink = SmtpSink::start().await;
     let imap = Dovecot::start().await;
     let (app, admin) = desk(&sink, &[]).await;
@@ -518,4 +522,79 @@ async fn assignment_and_transfer_alert_the_agents_concerned_over_an_authenticate
     assert!(moved.header_decoded("subject").unwrap().starts_with("Transferred to Security"));
     // The agent who moved it hears nothing of it.
     assert_eq!(to(&sink.messages(), "priya@example.com").len(), 1, "only the new-ticket alert");
+}
+
+fn link_token(mail: &Received) -> String {
+    let text = mail.text();
+    let at = text.find("/reset-password/").expect("a password link") + "/reset-password/".len();
+    text[at..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect()
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_an_emailed_one_time_link() {
+    let sink = SmtpSink::start().await;
+    let (app, _admin) = desk(&sink, &[]).await;
+    let alice = customer(&app, "alice@example.com", "Alice").await;
+    let anyone = browser();
+    // Unknown addresses get the same answer and no mail.
+    for email in ["nobody@example.com", "ALICE@example.com"] {
+        let (status, body) = app.rpc_json(&anyone, "request_password_reset", &[("email", email)]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let mail = mail_to(&sink, "alice@example.com", 1).await.remove(0);
+    assert!(to(&sink.messages(), "nobody@example.com").is_empty());
+    assert!(mail.header_decoded("subject").unwrap().starts_with("Reset your"));
+    let token = link_token(&mail);
+    let (status, link) = app.rpc_json(&anyone, "password_link", &[("token", &token)]).await;
+    assert_eq!(status, StatusCode::OK, "{link}");
+    assert_eq!(link["email"], "alice@example.com");
+    let (status, body) = app
+        .rpc_json(&anyone, "set_password_with_link", &[("token", &token), ("password", "short")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = app
+        .rpc_json(&anyone, "set_password_with_link", &[("token", &token), ("password", "a brand new passphrase")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The old session ended; the new password works; the link works once.
+    assert_eq!(app.whoami(&alice).await, Value::Null);
+    let (status, _) = app.sign_in(&browser(), "alice@example.com", "a brand new passphrase").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .rpc_json(&anyone, "set_password_with_link", &[("token", &token), ("password", "another passphrase!")])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // An expired link is dead too.
+    app.rpc_json(&anyone, "request_password_reset", &[("email", "alice@example.com")]).await;
+    let token = link_token(&mail_to(&sink, "alice@example.com", 2).await.remove(1));
+    app.advance(Duration::hours(2));
+    let (status, _) = app.rpc_json(&anyone, "password_link", &[("token", &token)]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn an_agent_created_without_a_password_is_invited_by_email() {
+    let sink = SmtpSink::start().await;
+    let (app, admin) = desk(&sink, &[]).await;
+    let (status, body) = app
+        .rpc_json(
+            &admin,
+            "create_staff",
+            &[("email", "noor@example.com"), ("name", "Noor Haddad"), ("role", "agent"), ("password", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let invite = mail_to(&sink, "noor@example.com", 1).await.remove(0);
+    assert!(invite.header_decoded("subject").unwrap().starts_with("You are invited"));
+    assert!(invite.text().contains("Hello Noor Haddad"));
+    let token = link_token(&invite);
+    let anyone = browser();
+    let (_, link) = app.rpc_json(&anyone, "password_link", &[("token", &token)]).await;
+    assert_eq!(link["invitation"], true);
+    let (status, body) = app
+        .rpc_json(&anyone, "set_password_with_link", &[("token", &token), ("password", "noor's own passphrase")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, user) = app.sign_in(&anyone, "noor@example.com", "noor's own passphrase").await;
+    assert_eq!(status, StatusCode::OK, "{user}");
 }

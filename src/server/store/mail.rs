@@ -13,7 +13,7 @@ use crate::domain::mail::template::{MailTemplate, TemplateKind};
 /// Creates an outbox row for each message in `$outbox`, due at `$outbox_at`. Included by
 /// [`Store::audited`] whenever a write carries mail.
 pub(super) const OUTBOX: &str = "FOR $m IN $outbox {
-    CREATE outbox CONTENT { payload: $m.payload, ticket: $m.ticket, template: $m.template,
+    CREATE outbox CONTENT { payload: $m.payload, ticket: $m.ticket ?? NONE, template: $m.template,
         recipients: $m.recipients, subject: $m.subject, message_id: $m.message_id, status: 'queued',
         attempts: 0, next_at: $outbox_at, created_at: $outbox_at } RETURN NONE;
 };";

@@ -494,6 +494,14 @@ DEFINE FIELD last_error ON mailbox TYPE option<string>;
 DEFINE FIELD fetched ON mailbox TYPE int DEFAULT 0;
 DEFINE TABLE secret SCHEMAFULL;
 DEFINE FIELD key ON secret TYPE string READONLY;
+-- One-time links to choose a password: a reset asked for by email, or an agent's invitation.
+DEFINE TABLE password_link SCHEMAFULL;
+DEFINE FIELD user ON password_link TYPE record<user> READONLY;
+DEFINE FIELD purpose ON password_link TYPE string READONLY ASSERT $value IN ['reset', 'invite'];
+DEFINE FIELD created_at ON password_link TYPE datetime READONLY;
+DEFINE FIELD expires_at ON password_link TYPE datetime READONLY;
+DEFINE FIELD used_at ON password_link TYPE option<datetime>;
+DEFINE INDEX password_link_user ON password_link FIELDS user, created_at;
 FOR $t IN $default_templates {
     CREATE type::record('email_template', $t.key) CONTENT { name: $t.name, active: true, definition: $t.definition };
 };

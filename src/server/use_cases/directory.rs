@@ -53,14 +53,25 @@ pub async fn create_staff(
             "Staff accounts are agents or administrators.",
         ));
     }
-    let fields = validate_new_account(email, name, password)?;
+    // Without a password, the new agent is emailed an invitation to choose one.
+    let invite = password.is_empty();
+    let password = if invite {
+        format!("{}Aa1!", crate::server::auth::new_token())
+    } else {
+        password.to_string()
+    };
+    let fields = validate_new_account(email, name, &password)?;
     let record = AuditRecord::new(
         state.clock.now(),
         caller.audit_actor(),
         "user.created",
         caller.origin.clone(),
     );
-    create_account(state, fields, role, record).await
+    let user = create_account(state, fields, role, record).await?;
+    if invite {
+        super::password_links::invite(state, caller, &user).await?;
+    }
+    Ok(user)
 }
 
 pub async fn set_account_active(

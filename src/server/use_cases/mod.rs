@@ -14,6 +14,7 @@ pub mod inbound_mail;
 pub mod live_events;
 pub mod notifications;
 pub mod outbox;
+pub mod password_links;
 pub mod settings;
 pub mod setup;
 pub mod sla;

@@ -128,8 +128,8 @@ pub fn AdminUsersPage() -> impl IntoView {
                         <option value=Role::Admin.as_str()>{Role::Admin.label()}</option>
                     </select>
                 </div>
-                <Field label="Initial password" name="password" kind=FieldKind::NewPassword
-                    hint="Share it with them privately; they can change it later." error=field("password") />
+                <Field label="Initial password" name="password" kind=FieldKind::NewPassword required=false
+                    hint="Leave empty to email them an invitation to choose their own (valid 7 days)." error=field("password") />
                 <button type="submit" class="button button--primary" disabled=move || create.pending().get()>"Add staff member"</button>
             </ActionForm>
         </section>
