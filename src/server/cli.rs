@@ -196,7 +196,10 @@ async fn pipe_to_server(url: &str, key: Option<&str>, raw: Vec<u8>) -> ExitCode 
             if (200..300).contains(&status) {
                 println!("{}", body.trim());
             } else {
-                eprintln!("docket mail-pipe: {endpoint} answered {status}: {}", body.trim());
+                eprintln!(
+                    "docket mail-pipe: {endpoint} answered {status}: {}",
+                    body.trim()
+                );
             }
             ExitCode::from(pipe_exit(status))
         }
@@ -242,4 +245,3 @@ async fn pipe_to_database(settings: Settings, raw: &[u8]) -> ExitCode {
         }
     }
 }
-

@@ -362,7 +362,9 @@ impl Reader {
                     "mail.from",
                     "an address like Help Desk <help@example.com>",
                     |s| {
-                        let address = s.rsplit_once('<').map_or(s, |(_, a)| a.trim_end_matches('>'));
+                        let address = s
+                            .rsplit_once('<')
+                            .map_or(s, |(_, a)| a.trim_end_matches('>'));
                         crate::domain::user::Email::parse(address)
                             .ok()
                             .map(|_| s.to_string())

@@ -147,8 +147,14 @@ mod tests {
     #[test]
     fn endpoints_match_by_suffix_under_any_prefix() {
         assert_eq!(endpoint("/api/tickets.email"), Some(Format::Email));
-        assert_eq!(endpoint("/osticket/upload/api/tickets.xml"), Some(Format::Xml));
-        assert_eq!(endpoint("/support/api/http.php/tickets.json"), Some(Format::Json));
+        assert_eq!(
+            endpoint("/osticket/upload/api/tickets.xml"),
+            Some(Format::Xml)
+        );
+        assert_eq!(
+            endpoint("/support/api/http.php/tickets.json"),
+            Some(Format::Json)
+        );
         assert_eq!(endpoint("/api/tickets.JSON"), None);
         assert_eq!(endpoint("/api/v1/events"), None);
         assert_eq!(endpoint("/tickets.json"), None);

@@ -43,7 +43,11 @@ async fn open(app: &TestApp, client: &Client, subject: &str) -> String {
         .rpc_json(
             client,
             "open_ticket",
-            &[("topic", "general"), ("subject", subject), ("message", "It broke.")],
+            &[
+                ("topic", "general"),
+                ("subject", subject),
+                ("message", "It broke."),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -69,7 +73,10 @@ async fn mail_to(sink: &SmtpSink, address: &str, count: usize) -> Vec<Received> 
         assert!(
             tokio::time::Instant::now() < deadline,
             "no mail to {address} within {WAIT:?}; got {:?}",
-            sink.messages().iter().map(|m| (&m.to, m.header("subject"))).collect::<Vec<_>>()
+            sink.messages()
+                .iter()
+                .map(|m| (&m.to, m.header("subject")))
+                .collect::<Vec<_>>()
         );
         sink.wait_for(sink.messages().len() + 1, WAIT).await;
     }
@@ -86,7 +93,10 @@ where
         if let Some(value) = check().await {
             return value;
         }
-        assert!(tokio::time::Instant::now() < deadline, "{what} did not happen within {WAIT:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what} did not happen within {WAIT:?}"
+        );
         tokio::time::sleep(StdDuration::from_millis(50)).await;
     }
 }
@@ -101,7 +111,12 @@ async fn agent_reply(app: &TestApp, agent: &Client, number: &str, message: &str)
         .rpc_json(
             agent,
             "post_to_ticket",
-            &[("number", number), ("version", &version), ("kind", "reply"), ("message", message)],
+            &[
+                ("number", number),
+                ("version", &version),
+                ("kind", "reply"),
+                ("message", message),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -119,7 +134,12 @@ async fn ticket_mail_carries_the_conversation_headers_and_each_template() {
     let sink = SmtpSink::start().await;
     let (app, admin) = desk(&sink, &[]).await;
     let (agent, _) = app
-        .agent(&admin, "priya@example.com", "Priya Shah", &[("support", "expanded")])
+        .agent(
+            &admin,
+            "priya@example.com",
+            "Priya Shah",
+            &[("support", "expanded")],
+        )
         .await;
     let alice = customer(&app, "alice@example.com", "Alice Liddell").await;
     let number = open(&app, &alice, "VPN drops every hour").await;
@@ -129,27 +149,50 @@ async fn ticket_mail_carries_the_conversation_headers_and_each_template() {
     let subject = auto.header_decoded("subject").unwrap();
     assert!(subject.contains(&format!("[#{number}]")), "{subject}");
     assert!(subject.contains("VPN drops every hour"), "{subject}");
-    assert_eq!(auto.header("auto-submitted").as_deref(), Some("auto-replied"));
+    assert_eq!(
+        auto.header("auto-submitted").as_deref(),
+        Some("auto-replied")
+    );
     let auto_id = message_id(&auto);
-    assert!(auto_id.starts_with(&format!("docket.{number}.")), "{auto_id}");
+    assert!(
+        auto_id.starts_with(&format!("docket.{number}.")),
+        "{auto_id}"
+    );
     assert!(auto.text().contains("Hello Alice"), "{}", auto.text());
     assert!(auto.text().contains(&format!("/tickets/{number}")));
 
     // The department's agents hear of the new ticket; the alert is no auto-reply.
     let alert = mail_to(&sink, "priya@example.com", 1).await.remove(0);
-    assert!(alert.header_decoded("subject").unwrap().starts_with("New message: VPN drops"));
-    assert_eq!(alert.header("auto-submitted").as_deref(), Some("auto-generated"));
+    assert!(
+        alert
+            .header_decoded("subject")
+            .unwrap()
+            .starts_with("New message: VPN drops")
+    );
+    assert_eq!(
+        alert.header("auto-submitted").as_deref(),
+        Some("auto-generated")
+    );
     assert!(alert.text().contains("It broke."));
 
     agent_reply(&app, &agent, &number, "Please update the client to 5.2.").await;
     let mails = mail_to(&sink, "alice@example.com", 2).await;
     let reply = &mails[1];
-    assert!(reply.text().contains("Please update the client to 5.2."), "{}", reply.text());
+    assert!(
+        reply.text().contains("Please update the client to 5.2."),
+        "{}",
+        reply.text()
+    );
     assert!(reply.text().contains("-- reply above this line --"));
     assert_eq!(reply.header("auto-submitted"), None);
     assert_eq!(reply.header("in-reply-to"), Some(format!("<{auto_id}>")));
     assert!(reply.header("references").unwrap().contains(&auto_id));
-    assert!(reply.header_decoded("subject").unwrap().starts_with("Re: VPN drops every hour"));
+    assert!(
+        reply
+            .header_decoded("subject")
+            .unwrap()
+            .starts_with("Re: VPN drops every hour")
+    );
     // Every message has its own signed id.
     assert_ne!(message_id(reply), auto_id);
 }
@@ -173,7 +216,11 @@ async fn mail_queued_while_the_smtp_server_is_down_arrives_once_when_it_is_back(
     })
     .await;
     let row = store.outbox(Some("queued"), 10).await.unwrap().remove(0);
-    assert!(row.last_error.as_deref().unwrap_or("").contains("SMTP"), "{:?}", row.last_error);
+    assert!(
+        row.last_error.as_deref().unwrap_or("").contains("SMTP"),
+        "{:?}",
+        row.last_error
+    );
     assert_eq!(row.ticket.as_deref(), Some(number.as_str()));
 
     sink.restart().await;
@@ -187,14 +234,25 @@ async fn mail_queued_while_the_smtp_server_is_down_arrives_once_when_it_is_back(
     // Nothing is left to send, and nothing came twice.
     app.advance(Duration::hours(1));
     tokio::task::yield_now().await;
-    assert_eq!(to(&sink.messages(), "bob@example.com").len(), 1, "{mails:?}");
+    assert_eq!(
+        to(&sink.messages(), "bob@example.com").len(),
+        1,
+        "{mails:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_message_that_keeps_failing_becomes_a_dead_letter_that_an_admin_can_resend() {
     let sink = SmtpSink::start().await;
     sink.stop().await;
-    let (app, admin) = desk(&sink, &[("DOCKET_MAIL_MAX_ATTEMPTS", "2"), ("DOCKET_MAIL_RETRY_AFTER", "1m")]).await;
+    let (app, admin) = desk(
+        &sink,
+        &[
+            ("DOCKET_MAIL_MAX_ATTEMPTS", "2"),
+            ("DOCKET_MAIL_RETRY_AFTER", "1m"),
+        ],
+    )
+    .await;
     let carol = customer(&app, "carol@example.com", "Carol").await;
     open(&app, &carol, "Laptop").await;
     let overview = |status: &'static str| {
@@ -211,7 +269,15 @@ async fn a_message_that_keeps_failing_becomes_a_dead_letter_that_an_admin_can_re
     let store = app.running.state.store.clone();
     eventually("a first failure", || {
         let store = store.clone();
-        async move { store.outbox(Some("queued"), 10).await.unwrap().iter().any(|r| r.attempts == 1).then_some(()) }
+        async move {
+            store
+                .outbox(Some("queued"), 10)
+                .await
+                .unwrap()
+                .iter()
+                .any(|r| r.attempts == 1)
+                .then_some(())
+        }
     })
     .await;
     app.advance(Duration::minutes(2));
@@ -237,8 +303,18 @@ async fn a_message_that_keeps_failing_becomes_a_dead_letter_that_an_admin_can_re
     let (status, body) = app.rpc_json(&admin, "resend_mail", &[("id", &id)]).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     let audit = store.audit_page(None, 50).await.unwrap();
-    assert!(audit.events.iter().any(|e| e.record.action == "email.dead_letter"));
-    assert!(audit.events.iter().any(|e| e.record.action == "email.resent"));
+    assert!(
+        audit
+            .events
+            .iter()
+            .any(|e| e.record.action == "email.dead_letter")
+    );
+    assert!(
+        audit
+            .events
+            .iter()
+            .any(|e| e.record.action == "email.resent")
+    );
 }
 
 async fn api_key(app: &TestApp, admin: &Client, scopes: &[&str], allowed: &str) -> String {
@@ -287,7 +363,8 @@ async fn tickets_email_takes_raw_mail_with_osticket_answers() {
         "The badge reader at door 3 is offline.",
     );
 
-    let (status, body) = post_email(&app, &key, "/osticket/upload/api/tickets.email", &message).await;
+    let (status, body) =
+        post_email(&app, &key, "/osticket/upload/api/tickets.email", &message).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let number = body.clone();
     let store = app.running.state.store.clone();
@@ -300,7 +377,10 @@ async fn tickets_email_takes_raw_mail_with_osticket_answers() {
     // The same message again (an MTA retry): the same number, nothing added.
     let entries = store.thread(&number, false).await.unwrap().len();
     let (status, again) = post_email(&app, &key, "/api/http.php/tickets.email", &message).await;
-    assert_eq!((status, again.as_str()), (StatusCode::CREATED, number.as_str()));
+    assert_eq!(
+        (status, again.as_str()),
+        (StatusCode::CREATED, number.as_str())
+    );
     assert_eq!(store.thread(&number, false).await.unwrap().len(), entries);
 
     for (presented, expected) in [
@@ -309,16 +389,27 @@ async fn tickets_email_takes_raw_mail_with_osticket_answers() {
         (create_only.as_str(), "API key not authorized"),
     ] {
         let (status, body) = post_email(&app, presented, "/api/tickets.email", &message).await;
-        assert_eq!((status, body.as_str()), (StatusCode::UNAUTHORIZED, expected));
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::UNAUTHORIZED, expected)
+        );
     }
     let (status, body) = post_email(&app, &key, "/api/tickets.email", "").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (status, body) = post_email(&app, &key, "/api/tickets.EMAIL", &message).await;
-    assert_eq!((status, body.as_str()), (StatusCode::BAD_REQUEST, "URL not supported"));
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::BAD_REQUEST, "URL not supported")
+    );
     // Each use of a key is in the audit trail, naming the key.
     let audit = store.audit_page(None, 100).await.unwrap();
-    assert!(audit.events.iter().any(|e| e.record.action == "ticket.created"
-        && e.record.actor.label.starts_with("API key Pipe")));
+    assert!(
+        audit
+            .events
+            .iter()
+            .any(|e| e.record.action == "ticket.created"
+                && e.record.actor.label.starts_with("API key Pipe"))
+    );
 }
 
 #[tokio::test]
@@ -339,20 +430,45 @@ async fn the_mail_pipe_command_posts_to_a_running_server_with_osticket_exit_code
                     .stderr(std::process::Stdio::piped())
                     .spawn()
                     .unwrap();
-                child.stdin.take().unwrap().write_all(message.as_bytes()).unwrap();
+                child
+                    .stdin
+                    .take()
+                    .unwrap()
+                    .write_all(message.as_bytes())
+                    .unwrap();
                 let out = child.wait_with_output().unwrap();
-                (out.status.code(), String::from_utf8_lossy(&out.stdout).trim().to_string())
+                (
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stdout).trim().to_string(),
+                )
             })
             .await
             .unwrap()
         }
     };
-    let message = raw("eve@example.org", "Piped in", "pipe-1@example.org", "", "Hello through the pipe.");
+    let message = raw(
+        "eve@example.org",
+        "Piped in",
+        "pipe-1@example.org",
+        "",
+        "Hello through the pipe.",
+    );
     let (code, number) = pipe(key.clone(), message).await;
     assert_eq!(code, Some(0));
-    let ticket = app.running.state.store.ticket(&number).await.unwrap().unwrap();
+    let ticket = app
+        .running
+        .state
+        .store
+        .ticket(&number)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(ticket.subject, "Piped in");
-    let (code, _) = pipe("wrong".into(), raw("eve@example.org", "x", "pipe-2@x", "", "x")).await;
+    let (code, _) = pipe(
+        "wrong".into(),
+        raw("eve@example.org", "x", "pipe-2@x", "", "x"),
+    )
+    .await;
     assert_eq!(code, Some(77), "a refused key is EX_NOPERM");
     let (code, _) = pipe(key, "not an email".into()).await;
     assert_eq!(code, Some(66), "a message that is no email is EX_NOINPUT");
@@ -364,7 +480,12 @@ async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
     let imap = Dovecot::start().await;
     let (app, admin) = desk(&sink, &[]).await;
     let (agent, _) = app
-        .agent(&admin, "priya@example.com", "Priya Shah", &[("support", "expanded")])
+        .agent(
+            &admin,
+            "priya@example.com",
+            "Priya Shah",
+            &[("support", "expanded")],
+        )
         .await;
     let port = i64::from(imap.port());
     let (status, body) = app
@@ -383,7 +504,11 @@ async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
     let mailbox_key = body["key"].as_str().unwrap().to_string();
     // The typed password is kept only sealed.
     let (_, stored) = app
-        .rpc_body(&admin, "settings_item", json!({ "section": "mailboxes", "key": mailbox_key }))
+        .rpc_body(
+            &admin,
+            "settings_item",
+            json!({ "section": "mailboxes", "key": mailbox_key }),
+        )
         .await;
     assert_eq!(stored["password"], "");
     assert!(!stored.to_string().contains(dovecot::PASSWORD));
@@ -391,22 +516,41 @@ async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
     // 1. A customer writes in: a ticket, with an auto-response, and the mail is archived.
     imap.deliver(
         dovecot::SUPPORT,
-        &raw("Frank <frank@example.net>", "Cannot print", "frank-1@example.net", "", "The printer says PC LOAD LETTER."),
+        &raw(
+            "Frank <frank@example.net>",
+            "Cannot print",
+            "frank-1@example.net",
+            "",
+            "The printer says PC LOAD LETTER.",
+        ),
     );
     let store = app.running.state.store.clone();
     let number = eventually("the mail becomes a ticket", || {
         let store = store.clone();
-        async move { store.ticket_with_message("frank-1@example.net").await.unwrap() }
+        async move {
+            store
+                .ticket_with_message("frank-1@example.net")
+                .await
+                .unwrap()
+        }
     })
     .await;
     let ticket = store.ticket(&number).await.unwrap().unwrap();
-    assert_eq!((ticket.subject.as_str(), ticket.department.as_str()), ("Cannot print", "support"));
+    assert_eq!(
+        (ticket.subject.as_str(), ticket.department.as_str()),
+        ("Cannot print", "support")
+    );
     eventually("the mail is archived", || async {
-        (imap.count(dovecot::SUPPORT, "INBOX") == 0 && imap.count(dovecot::SUPPORT, "Archive") == 1).then_some(())
+        (imap.count(dovecot::SUPPORT, "INBOX") == 0 && imap.count(dovecot::SUPPORT, "Archive") == 1)
+            .then_some(())
     })
     .await;
     let auto = mail_to(&sink, "frank@example.net", 1).await.remove(0);
-    assert!(auto.header_decoded("subject").unwrap().contains(&format!("[#{number}]")));
+    assert!(
+        auto.header_decoded("subject")
+            .unwrap()
+            .contains(&format!("[#{number}]"))
+    );
 
     // 2. The agent answers; the answer reaches the customer.
     agent_reply(&app, &agent, &number, "Load letter paper in tray 2.").await;
@@ -426,42 +570,82 @@ async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
     );
     app.advance(Duration::seconds(61));
     let threaded = eventually("the reply threads", || {
-
         let store = store.clone();
-        async move { store.ticket_with_message("frank-2@example.net").await.unwrap() }
+        async move {
+            store
+                .ticket_with_message("frank-2@example.net")
+                .await
+                .unwrap()
+        }
     })
     .await;
     assert_eq!(threaded, number);
     let thread = store.thread(&number, false).await.unwrap();
-    let answer = thread.iter().find(|e| e.body.starts_with("Works now")).unwrap();
+    let answer = thread
+        .iter()
+        .find(|e| e.body.starts_with("Works now"))
+        .unwrap();
     assert_eq!(answer.body, "Works now, thanks!", "the quote is stripped");
-    assert!(answer.via.as_deref().unwrap().starts_with("matched by In-Reply-To"), "{:?}", answer.via);
+    assert!(
+        answer
+            .via
+            .as_deref()
+            .unwrap()
+            .starts_with("matched by In-Reply-To"),
+        "{:?}",
+        answer.via
+    );
 
     // 4. A stranger naming the ticket in the subject opens a new ticket.
     imap.deliver(
         dovecot::SUPPORT,
-        &raw("mallory@example.com", &format!("Re: Cannot print [#{number}]"), "mallory-1@example.com", "", "Let me in."),
+        &raw(
+            "mallory@example.com",
+            &format!("Re: Cannot print [#{number}]"),
+            "mallory-1@example.com",
+            "",
+            "Let me in.",
+        ),
     );
     // 5. An auto-reply opens a ticket but gets no auto-response.
     imap.deliver(
         dovecot::SUPPORT,
-        &raw("ooo@example.com", "Out of office", "ooo-1@example.com", "Auto-Submitted: auto-replied\r\n", "I am away."),
+        &raw(
+            "ooo@example.com",
+            "Out of office",
+            "ooo-1@example.com",
+            "Auto-Submitted: auto-replied\r\n",
+            "I am away.",
+        ),
     );
     app.advance(Duration::seconds(61));
     let stranger = eventually("the stranger's ticket", || {
         let store = store.clone();
-        async move { store.ticket_with_message("mallory-1@example.com").await.unwrap() }
+        async move {
+            store
+                .ticket_with_message("mallory-1@example.com")
+                .await
+                .unwrap()
+        }
     })
     .await;
     assert_ne!(stranger, number);
     let out_of_office = eventually("the auto-reply's ticket", || {
         let store = store.clone();
-        async move { store.ticket_with_message("ooo-1@example.com").await.unwrap() }
+        async move {
+            store
+                .ticket_with_message("ooo-1@example.com")
+                .await
+                .unwrap()
+        }
     })
     .await;
     mail_to(&sink, "mallory@example.com", 1).await;
     let history = store.thread(&out_of_office, false).await.unwrap();
-    assert!(history.iter().any(|e| e.body.contains("No auto-response: the mail is an automatic reply")));
+    assert!(history.iter().any(|e| {
+        e.body
+            .contains("No auto-response: the mail is an automatic reply")
+    }));
     // Everything queued has gone out; none of it to the auto-replier.
     eventually("the outbox drains", || {
         let store = store.clone();
@@ -483,17 +667,35 @@ async fn assignment_and_transfer_alert_the_agents_concerned_over_an_authenticate
     let sink = SmtpSink::start_with_auth("docket", "smtp secret").await;
     let (app, admin) = desk(
         &sink,
-        &[("DOCKET_MAIL_SMTP_USERNAME", "docket"), ("DOCKET_MAIL_SMTP_PASSWORD", "smtp secret")],
+        &[
+            ("DOCKET_MAIL_SMTP_USERNAME", "docket"),
+            ("DOCKET_MAIL_SMTP_PASSWORD", "smtp secret"),
+        ],
     )
     .await;
     let (priya, _) = app
-        .agent(&admin, "priya@example.com", "Priya Shah", &[("support", "expanded")])
+        .agent(
+            &admin,
+            "priya@example.com",
+            "Priya Shah",
+            &[("support", "expanded")],
+        )
         .await;
     let (_, lee_id) = app
-        .agent(&admin, "lee@example.com", "Lee Chen", &[("support", "expanded")])
+        .agent(
+            &admin,
+            "lee@example.com",
+            "Lee Chen",
+            &[("support", "expanded")],
+        )
         .await;
     let (_, _) = app
-        .agent(&admin, "sam@example.com", "Sam Okafor", &[("security_operations", "expanded")])
+        .agent(
+            &admin,
+            "sam@example.com",
+            "Sam Okafor",
+            &[("security_operations", "expanded")],
+        )
         .await;
     let alice = customer(&app, "alice@example.com", "Alice").await;
     let number = open(&app, &alice, "Phishing mail received").await;
@@ -503,10 +705,16 @@ async fn assignment_and_transfer_alert_the_agents_concerned_over_an_authenticate
         let priya = &priya;
         let number = number.clone();
         async move {
-            let (_, ticket) = app.rpc_json(priya, "agent_ticket", &[("number", &number)]).await;
+            let (_, ticket) = app
+                .rpc_json(priya, "agent_ticket", &[("number", &number)])
+                .await;
             let version = ticket["ticket"]["version"].as_u64().unwrap();
             let (status, body) = app
-                .rpc_body(priya, "change_ticket", json!({ "number": number, "version": version, "change": change }))
+                .rpc_body(
+                    priya,
+                    "change_ticket",
+                    json!({ "number": number, "version": version, "change": change }),
+                )
                 .await;
             assert_eq!(status, StatusCode::OK, "{body}");
         }
@@ -514,20 +722,40 @@ async fn assignment_and_transfer_alert_the_agents_concerned_over_an_authenticate
     change(json!({ "change": "assign", "agent": lee_id })).await;
     let assigned = mail_to(&sink, "lee@example.com", 2).await.remove(1);
     let subject = assigned.header_decoded("subject").unwrap();
-    assert!(subject.starts_with("Assigned to you: Phishing mail received"), "{subject}");
-    assert!(assigned.text().contains("Priya Shah assigned ticket"), "{}", assigned.text());
+    assert!(
+        subject.starts_with("Assigned to you: Phishing mail received"),
+        "{subject}"
+    );
+    assert!(
+        assigned.text().contains("Priya Shah assigned ticket"),
+        "{}",
+        assigned.text()
+    );
 
-    change(json!({ "change": "transfer", "department": "security_operations", "comment": "" })).await;
+    change(json!({ "change": "transfer", "department": "security_operations", "comment": "" }))
+        .await;
     let moved = mail_to(&sink, "sam@example.com", 1).await.remove(0);
-    assert!(moved.header_decoded("subject").unwrap().starts_with("Transferred to Security"));
+    assert!(
+        moved
+            .header_decoded("subject")
+            .unwrap()
+            .starts_with("Transferred to Security")
+    );
     // The agent who moved it hears nothing of it.
-    assert_eq!(to(&sink.messages(), "priya@example.com").len(), 1, "only the new-ticket alert");
+    assert_eq!(
+        to(&sink.messages(), "priya@example.com").len(),
+        1,
+        "only the new-ticket alert"
+    );
 }
 
 fn link_token(mail: &Received) -> String {
     let text = mail.text();
     let at = text.find("/reset-password/").expect("a password link") + "/reset-password/".len();
-    text[at..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect()
+    text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 #[tokio::test]
@@ -538,37 +766,66 @@ async fn a_forgotten_password_is_reset_by_an_emailed_one_time_link() {
     let anyone = browser();
     // Unknown addresses get the same answer and no mail.
     for email in ["nobody@example.com", "ALICE@example.com"] {
-        let (status, body) = app.rpc_json(&anyone, "request_password_reset", &[("email", email)]).await;
+        let (status, body) = app
+            .rpc_json(&anyone, "request_password_reset", &[("email", email)])
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
     let mail = mail_to(&sink, "alice@example.com", 1).await.remove(0);
     assert!(to(&sink.messages(), "nobody@example.com").is_empty());
-    assert!(mail.header_decoded("subject").unwrap().starts_with("Reset your"));
+    assert!(
+        mail.header_decoded("subject")
+            .unwrap()
+            .starts_with("Reset your")
+    );
     let token = link_token(&mail);
-    let (status, link) = app.rpc_json(&anyone, "password_link", &[("token", &token)]).await;
+    let (status, link) = app
+        .rpc_json(&anyone, "password_link", &[("token", &token)])
+        .await;
     assert_eq!(status, StatusCode::OK, "{link}");
     assert_eq!(link["email"], "alice@example.com");
     let (status, body) = app
-        .rpc_json(&anyone, "set_password_with_link", &[("token", &token), ("password", "short")])
+        .rpc_json(
+            &anyone,
+            "set_password_with_link",
+            &[("token", &token), ("password", "short")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, body) = app
-        .rpc_json(&anyone, "set_password_with_link", &[("token", &token), ("password", "a brand new passphrase")])
+        .rpc_json(
+            &anyone,
+            "set_password_with_link",
+            &[("token", &token), ("password", "a brand new passphrase")],
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // The old session ended; the new password works; the link works once.
     assert_eq!(app.whoami(&alice).await, Value::Null);
-    let (status, _) = app.sign_in(&browser(), "alice@example.com", "a brand new passphrase").await;
+    let (status, _) = app
+        .sign_in(&browser(), "alice@example.com", "a brand new passphrase")
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = app
-        .rpc_json(&anyone, "set_password_with_link", &[("token", &token), ("password", "another passphrase!")])
+        .rpc_json(
+            &anyone,
+            "set_password_with_link",
+            &[("token", &token), ("password", "another passphrase!")],
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     // An expired link is dead too.
-    app.rpc_json(&anyone, "request_password_reset", &[("email", "alice@example.com")]).await;
+    app.rpc_json(
+        &anyone,
+        "request_password_reset",
+        &[("email", "alice@example.com")],
+    )
+    .await;
     let token = link_token(&mail_to(&sink, "alice@example.com", 2).await.remove(1));
     app.advance(Duration::hours(2));
-    let (status, _) = app.rpc_json(&anyone, "password_link", &[("token", &token)]).await;
+    let (status, _) = app
+        .rpc_json(&anyone, "password_link", &[("token", &token)])
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
 
@@ -580,21 +837,39 @@ async fn an_agent_created_without_a_password_is_invited_by_email() {
         .rpc_json(
             &admin,
             "create_staff",
-            &[("email", "noor@example.com"), ("name", "Noor Haddad"), ("role", "agent"), ("password", "")],
+            &[
+                ("email", "noor@example.com"),
+                ("name", "Noor Haddad"),
+                ("role", "agent"),
+                ("password", ""),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let invite = mail_to(&sink, "noor@example.com", 1).await.remove(0);
-    assert!(invite.header_decoded("subject").unwrap().starts_with("You are invited"));
+    assert!(
+        invite
+            .header_decoded("subject")
+            .unwrap()
+            .starts_with("You are invited")
+    );
     assert!(invite.text().contains("Hello Noor Haddad"));
     let token = link_token(&invite);
     let anyone = browser();
-    let (_, link) = app.rpc_json(&anyone, "password_link", &[("token", &token)]).await;
+    let (_, link) = app
+        .rpc_json(&anyone, "password_link", &[("token", &token)])
+        .await;
     assert_eq!(link["invitation"], true);
     let (status, body) = app
-        .rpc_json(&anyone, "set_password_with_link", &[("token", &token), ("password", "noor's own passphrase")])
+        .rpc_json(
+            &anyone,
+            "set_password_with_link",
+            &[("token", &token), ("password", "noor's own passphrase")],
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, user) = app.sign_in(&anyone, "noor@example.com", "noor's own passphrase").await;
+    let (status, user) = app
+        .sign_in(&anyone, "noor@example.com", "noor's own passphrase")
+        .await;
     assert_eq!(status, StatusCode::OK, "{user}");
 }

@@ -93,10 +93,18 @@ async fn a_guest_link_opens_exactly_one_ticket_and_can_be_revoked() {
     assert_eq!(status, StatusCode::OK);
     // The auto-response came first; the link is the second mail to the requester, and the only one.
     let mails = sink.wait_for(2, std::time::Duration::from_secs(20)).await;
-    let links: Vec<_> = mails.iter().filter(|m| m.text().contains("/guest/")).collect();
+    let links: Vec<_> = mails
+        .iter()
+        .filter(|m| m.text().contains("/guest/"))
+        .collect();
     assert_eq!(links.len(), 1, "one link, for the right address only");
     assert_eq!(links[0].to, ["cee@example.com"]);
-    assert!(links[0].header_decoded("subject").unwrap().contains(&number));
+    assert!(
+        links[0]
+            .header_decoded("subject")
+            .unwrap()
+            .contains(&number)
+    );
     let token = guest_token(&links[0].text());
 
     let (status, ticket) = rpc_at(&guest, &server.base, "guest_ticket", &[("token", &token)]).await;

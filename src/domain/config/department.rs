@@ -66,7 +66,9 @@ impl Item for Department {
         let mut errors = Vec::new();
         check_name(&self.name, 60, &mut errors);
         if let Some(email) = &self.email {
-            let address = email.rsplit_once('<').map_or(email.as_str(), |(_, a)| a.trim_end_matches('>'));
+            let address = email
+                .rsplit_once('<')
+                .map_or(email.as_str(), |(_, a)| a.trim_end_matches('>'));
             if crate::domain::user::Email::parse(address).is_err() || email.contains(['\r', '\n']) {
                 errors.push(FieldError::new(
                     "email",

@@ -38,9 +38,8 @@ pub fn automatic(mail: &IncomingMail) -> Option<Automatic> {
     if header("auto-submitted").is_some_and(|v| v != "no")
         || header("x-autoreply").is_some()
         || header("x-autorespond").is_some()
-        || header("x-auto-response-suppress").is_some_and(|v| {
-            v.contains("all") || v.contains("autoreply") || v.contains("oof")
-        })
+        || header("x-auto-response-suppress")
+            .is_some_and(|v| v.contains("all") || v.contains("autoreply") || v.contains("oof"))
     {
         return Some(Automatic::AutoSubmitted);
     }
@@ -84,16 +83,44 @@ mod tests {
         let cases: [(&[(&str, &str)], &str, Option<Automatic>); 9] = [
             (&[], "alice@example.com", None),
             (&[("Auto-Submitted", "no")], "alice@example.com", None),
-            (&[("Auto-Submitted", "auto-replied")], "alice@example.com", Some(Automatic::AutoSubmitted)),
-            (&[("X-Autoreply", "yes")], "alice@example.com", Some(Automatic::AutoSubmitted)),
-            (&[("X-Auto-Response-Suppress", "All")], "alice@example.com", Some(Automatic::AutoSubmitted)),
-            (&[("Precedence", "bulk")], "news@example.com", Some(Automatic::Bulk)),
-            (&[("List-Id", "<ops.lists.example.com>")], "bob@example.com", Some(Automatic::List)),
+            (
+                &[("Auto-Submitted", "auto-replied")],
+                "alice@example.com",
+                Some(Automatic::AutoSubmitted),
+            ),
+            (
+                &[("X-Autoreply", "yes")],
+                "alice@example.com",
+                Some(Automatic::AutoSubmitted),
+            ),
+            (
+                &[("X-Auto-Response-Suppress", "All")],
+                "alice@example.com",
+                Some(Automatic::AutoSubmitted),
+            ),
+            (
+                &[("Precedence", "bulk")],
+                "news@example.com",
+                Some(Automatic::Bulk),
+            ),
+            (
+                &[("List-Id", "<ops.lists.example.com>")],
+                "bob@example.com",
+                Some(Automatic::List),
+            ),
             (&[], "MAILER-DAEMON@mx.example.com", Some(Automatic::Bounce)),
-            (&[("Return-Path", "<>")], "x@example.com", Some(Automatic::Bounce)),
+            (
+                &[("Return-Path", "<>")],
+                "x@example.com",
+                Some(Automatic::Bounce),
+            ),
         ];
         for (headers, from, expected) in cases {
-            assert_eq!(automatic(&mail(headers, from)), expected, "{headers:?} from {from}");
+            assert_eq!(
+                automatic(&mail(headers, from)),
+                expected,
+                "{headers:?} from {from}"
+            );
         }
     }
 }

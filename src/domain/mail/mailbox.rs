@@ -126,10 +126,16 @@ impl Item for MailboxDef {
         let mut errors = Vec::new();
         check_name(&self.name, 60, &mut errors);
         if crate::domain::user::Email::parse(&self.address).is_err() {
-            errors.push(FieldError::new("address", "Enter the mailbox's email address."));
+            errors.push(FieldError::new(
+                "address",
+                "Enter the mailbox's email address.",
+            ));
         }
         if !is_host(&self.host) {
-            errors.push(FieldError::new("host", "Enter a host name or address, like imap.example.com."));
+            errors.push(FieldError::new(
+                "host",
+                "Enter a host name or address, like imap.example.com.",
+            ));
         }
         if !(1..=65535).contains(&self.port) {
             errors.push(FieldError::new("port", "Enter a port between 1 and 65535."));
@@ -138,7 +144,10 @@ impl Item for MailboxDef {
             errors.push(FieldError::new("security", "Choose TLS, STARTTLS or none."));
         }
         if self.username.trim().is_empty() {
-            errors.push(FieldError::new("username", "Enter the user name to sign in with."));
+            errors.push(FieldError::new(
+                "username",
+                "Enter the user name to sign in with.",
+            ));
         }
         if !self.password_env.is_empty()
             && !self
@@ -158,7 +167,10 @@ impl Item for MailboxDef {
             ));
         }
         if self.folder.trim().is_empty() {
-            errors.push(FieldError::new("folder", "Enter the folder to fetch, usually INBOX."));
+            errors.push(FieldError::new(
+                "folder",
+                "Enter the folder to fetch, usually INBOX.",
+            ));
         }
         match self.after_fetch.as_str() {
             "archive" if self.archive_folder.trim().is_empty() => errors.push(FieldError::new(
@@ -175,7 +187,10 @@ impl Item for MailboxDef {
             ));
         }
         if !crate::domain::catalog::knows(&catalog.departments, &self.department) {
-            errors.push(FieldError::new("department", "Choose an active department."));
+            errors.push(FieldError::new(
+                "department",
+                "Choose an active department.",
+            ));
         }
         check_ref(
             &catalog.topics,

@@ -154,7 +154,11 @@ pub fn message_id_host(from: &str) -> String {
     address
         .rsplit_once('@')
         .map(|(_, host)| host.trim().to_string())
-        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        })
         .unwrap_or_else(|| "docket.local".to_string())
 }
 
@@ -169,8 +173,14 @@ mod tests {
             tagged_subject("Re: VPN down [#482913]", "482913"),
             "Re: VPN down [#482913]"
         );
-        assert_eq!(number_in_subject("Re: VPN down [#482913]").as_deref(), Some("482913"));
-        assert_eq!(number_in_subject("Fwd: [#1] Re: x [#SOC-0042]").as_deref(), Some("SOC-0042"));
+        assert_eq!(
+            number_in_subject("Re: VPN down [#482913]").as_deref(),
+            Some("482913")
+        );
+        assert_eq!(
+            number_in_subject("Fwd: [#1] Re: x [#SOC-0042]").as_deref(),
+            Some("SOC-0042")
+        );
         assert_eq!(number_in_subject("#482913 without brackets"), None);
         assert_eq!(number_in_subject("[#] [#a b]"), None);
     }
@@ -179,7 +189,8 @@ mod tests {
     fn ticket_mail_threads_and_is_signed() {
         let template = MailTemplate::default_for(TemplateKind::AgentReply);
         let mut vars = Vars::default();
-        vars.set("ticket.subject", "VPN down").set("message", "Try again now.");
+        vars.set("ticket.subject", "VPN down")
+            .set("message", "Try again now.");
         let conversation: Vec<String> = (1..=12).map(|i| format!("m{i}@x")).collect();
         let mail = compose(Compose {
             template: &template,
@@ -192,7 +203,10 @@ mod tests {
             nonce: "abc",
         });
         assert_eq!(mail.subject, "Re: VPN down [#482913]");
-        assert_eq!(token::ticket_of(b"k", &mail.message_id).as_deref(), Some("482913"));
+        assert_eq!(
+            token::ticket_of(b"k", &mail.message_id).as_deref(),
+            Some("482913")
+        );
         assert!(mail.message_id.ends_with("@example.test"));
         assert_eq!(mail.in_reply_to.as_deref(), Some("m12@x"));
         assert_eq!(mail.references.len(), 10);

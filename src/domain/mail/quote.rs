@@ -15,11 +15,12 @@ pub fn strip_quotes(text: &str) -> String {
         let trimmed = line.trim();
         let lower = trimmed.to_ascii_lowercase();
         let next = lines.get(i + 1).map(|l| l.trim()).unwrap_or("");
-        let attribution = (lower.starts_with("on ") || lower.starts_with("am ") || lower.starts_with("le "))
-            && (lower.ends_with("wrote:")
-                || (lower.contains(" schrieb") && lower.ends_with(':'))
-                || (lower.contains(" a écrit") && lower.ends_with(':'))
-                || (next.to_ascii_lowercase().ends_with("wrote:") && !next.starts_with('>')));
+        let attribution =
+            (lower.starts_with("on ") || lower.starts_with("am ") || lower.starts_with("le "))
+                && (lower.ends_with("wrote:")
+                    || (lower.contains(" schrieb") && lower.ends_with(':'))
+                    || (lower.contains(" a écrit") && lower.ends_with(':'))
+                    || (next.to_ascii_lowercase().ends_with("wrote:") && !next.starts_with('>')));
         let outlook = lower.starts_with("-----original message-----")
             || (lower.starts_with("from:")
                 && lines[i + 1..]
@@ -82,7 +83,21 @@ pub fn html_to_text(html: &str) -> String {
             }
             None if matches!(
                 name.as_str(),
-                "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre" | "table" | "ul" | "ol"
+                "br" | "p"
+                    | "div"
+                    | "li"
+                    | "tr"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "blockquote"
+                    | "pre"
+                    | "table"
+                    | "ul"
+                    | "ol"
             ) =>
             {
                 out.push('\n');
@@ -129,7 +144,9 @@ fn decode_entities(text: &str) -> String {
                 "apos" => Some('\''),
                 "nbsp" => Some(' '),
                 _ if entity.starts_with("#x") || entity.starts_with("#X") => {
-                    u32::from_str_radix(&entity[2..], 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&entity[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 }
                 _ if entity.starts_with('#') => {
                     entity[1..].parse::<u32>().ok().and_then(char::from_u32)
@@ -160,7 +177,9 @@ mod tests {
     #[test]
     fn html_becomes_readable_text() {
         assert_eq!(
-            html_to_text("<html><head><title>t</title><style>p{}</style></head><body><p>Hi&nbsp;<b>you</b> &amp; &#233;&#x41;</p><p></p><p></p><div>next<br>line</div><script>alert(1)</script>end</body></html>"),
+            html_to_text(
+                "<html><head><title>t</title><style>p{}</style></head><body><p>Hi&nbsp;<b>you</b> &amp; &#233;&#x41;</p><p></p><p></p><div>next<br>line</div><script>alert(1)</script>end</body></html>"
+            ),
             "Hi you & éA\n\nnext\nline\nend"
         );
     }
@@ -168,16 +187,40 @@ mod tests {
     #[test]
     fn quotes_are_cut_at_common_markers() {
         let cases = [
-            ("Thanks, fixed.\n\n-- reply above this line --\nOld text", "Thanks, fixed."),
-            ("Thanks!\n\nOn Mon, 2 Mar 2026 at 10:00, Help <help@example.com> wrote:\n> earlier", "Thanks!"),
-            ("Thanks!\n\nOn Mon, 2 Mar 2026 at 10:00, Help Desk\n<help@example.com> wrote:\n> earlier", "Thanks!"),
-            ("Danke\n\nAm 02.03.2026 um 10:00 schrieb Help:\n> alt", "Danke"),
-            ("Works now.\n\n-----Original Message-----\nFrom: Help\nSent: Monday", "Works now."),
-            ("Works now.\n\nFrom: Help Desk <help@example.com>\nSent: Monday, March 2, 2026\nTo: Alice\nSubject: Re: VPN", "Works now."),
+            (
+                "Thanks, fixed.\n\n-- reply above this line --\nOld text",
+                "Thanks, fixed.",
+            ),
+            (
+                "Thanks!\n\nOn Mon, 2 Mar 2026 at 10:00, Help <help@example.com> wrote:\n> earlier",
+                "Thanks!",
+            ),
+            (
+                "Thanks!\n\nOn Mon, 2 Mar 2026 at 10:00, Help Desk\n<help@example.com> wrote:\n> earlier",
+                "Thanks!",
+            ),
+            (
+                "Danke\n\nAm 02.03.2026 um 10:00 schrieb Help:\n> alt",
+                "Danke",
+            ),
+            (
+                "Works now.\n\n-----Original Message-----\nFrom: Help\nSent: Monday",
+                "Works now.",
+            ),
+            (
+                "Works now.\n\nFrom: Help Desk <help@example.com>\nSent: Monday, March 2, 2026\nTo: Alice\nSubject: Re: VPN",
+                "Works now.",
+            ),
             ("Still broken\n\n> quoted line\n> another\n", "Still broken"),
-            ("Inline answer:\n> question one\nanswer one", "Inline answer:\n> question one\nanswer one"),
+            (
+                "Inline answer:\n> question one\nanswer one",
+                "Inline answer:\n> question one\nanswer one",
+            ),
             ("> only a quote", "> only a quote"),
-            ("Plain message\nwith two lines", "Plain message\nwith two lines"),
+            (
+                "Plain message\nwith two lines",
+                "Plain message\nwith two lines",
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(strip_quotes(input), expected, "input: {input:?}");

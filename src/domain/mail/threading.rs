@@ -22,8 +22,13 @@ impl MatchedBy {
     pub fn explain(&self) -> String {
         match self {
             MatchedBy::Token(header) => format!("matched by {header} (Docket's signed Message-ID)"),
-            MatchedBy::StoredMessageId(header) => format!("matched by {header} (a known Message-ID)"),
-            MatchedBy::Subject => "matched by the [#number] in the subject, from the requester or a collaborator".into(),
+            MatchedBy::StoredMessageId(header) => {
+                format!("matched by {header} (a known Message-ID)")
+            }
+            MatchedBy::Subject => {
+                "matched by the [#number] in the subject, from the requester or a collaborator"
+                    .into()
+            }
         }
     }
 }
@@ -31,9 +36,14 @@ impl MatchedBy {
 /// The decision.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Thread {
-    Existing { number: String, by: MatchedBy },
+    Existing {
+        number: String,
+        by: MatchedBy,
+    },
     /// A new ticket; when a subject tag was ignored, why (for the ticket's history).
-    New { note: Option<String> },
+    New {
+        note: Option<String>,
+    },
 }
 
 /// What the store knows that the decision needs.

@@ -35,7 +35,10 @@ pub fn plain_message_id(nonce: &str, host: &str) -> String {
 
 /// The ticket number in one of our Message-IDs, when its signature is right.
 pub fn ticket_of(secret: &[u8], message_id: &str) -> Option<String> {
-    let id = message_id.trim().trim_start_matches('<').trim_end_matches('>');
+    let id = message_id
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>');
     let (local, _host) = id.rsplit_once('@')?;
     let rest = local.strip_prefix(PREFIX)?;
     let (rest, sig) = rest.rsplit_once('.')?;

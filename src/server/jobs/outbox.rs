@@ -14,7 +14,9 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
         let transport = match smtp::transport(&state.settings.mail) {
             Ok(Some(transport)) => transport,
             Ok(None) => {
-                tracing::info!("no SMTP server configured (mail.smtp_url): mail waits in the outbox");
+                tracing::info!(
+                    "no SMTP server configured (mail.smtp_url): mail waits in the outbox"
+                );
                 return;
             }
             Err(error) => {

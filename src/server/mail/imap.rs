@@ -51,7 +51,8 @@ fn tls() -> Result<TlsConnector, String> {
 }
 
 async fn wrap_tls(stream: TcpStream, host: &str) -> Result<Box<dyn Io>, String> {
-    let name = ServerName::try_from(host.to_string()).map_err(|e| format!("TLS name {host}: {e}"))?;
+    let name =
+        ServerName::try_from(host.to_string()).map_err(|e| format!("TLS name {host}: {e}"))?;
     let stream = timed("TLS handshake", tls()?.connect(name, stream)).await?;
     Ok(Box::new(stream))
 }
@@ -66,7 +67,11 @@ impl Mailbox {
             "starttls" => {
                 let mut client = Client::new(tcp);
                 timed("greeting", client.read_response()).await?;
-                timed("STARTTLS", client.run_command_and_check_ok("STARTTLS", None)).await?;
+                timed(
+                    "STARTTLS",
+                    client.run_command_and_check_ok("STARTTLS", None),
+                )
+                .await?;
                 wrap_tls(client.into_inner(), &def.host).await?
             }
             _ => Box::new(tcp),
@@ -75,11 +80,12 @@ impl Mailbox {
         if def.security != "starttls" {
             timed("greeting", client.read_response()).await?;
         }
-        let mut session = match tokio::time::timeout(TIMEOUT, client.login(&def.username, password)).await {
-            Ok(Ok(session)) => session,
-            Ok(Err((e, _))) => return Err(format!("sign-in as {}: {e}", def.username)),
-            Err(_) => return Err("sign-in: no answer".into()),
-        };
+        let mut session =
+            match tokio::time::timeout(TIMEOUT, client.login(&def.username, password)).await {
+                Ok(Ok(session)) => session,
+                Ok(Err((e, _))) => return Err(format!("sign-in as {}: {e}", def.username)),
+                Err(_) => return Err("sign-in: no answer".into()),
+            };
         timed("select", session.select(&def.folder)).await?;
         Ok(Mailbox {
             session,
@@ -108,9 +114,7 @@ impl Mailbox {
                 .await
         })
         .await?;
-        Ok(fetches
-            .iter()
-            .find_map(|f| f.body().map(<[u8]>::to_vec)))
+        Ok(fetches.iter().find_map(|f| f.body().map(<[u8]>::to_vec)))
     }
 
     /// Moves the message to the archive folder or deletes it, as the mailbox says.
@@ -119,7 +123,11 @@ impl Mailbox {
         if self.def.after_fetch == "archive" {
             // The folder may exist already; a failure to create it shows in the copy below.
             let _ = timed("create", self.session.create(&self.def.archive_folder)).await;
-            timed("copy", self.session.uid_copy(&uid, &self.def.archive_folder)).await?;
+            timed(
+                "copy",
+                self.session.uid_copy(&uid, &self.def.archive_folder),
+            )
+            .await?;
         }
         timed("flag", async {
             self.session

@@ -93,10 +93,15 @@ pub fn parse(raw: &[u8]) -> Option<IncomingMail> {
         .collect();
     let is_report = message.root_part().content_type().is_some_and(|ct| {
         ct.ctype().eq_ignore_ascii_case("multipart")
-            && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
     });
     Some(IncomingMail {
-        message_id: message.message_id().map(clean_id).filter(|id| !id.is_empty()),
+        message_id: message
+            .message_id()
+            .map(clean_id)
+            .filter(|id| !id.is_empty()),
         in_reply_to: ids(message.in_reply_to()),
         references: ids(message.references()),
         from: addresses(message.from())

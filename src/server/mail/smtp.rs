@@ -67,7 +67,10 @@ pub fn message(mail: &OutgoingMail) -> Result<Message, String> {
         ));
     }
     let body = if mail.html.trim().is_empty() {
-        MultiPart::alternative_plain_html(mail.text.clone(), crate::domain::mail::template::text_to_html(&mail.text))
+        MultiPart::alternative_plain_html(
+            mail.text.clone(),
+            crate::domain::mail::template::text_to_html(&mail.text),
+        )
     } else {
         MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone())
     };
@@ -104,7 +107,10 @@ mod tests {
             html: "<p>Hello</p>".into(),
             message_id: "docket.482913.ab.cd@example.test".into(),
             in_reply_to: Some("CAF1@mail.example.com".into()),
-            references: vec!["CAF0@mail.example.com".into(), "CAF1@mail.example.com".into()],
+            references: vec![
+                "CAF0@mail.example.com".into(),
+                "CAF1@mail.example.com".into(),
+            ],
             auto_submitted: Some(AutoSubmitted::AutoReplied),
         };
         let raw = String::from_utf8(message(&mail).unwrap().formatted()).unwrap();

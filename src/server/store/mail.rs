@@ -245,9 +245,7 @@ impl Store {
         now: DateTime<Utc>,
         record: &AuditRecord,
     ) -> Result<(), StoreError> {
-        let binds = Binds::default()
-            .with("id", id.to_string())
-            .with("now", now);
+        let binds = Binds::default().with("id", id.to_string()).with("now", now);
         self.audited_write(
             "LET $row = type::record('outbox', $id);
              IF $row.status != 'dead' { THROW 'docket:unknown_record' };
@@ -349,17 +347,16 @@ impl Store {
             .bind(("ids", ids.to_vec()))
             .await?
             .take(0)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (r.message_id, r.number))
-            .collect())
+        Ok(rows.into_iter().map(|r| (r.message_id, r.number)).collect())
     }
 
     /// Whether a thread entry with this Message-ID exists (a re-delivered message), and its ticket.
     pub async fn ticket_with_message(&self, id: &str) -> Result<Option<String>, StoreError> {
         let number: Option<String> = self
             .db
-            .query("(SELECT VALUE ticket.number FROM thread_entry WHERE message_id = $id LIMIT 1)[0]")
+            .query(
+                "(SELECT VALUE ticket.number FROM thread_entry WHERE message_id = $id LIMIT 1)[0]",
+            )
             .bind(("id", id.to_string()))
             .await?
             .take(0)?;

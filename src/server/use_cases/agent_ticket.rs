@@ -13,9 +13,9 @@ use crate::error::AppError;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{NewEntry, Patch, Refusal, StoreError, TicketWrite};
-use crate::server::use_cases::notifications;
 use crate::server::use_cases::agent_queue::staff;
 use crate::server::use_cases::general_settings;
+use crate::server::use_cases::notifications;
 use crate::server::use_cases::ticket_changes::form_of;
 use crate::server::use_cases::tickets::{
     attachment_gone, check_attachment_count, message_text, shown_fields,

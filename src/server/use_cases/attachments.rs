@@ -216,7 +216,10 @@ pub(super) async fn store_mail_attachments(
         let Some(content_type) = sniff(&file.bytes).filter(|ct| is_allowed(ct)) else {
             continue;
         };
-        if file.bytes.is_empty() || file.bytes.len() as u64 > max_bytes || !general.allows_file(&name) {
+        if file.bytes.is_empty()
+            || file.bytes.len() as u64 > max_bytes
+            || !general.allows_file(&name)
+        {
             continue;
         }
         let sha256 = hex::encode(Sha256::digest(&file.bytes));

@@ -76,7 +76,11 @@ pub async fn receive(
         )
     })?;
     if let Some(id) = &mail.message_id
-        && let Some(number) = state.store.ticket_with_message(id).await.map_err(internal)?
+        && let Some(number) = state
+            .store
+            .ticket_with_message(id)
+            .await
+            .map_err(internal)?
     {
         return Ok(Received::Duplicate(number));
     }
@@ -261,8 +265,10 @@ async fn add_to(
         caller.origin.clone(),
     )
     .object("ticket", &ticket.number)
-    .after(json!({ "from": author.email, "message_id": mail.message_id, "subject": mail.subject,
-        "matched": email.via, "reopened": reopen.is_some(), "attachments": attachments.len() }));
+    .after(
+        json!({ "from": author.email, "message_id": mail.message_id, "subject": mail.subject,
+        "matched": email.via, "reopened": reopen.is_some(), "attachments": attachments.len() }),
+    );
     let write = TicketWrite {
         number: &ticket.number,
         based_on: None,
@@ -414,9 +420,14 @@ async fn bounce(
         message_id: mail.message_id.clone(),
         via: Some("a delivery failure report naming this ticket's mail".into()),
     };
-    let record = AuditRecord::new(now, caller.audit_actor(), "email.bounced", caller.origin.clone())
-        .object("ticket", &number)
-        .after(json!({ "from": mail.from.email, "subject": mail.subject }));
+    let record = AuditRecord::new(
+        now,
+        caller.audit_actor(),
+        "email.bounced",
+        caller.origin.clone(),
+    )
+    .object("ticket", &number)
+    .after(json!({ "from": mail.from.email, "subject": mail.subject }));
     let write = TicketWrite {
         number: &number,
         based_on: None,
@@ -480,7 +491,8 @@ fn password(state: &AppState, def: &MailboxDef) -> Result<String, String> {
         .as_deref()
         .and_then(|sealed| state.secret.open(sealed))
         .ok_or_else(|| {
-            "the stored password cannot be read (was the secret key changed?); enter it again".into()
+            "the stored password cannot be read (was the secret key changed?); enter it again"
+                .into()
         })
 }
 

@@ -181,7 +181,10 @@ async fn alerted(
     let store = &state.store;
     Ok(match assignee {
         Some(id) => store.people(&[id.to_string()]).await.map_err(internal)?,
-        None => store.department_agents(department).await.map_err(internal)?,
+        None => store
+            .department_agents(department)
+            .await
+            .map_err(internal)?,
     })
 }
 
@@ -333,7 +336,10 @@ pub async fn agent_replied(
     let mailer = Mailer::load(state).await?;
     let mut vars = mailer.ticket_vars(&MailTicket::of(ticket));
     vars.set("agent.name", agent_name).set("message", message);
-    let mut people = vec![(ticket.requester_name.clone(), ticket.requester_email.clone())];
+    let mut people = vec![(
+        ticket.requester_name.clone(),
+        ticket.requester_email.clone(),
+    )];
     people.extend(
         state
             .store
@@ -474,8 +480,10 @@ pub async fn guest_link(
 ) -> Result<Vec<OutgoingMail>, AppError> {
     let mailer = Mailer::load(state).await?;
     let mut vars = mailer.ticket_vars(&MailTicket::of(ticket));
-    vars.set("link", link)
-        .set("link.expires", expires.format("%Y-%m-%d %H:%M UTC").to_string());
+    vars.set("link", link).set(
+        "link.expires",
+        expires.format("%Y-%m-%d %H:%M UTC").to_string(),
+    );
     Ok(mailer.compose(
         TemplateKind::GuestLink,
         Some(&ticket.department),
@@ -497,7 +505,9 @@ pub async fn password_link(
 ) -> Result<Vec<OutgoingMail>, AppError> {
     let mailer = Mailer::load(state).await?;
     let mut vars = mailer.account_vars();
-    vars.set("link", link)
-        .set("link.expires", expires.format("%Y-%m-%d %H:%M UTC").to_string());
+    vars.set("link", link).set(
+        "link.expires",
+        expires.format("%Y-%m-%d %H:%M UTC").to_string(),
+    );
     Ok(mailer.compose(kind, None, None, std::slice::from_ref(to), &vars, None, &[]))
 }

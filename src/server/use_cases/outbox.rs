@@ -59,8 +59,10 @@ pub async fn deliver_due(state: &AppState, transport: &Transport) -> Result<usiz
                         Origin::default(),
                     )
                     .object("outbox", &message.id)
-                    .after(json!({ "to": message.mail.to, "subject": message.mail.subject,
-                        "ticket": message.mail.ticket, "error": error }));
+                    .after(
+                        json!({ "to": message.mail.to, "subject": message.mail.subject,
+                        "ticket": message.mail.ticket, "error": error }),
+                    );
                     state.store.append_audit(&record).await.map_err(internal)?;
                 } else {
                     tracing::info!(id = %message.id, %error, attempts, "mail delivery failed; will retry");

@@ -15,10 +15,10 @@ use crate::domain::ticket::{EntryKind, Source, State, Ticket};
 use crate::error::AppError;
 use crate::server::request::internal;
 use crate::server::state::AppState;
-use crate::server::use_cases::notifications;
 use crate::server::store::{
     NewEntry, Patch, Refusal, SlaState as SlaRecord, StoreError, TicketWrite,
 };
+use crate::server::use_cases::notifications;
 use crate::server_fns::agent_ticket::SlaBadge;
 
 async fn plan(state: &AppState, key: &str) -> Result<Option<SlaPlan>, AppError> {

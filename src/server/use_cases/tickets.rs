@@ -269,7 +269,13 @@ pub async fn create(
             None => note,
         });
     }
-    let search_text = search_text(subject, requester.name, requester.email, &topic.fields, values);
+    let search_text = search_text(
+        subject,
+        requester.name,
+        requester.email,
+        &topic.fields,
+        values,
+    );
     let number_format = general.number_format();
     let catalog = state.store.catalog().await.map_err(internal)?;
     let name_of = |list: &[crate::domain::ticket::Named], key: &str| {
@@ -282,7 +288,10 @@ pub async fn create(
     let status_name = catalog
         .status(&routed.status)
         .map_or_else(|| routed.status.clone(), |s| s.name.clone());
-    let conversation: Vec<String> = email.and_then(|e| e.message_id.clone()).into_iter().collect();
+    let conversation: Vec<String> = email
+        .and_then(|e| e.message_id.clone())
+        .into_iter()
+        .collect();
     for _ in 0..NUMBER_ATTEMPTS {
         let sequence = if number_format.uses_sequence() {
             state.store.next_ticket_sequence().await.map_err(internal)?

@@ -17,7 +17,10 @@ use outbox::OutboxTable;
 pub fn AdminEmailPage() -> impl IntoView {
     let (status, set_status) = signal(None::<String>);
     let (refresh, set_refresh) = signal(0u32);
-    let overview = Resource::new(move || (status.get(), refresh.get()), |(status, _)| email_overview(status));
+    let overview = Resource::new(
+        move || (status.get(), refresh.get()),
+        |(status, _)| email_overview(status),
+    );
     let reload = Callback::new(move |_| set_refresh.update(|n| *n += 1));
     let tab = move |value: Option<&'static str>, label: &'static str| {
         let value = value.map(str::to_string);

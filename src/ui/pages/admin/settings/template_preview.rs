@@ -15,15 +15,24 @@ fn sample() -> Vars {
         ("ticket.priority", "High"),
         ("ticket.department", "Support"),
         ("ticket.url", "https://help.example.com/tickets/482913"),
-        ("ticket.agent_url", "https://help.example.com/agent/tickets/482913"),
+        (
+            "ticket.agent_url",
+            "https://help.example.com/agent/tickets/482913",
+        ),
         ("requester.name", "Alice Liddell"),
         ("requester.first_name", "Alice"),
         ("requester.email", "alice@example.com"),
         ("agent.name", "Priya Shah"),
-        ("message", "The tunnel drops at 10:00, 11:00 and 12:00.\nLogs attached."),
+        (
+            "message",
+            "The tunnel drops at 10:00, 11:00 and 12:00.\nLogs attached.",
+        ),
         ("link", "https://help.example.com/guest/sample-link"),
         ("link.expires", "2026-03-09 09:00 UTC"),
-        ("sla.event", "First response SLA breached (due 2026-03-02 13:00 UTC)."),
+        (
+            "sla.event",
+            "First response SLA breached (due 2026-03-02 13:00 UTC).",
+        ),
         ("helpdesk.name", "Example Help Desk"),
         ("recipient.name", "Alice Liddell"),
     ] {
