@@ -22,12 +22,16 @@ LOG="$WORK/server.log"
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 BASE_URL="http://127.0.0.1:$PORT"
 
-SERVER_PID=""
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+SERVER_PID="" SINK_PID="" IMAP_PID=""
 cleanup() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  for pid in "$SERVER_PID" "$SINK_PID" "$IMAP_PID"; do
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -40,6 +44,27 @@ show_log() {
   echo "------------------------------------" >&2
 }
 
+# Real mail servers for the journeys: an SMTP server that keeps what Docket sends (as JSON files
+# the specs read) and a Dovecot IMAP server whose Maildir the mailbox journey delivers into.
+SMTP_PORT="$(free_port)"
+MAIL_OUT="$WORK/mail-out"
+python3 "$ROOT/scripts/smtp_sink.py" "$MAIL_OUT" "$SMTP_PORT" >"$WORK/smtp.log" 2>&1 &
+SINK_PID=$!
+IMAP_PORT="$(free_port)"
+IMAP_DIR="$WORK/imap"
+# Dovecot's own master stays in the foreground (-F) so that this PID stops it.
+"$ROOT/scripts/dovecot.sh" "$IMAP_DIR" "$IMAP_PORT" >"$WORK/imap.log" 2>&1 &
+IMAP_PID=$!
+for _ in $(seq 1 60); do
+  if python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1); s.close()" "$SMTP_PORT" 2>/dev/null \
+    && python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1); sys.exit(0 if s.recv(64).startswith(b'* OK') else 1)" "$IMAP_PORT" 2>/dev/null; then
+    break
+  fi
+  sleep 0.25
+done
+
+DOCKET_MAIL_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" \
+DOCKET_MAIL_FROM="Docket Help Desk <help@docket.test>" \
 DOCKET_ADDR="127.0.0.1:$PORT" \
 DOCKET_BASE_URL="$BASE_URL" \
 DOCKET_DATABASE_URL="mem://" \
@@ -78,8 +103,11 @@ fi
 
 export DOCKET_BASE_URL="$BASE_URL"
 export DOCKET_SETUP_LINK="$SETUP_LINK"
-# Guest access links go to the log until email delivery lands; the guest journey reads them there.
 export DOCKET_SERVER_LOG="$LOG"
+# What Docket mailed (one JSON file per message) and the IMAP server the mailbox journey uses.
+export DOCKET_E2E_MAIL_OUT="$MAIL_OUT"
+export DOCKET_E2E_IMAP_PORT="$IMAP_PORT"
+export DOCKET_E2E_MAILDIR="$IMAP_DIR/mail"
 echo "e2e: server at $BASE_URL"
 
 status=0

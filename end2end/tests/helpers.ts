@@ -1,3 +1,5 @@
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 
 /** The first administrator, created by 01-setup and signed in again by later files. */
@@ -49,4 +51,51 @@ export async function signUpCustomer(page: Page, name: string, email: string): P
   await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('heading', { name: `Welcome, ${name}` })).toBeVisible();
+}
+
+/** One message Docket sent, as scripts/smtp_sink.py kept it. */
+export interface SentMail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  raw: string;
+}
+
+/** Every message Docket has sent so far (scripts/e2e.sh runs a real SMTP server that keeps them). */
+export function sentMail(): SentMail[] {
+  const dir = process.env.DOCKET_E2E_MAIL_OUT!;
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as SentMail);
+}
+
+/** Waits for a message to `address` whose subject matches, and returns it. */
+export async function mailTo(address: string, subject: RegExp): Promise<SentMail> {
+  let found: SentMail | undefined;
+  await expect
+    .poll(() => {
+      found = sentMail().find((m) => m.to.includes(address) && subject.test(m.subject));
+      return found !== undefined;
+    }, { timeout: 15_000 })
+    .toBe(true);
+  return found!;
+}
+
+/** Delivers a raw message into a Dovecot user's INBOX (as a delivery agent writes a Maildir). */
+export function deliverToMaildir(user: string, raw: string): void {
+  const root = process.env.DOCKET_E2E_MAILDIR!;
+  const inbox = join(root, user);
+  const owner = statSync(root);
+  for (const sub of ['tmp', 'new', 'cur']) {
+    mkdirSync(join(inbox, sub), { recursive: true });
+    chownSync(join(inbox, sub), owner.uid, owner.gid);
+  }
+  chownSync(inbox, owner.uid, owner.gid);
+  const name = `${Date.now()}.${process.pid}.${Math.floor(Math.random() * 1e9)}.e2e`;
+  writeFileSync(join(inbox, 'tmp', name), raw.replace(/\r?\n/g, '\r\n'));
+  chownSync(join(inbox, 'tmp', name), owner.uid, owner.gid);
+  renameSync(join(inbox, 'tmp', name), join(inbox, 'new', name));
 }

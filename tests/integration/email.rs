@@ -565,7 +565,7 @@ async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
             &format!("Re: Cannot print [#{number}]"),
             "frank-2@example.net",
             &format!("In-Reply-To: <{reply_id}>\r\nReferences: <frank-1@example.net> <{reply_id}>\r\n"),
-            &format!("Works now, thanks!\r\n\r\nOn Mon, 2 Mar 2026, Help Desk <help@example.test> wrote:\r\n> Load letter paper in tray 2."),
+            "Works now, thanks!\r\n\r\nOn Mon, 2 Mar 2026, Help Desk <help@example.test> wrote:\r\n> Load letter paper in tray 2.",
         ),
     );
     app.advance(Duration::seconds(61));

@@ -80,7 +80,8 @@ mod tests {
 
     #[test]
     fn machines_are_recognised() {
-        let cases: [(&[(&str, &str)], &str, Option<Automatic>); 9] = [
+        type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, Option<Automatic>);
+        let cases: [Case<'_>; 9] = [
             (&[], "alice@example.com", None),
             (&[("Auto-Submitted", "no")], "alice@example.com", None),
             (

@@ -7,6 +7,7 @@ use crate::domain::audit::AuditRecord;
 
 impl Store {
     /// Stores a link keyed by the SHA-256 of its token.
+    #[allow(clippy::too_many_arguments)]
     pub async fn issue_guest_link(
         &self,
         key: &str,
