@@ -179,6 +179,9 @@ pub struct ThreadEntry {
     /// For mail: how it found its ticket ("matched by In-Reply-To ...").
     #[serde(default)]
     pub via: Option<String>,
+    /// For mail with an HTML part: that HTML, sanitised on arrival, shown instead of the body.
+    #[serde(default)]
+    pub rich: Option<String>,
     pub attachments: Vec<crate::domain::attachment::AttachmentRef>,
 }
 

@@ -64,7 +64,9 @@ pub async fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_tracing(settings.log_format);
+    // The mail pipe's standard output is its answer (the ticket number): logs go to stderr.
+    let to_stderr = matches!(cli.command, Some(Command::MailPipe { .. }));
+    init_tracing(settings.log_format, to_stderr);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::MailPipe { url, key } => return mail_pipe(settings, url, key).await,
         Command::Serve => serve(settings).await,
@@ -81,13 +83,15 @@ pub async fn run() -> ExitCode {
     }
 }
 
-fn init_tracing(format: LogFormat) {
+fn init_tracing(format: LogFormat, to_stderr: bool) {
     let filter = EnvFilter::try_from_env("DOCKET_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,surrealdb=warn,surrealkv=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    match format {
-        LogFormat::Json => builder.json().init(),
-        LogFormat::Pretty => builder.init(),
+    match (format, to_stderr) {
+        (LogFormat::Json, false) => builder.json().init(),
+        (LogFormat::Pretty, false) => builder.init(),
+        (LogFormat::Json, true) => builder.json().with_writer(std::io::stderr).init(),
+        (LogFormat::Pretty, true) => builder.with_writer(std::io::stderr).init(),
     }
 }
 

@@ -873,3 +873,104 @@ async fn an_agent_created_without_a_password_is_invited_by_email() {
         .await;
     assert_eq!(status, StatusCode::OK, "{user}");
 }
+
+#[tokio::test]
+async fn an_sla_escalation_that_notifies_emails_the_assignee() {
+    let sink = SmtpSink::start().await;
+    let (app, admin) = desk(&sink, &[]).await;
+    crate::sla::escalate(&app, &admin).await;
+    let (_, priya_id) = app
+        .agent(
+            &admin,
+            "priya@example.com",
+            "Priya Shah",
+            &[("support", "expanded")],
+        )
+        .await;
+    let alice = customer(&app, "alice@example.com", "Alice").await;
+    let number = open(&app, &alice, "Printer jams").await;
+    let (_, ticket) = app
+        .rpc_json(&admin, "agent_ticket", &[("number", &number)])
+        .await;
+    let version = ticket["ticket"]["version"].as_u64().unwrap();
+    let (status, body) = app
+        .rpc_body(
+            &admin,
+            "change_ticket",
+            json!({ "number": number, "version": version, "change": { "change": "assign", "agent": priya_id } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    mail_to(&sink, "priya@example.com", 2).await; // the new-ticket and assignment alerts
+
+    // Half an hour before the first response is due, the plan notifies the assignee.
+    app.advance(Duration::minutes(211));
+    crate::sla::run_job(&app).await;
+    let escalation = mail_to(&sink, "priya@example.com", 3).await.remove(2);
+    let subject = escalation.header_decoded("subject").unwrap();
+    assert!(
+        subject.starts_with("SLA escalation: Printer jams"),
+        "{subject}"
+    );
+    assert!(subject.ends_with(&format!("[#{number}]")), "{subject}");
+    assert!(
+        escalation.text().contains("notify the assignee"),
+        "{}",
+        escalation.text()
+    );
+    assert_eq!(
+        escalation.header("auto-submitted").as_deref(),
+        Some("auto-generated")
+    );
+}
+
+#[tokio::test]
+async fn the_mail_pipe_opens_the_database_itself_when_no_server_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("surrealkv://{}", dir.path().join("docket.db").display());
+    let pipe = |message: String| {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || {
+            use std::io::Write;
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+                .arg("mail-pipe")
+                .env("DOCKET_CONFIG", "/nonexistent")
+                .env("DOCKET_DATABASE_URL", &url)
+                .env_remove("DOCKET_PIPE_URL")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(message.as_bytes())
+                .unwrap();
+            let out = child.wait_with_output().unwrap();
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout).trim().to_string(),
+                String::from_utf8_lossy(&out.stderr).to_string(),
+            )
+        })
+    };
+    let message = raw(
+        "gus@example.org",
+        "Piped offline",
+        "offline-1@example.org",
+        "",
+        "No server running.",
+    );
+    let (code, number, stderr) = pipe(message.clone()).await.unwrap();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!number.is_empty());
+    // Delivered twice (an MTA retry): the same ticket, nothing new.
+    let (code, again, stderr) = pipe(message).await.unwrap();
+    assert_eq!(
+        (code, again.as_str()),
+        (Some(0), number.as_str()),
+        "{stderr}"
+    );
+}

@@ -122,7 +122,7 @@ async fn sla_entries(app: &TestApp, admin: &Client, number: &str) -> Vec<String>
 }
 
 /// Gives Support's plan escalation steps on the first-response clock.
-async fn escalate(app: &TestApp, admin: &Client) {
+pub(crate) async fn escalate(app: &TestApp, admin: &Client) {
     let (_, mut plan) = app
         .rpc_body(
             admin,
@@ -144,7 +144,7 @@ async fn escalate(app: &TestApp, admin: &Client) {
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
-async fn run_job(app: &TestApp) {
+pub(crate) async fn run_job(app: &TestApp) {
     docket::server::jobs::sla::run_once(&app.running.state)
         .await
         .unwrap();

@@ -51,6 +51,40 @@ pub fn strip_quotes(text: &str) -> String {
     }
 }
 
+/// An HTML body without the quoted conversation: cut where a mail client's quote begins (Gmail's
+/// `gmail_quote`, Apple Mail's and Thunderbird's `<blockquote type="cite">` and `moz-cite-prefix`,
+/// Outlook's `divRplyFwdMsg` / `appendonsend`) or at our own reply marker. The result may end in
+/// unclosed tags; the sanitiser closes them.
+pub fn strip_html_quotes(html: &str) -> String {
+    const MARKERS: [&str; 7] = [
+        "class=\"gmail_quote",
+        "<blockquote type=\"cite\"",
+        "class=\"moz-cite-prefix\"",
+        "id=\"divrplyfwdmsg\"",
+        "id=\"appendonsend\"",
+        "class=\"outlookmessageheader\"",
+        REPLY_ABOVE,
+    ];
+    let lower = html.to_ascii_lowercase();
+    let cut = MARKERS
+        .iter()
+        .filter_map(|marker| {
+            lower.find(marker).map(|at| {
+                // Cut at the start of the tag carrying the marker (or at the text marker).
+                if marker.starts_with('<') || *marker == REPLY_ABOVE {
+                    at
+                } else {
+                    lower[..at].rfind('<').unwrap_or(at)
+                }
+            })
+        })
+        .min();
+    match cut {
+        Some(at) if !html_to_text(&html[..at]).trim().is_empty() => html[..at].to_string(),
+        _ => html.to_string(),
+    }
+}
+
 /// An HTML body as plain text: block elements become line breaks, `script`, `style` and `head`
 /// vanish with their content, entities are decoded, runs of blank lines collapse.
 pub fn html_to_text(html: &str) -> String {
@@ -173,6 +207,22 @@ fn decode_entities(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_quotes_are_cut_where_the_client_starts_them() {
+        let gmail = "<div dir=\"ltr\">Works now</div><br><div class=\"gmail_quote\"><div>On Mon wrote:</div><blockquote>old</blockquote></div>";
+        assert_eq!(
+            strip_html_quotes(gmail),
+            "<div dir=\"ltr\">Works now</div><br>"
+        );
+        let apple = "<p>Thanks</p><blockquote type=\"cite\"><p>old</p></blockquote>";
+        assert_eq!(strip_html_quotes(apple), "<p>Thanks</p>");
+        let outlook = "<p>Fixed</p><div id=\"divRplyFwdMsg\"><b>From:</b> Help</div>";
+        assert_eq!(strip_html_quotes(outlook), "<p>Fixed</p>");
+        // Nothing above the quote: the whole message stays.
+        let only_quote = "<blockquote type=\"cite\">everything</blockquote>";
+        assert_eq!(strip_html_quotes(only_quote), only_quote);
+    }
 
     #[test]
     fn html_becomes_readable_text() {

@@ -460,6 +460,8 @@ const V9_EMAIL: &str = "
 -- How an emailed entry was matched to its ticket, and its Message-ID (threading, de-duplication).
 DEFINE FIELD message_id ON thread_entry TYPE option<string>;
 DEFINE FIELD via ON thread_entry TYPE option<string>;
+-- An emailed entry's HTML, sanitised and without the quoted conversation (the body keeps the text).
+DEFINE FIELD rich ON thread_entry TYPE option<string>;
 DEFINE INDEX thread_entry_message_id ON thread_entry FIELDS message_id;
 DEFINE FIELD email ON department TYPE option<string>;
 -- Mail waits here from the transaction that caused it until it is delivered (or dead).

@@ -88,6 +88,8 @@ pub struct EntryEmail {
     pub message_id: Option<String>,
     /// How it was matched ("matched by In-Reply-To ..."); none for a message that opened a ticket.
     pub via: Option<String>,
+    /// The message's HTML, sanitised and without quotes, when it had an HTML part.
+    pub rich: Option<String>,
 }
 
 #[derive(SurrealValue)]
@@ -229,6 +231,7 @@ struct EntryRow {
     format: String,
     at: DateTime<Utc>,
     via: Option<String>,
+    rich: Option<String>,
     attachments: Vec<AttachmentRow>,
 }
 
@@ -249,7 +252,7 @@ pub(super) const ADD_ENTRY: &str = "LET $bumped = (UPDATE ONLY $ticket SET entri
     LET $entry = (CREATE ONLY thread_entry CONTENT { ticket: $ticket, seq: $bumped.entries, version: $bumped.version,
     kind: $entry_kind, author: IF $entry_author { type::record('user', $entry_author) } ELSE { NONE }, author_name: $entry_author_name,
     body: $entry_body, format: 'text', source: $entry_source, at: $entry_at,
-    message_id: $entry_message_id, via: $entry_via }).id;
+    message_id: $entry_message_id, via: $entry_via, rich: $entry_rich }).id;
     LET $entry_linked = (UPDATE attachment SET ticket = $ticket, entry = $entry
         WHERE record::id(id) IN $entry_attachments AND record::id(uploader) = $entry_author AND ticket = NONE RETURN VALUE id);
     IF array::len($entry_linked) != array::len($entry_attachments) { THROW 'docket:attachment_invalid' };";
@@ -271,6 +274,7 @@ pub(super) fn entry_binds(binds: Binds, entry: &NewEntry<'_>, changed: &[&str]) 
             entry.email.and_then(|e| e.message_id.clone()),
         )
         .with("entry_via", entry.email.and_then(|e| e.via.clone()))
+        .with("entry_rich", entry.email.and_then(|e| e.rich.clone()))
 }
 
 /// One property change written together with a thread entry by [`Store::write_ticket`].
@@ -583,7 +587,7 @@ impl Store {
             .query(
                 "LET $shown = (SELECT VALUE id FROM ONLY ticket WHERE number = $number LIMIT 1);
                  LET $tickets = array::concat([$shown], (SELECT VALUE id FROM ticket WHERE merged_into = $shown));
-                 SELECT ticket.number AS ticket, version, kind, author_name, body, format, at, seq, via,
+                 SELECT ticket.number AS ticket, version, kind, author_name, body, format, at, seq, via, rich,
                     (SELECT record::id(id) AS id, name, size, content_type FROM attachment WHERE entry = $parent.id) AS attachments
                  FROM thread_entry
                  WHERE ticket IN $tickets
@@ -606,6 +610,7 @@ impl Store {
                     html: r.format == "html",
                     at: r.at,
                     via: r.via,
+                    rich: r.rich,
                     attachments: r
                         .attachments
                         .into_iter()

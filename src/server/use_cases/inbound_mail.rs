@@ -10,7 +10,7 @@ use crate::domain::mail::incoming::IncomingMail;
 use crate::domain::mail::loops::{Automatic, automatic};
 use crate::domain::mail::mailbox::MailboxDef;
 use crate::domain::mail::outgoing::number_in_subject;
-use crate::domain::mail::quote::strip_quotes;
+use crate::domain::mail::quote::{html_to_text, strip_html_quotes, strip_quotes};
 use crate::domain::mail::threading::{Known, Thread, decide};
 use crate::domain::mail::token;
 use crate::domain::password::NewPassword;
@@ -21,6 +21,7 @@ use crate::error::AppError;
 use crate::server::mail::imap;
 use crate::server::mail::parse::parse;
 use crate::server::request::{Caller, internal};
+use crate::server::sanitize::sanitize_html;
 use crate::server::state::AppState;
 use crate::server::store::{EntryEmail, NewEntry, Patch, Refusal, StoreError, TicketWrite};
 use crate::server::use_cases::attachments::store_mail_attachments;
@@ -224,6 +225,14 @@ fn body_of(mail: &IncomingMail) -> String {
     }
 }
 
+/// The message's HTML as the thread shows it: without quotes, sanitised; none when it says no
+/// more than the text.
+fn rich_of(mail: &IncomingMail) -> Option<String> {
+    let html = mail.html.as_deref()?;
+    let clean = sanitize_html(&strip_html_quotes(html));
+    (!html_to_text(&clean).trim().is_empty()).then_some(clean)
+}
+
 async fn add_to(
     state: &AppState,
     caller: &Caller,
@@ -257,6 +266,7 @@ async fn add_to(
     let email = EntryEmail {
         message_id: mail.message_id.clone(),
         via,
+        rich: rich_of(mail),
     };
     let record = AuditRecord::new(
         now,
@@ -347,6 +357,7 @@ async fn open(
     let email = EntryEmail {
         message_id: mail.message_id.clone(),
         via: None,
+        rich: rich_of(mail),
     };
     let values = Default::default();
     let number = create(
@@ -419,6 +430,7 @@ async fn bounce(
     let email = EntryEmail {
         message_id: mail.message_id.clone(),
         via: Some("a delivery failure report naming this ticket's mail".into()),
+        rich: None,
     };
     let record = AuditRecord::new(
         now,

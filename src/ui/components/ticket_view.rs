@@ -41,7 +41,11 @@ pub fn TicketFacts(ticket: CustomerTicket, #[prop(into)] files_at: String) -> im
                                     " · "
                                     <time datetime=entry.at.to_rfc3339()>{entry.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
                                 </p>
-                                <p class="thread__body">{entry.body}</p>
+                                {match entry.rich {
+                                    // Sanitised when it arrived (scripts, handlers and styles removed).
+                                    Some(html) => view! { <div class="thread__body thread__body--rich" inner_html=html></div> }.into_any(),
+                                    None => view! { <p class="thread__body">{entry.body}</p> }.into_any(),
+                                }}
                                 <AttachmentList attachments=entry.attachments files_at=files_at.clone() />
                             </li>
                         }

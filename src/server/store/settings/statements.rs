@@ -89,7 +89,7 @@ pub(super) fn write(section: Section) -> String {
     match section {
         Section::Departments => format!(
             "UPSERT $rec MERGE {{ name: $item.name, active: $item.active, parent: {}, manager: {},
-                sla_plan: {}, schedule: {}, email: $item.email }};
+                sla_plan: {}, schedule: {}, email: $item.email ?? NONE }};
              UPDATE ticket SET sla_dirty = true WHERE state = 'open' AND department = $rec AND sla_plan != NONE",
             record_of("department", "parent"),
             record_of("user", "manager"),

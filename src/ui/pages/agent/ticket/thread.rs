@@ -32,7 +32,11 @@ pub fn AgentThread(entries: Vec<ThreadEntry>, number: String) -> impl IntoView {
                                 {merged}
                             </p>
                             {entry.via.map(|via| view! { <p class="thread__via">{format!("By email, {via}")}</p> })}
-                            <p class="thread__body">{entry.body}</p>
+                            {match entry.rich {
+                                // Sanitised when it arrived (scripts, handlers and styles removed).
+                                Some(html) => view! { <div class="thread__body thread__body--rich" inner_html=html></div> }.into_any(),
+                                None => view! { <p class="thread__body">{entry.body}</p> }.into_any(),
+                            }}
                             <AttachmentList attachments=entry.attachments files_at="/files" />
                         </li>
                     }
