@@ -52,6 +52,8 @@ python3 "$ROOT/scripts/smtp_sink.py" "$MAIL_OUT" "$SMTP_PORT" >"$WORK/smtp.log" 
 SINK_PID=$!
 IMAP_PORT="$(free_port)"
 IMAP_DIR="$WORK/imap"
+# Dovecot's own users (auth, mail) must reach its directory inside this one.
+chmod 0755 "$WORK"
 # Dovecot's own master stays in the foreground (-F) so that this PID stops it.
 "$ROOT/scripts/dovecot.sh" "$IMAP_DIR" "$IMAP_PORT" >"$WORK/imap.log" 2>&1 &
 IMAP_PID=$!

@@ -37,6 +37,15 @@ pub struct MailboxStatus {
     pub fetched: u64,
 }
 
+/// Where a department's mail comes from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sender {
+    pub department: String,
+    pub name: String,
+    /// None: the help desk's address (`mail.from`).
+    pub address: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EmailStatus {
     /// The SMTP server mail goes to (without credentials), or none.
@@ -49,6 +58,7 @@ pub struct EmailStatus {
     /// The newest messages of the status asked for.
     pub messages: Vec<OutboxMessage>,
     pub mailboxes: Vec<MailboxStatus>,
+    pub senders: Vec<Sender>,
 }
 
 #[server(prefix = "/rpc", endpoint = "email_overview")]

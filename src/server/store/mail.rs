@@ -454,6 +454,22 @@ impl Store {
         Ok(row.map_or((None, None), |r| (r.email, r.manager)))
     }
 
+    /// Active departments with their sending address (none: the help desk's), by name.
+    pub async fn department_senders(&self) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+        #[derive(SurrealValue)]
+        struct Row {
+            key: String,
+            name: String,
+            email: Option<String>,
+        }
+        let rows: Vec<Row> = self
+            .db
+            .query("SELECT record::id(id) AS key, name, email FROM department WHERE active ORDER BY name")
+            .await?
+            .take(0)?;
+        Ok(rows.into_iter().map(|r| (r.key, r.name, r.email)).collect())
+    }
+
     /// Members of a team by the team's key.
     pub async fn team_members(&self, team: &str) -> Result<Vec<String>, StoreError> {
         let ids: Vec<String> = self

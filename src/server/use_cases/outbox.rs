@@ -12,7 +12,7 @@ use crate::server::mail::smtp::{self, Transport};
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{Refusal, StoreError, template_label};
-use crate::server_fns::email::{EmailStatus, MailboxStatus, OutboxMessage};
+use crate::server_fns::email::{EmailStatus, MailboxStatus, OutboxMessage, Sender};
 
 /// Messages one look delivers at most; the next look takes the rest.
 const BATCH: usize = 20;
@@ -99,6 +99,7 @@ pub async fn overview(
     let counts = store.outbox_counts().await.map_err(internal)?;
     let messages = store.outbox(status, 100).await.map_err(internal)?;
     let mailboxes = store.mailboxes().await.map_err(internal)?;
+    let senders = store.department_senders().await.map_err(internal)?;
     let mail = &state.settings.mail;
     Ok(EmailStatus {
         // Only scheme, host and port: credentials never leave the server.
@@ -143,6 +144,14 @@ pub async fn overview(
                 last_fetch_at: m.last_fetch_at,
                 last_error: m.last_error,
                 fetched: m.fetched,
+            })
+            .collect(),
+        senders: senders
+            .into_iter()
+            .map(|(department, name, address)| Sender {
+                department,
+                name,
+                address,
             })
             .collect(),
     })

@@ -3,6 +3,7 @@
 
 mod mailboxes;
 mod outbox;
+mod senders;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,6 +13,7 @@ use crate::server_fns::email::email_overview;
 
 use mailboxes::MailboxTable;
 use outbox::OutboxTable;
+use senders::SenderTable;
 
 #[component]
 pub fn AdminEmailPage() -> impl IntoView {
@@ -62,6 +64,7 @@ pub fn AdminEmailPage() -> impl IntoView {
                             <span class={if o.dead > 0 { "stat stat--bad" } else { "stat" }}><b>{o.dead}</b>" dead letters"</span>
                         </p>
                     </section>
+                    <SenderTable senders=o.senders.clone() default_from=o.from.clone() />
                     <section aria-labelledby="outbox-title">
                         <h2 id="outbox-title">"Outbox"</h2>
                         <div class="tabs" role="group" aria-label="Show messages">
