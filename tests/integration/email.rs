@@ -980,7 +980,13 @@ async fn an_html_reply_shows_as_safe_html_without_the_quoted_conversation() {
     let sink = SmtpSink::start().await;
     let (app, admin) = desk(&sink, &[]).await;
     let key = api_key(&app, &admin, &["tickets:email"], "127.0.0.1").await;
-    let first = raw("hana@example.org", "Wiki down", "wiki-1@example.org", "", "The wiki answers 502.");
+    let first = raw(
+        "hana@example.org",
+        "Wiki down",
+        "wiki-1@example.org",
+        "",
+        "The wiki answers 502.",
+    );
     let (_, number) = post_email(&app, &key, "/api/tickets.email", &first).await;
     let html = format!(
         "From: Hana <hana@example.org>\r\nTo: support@example.test\r\nSubject: Re: Wiki down [#{number}]\r\n\
@@ -991,14 +997,35 @@ It is <b>back</b>, thanks!\r\n\r\nOn Mon, 2 Mar 2026, Help wrote:\r\n> old\r\n--
 <div class=\"gmail_quote\">On Mon, 2 Mar 2026, Help wrote:<blockquote>old</blockquote></div>\r\n--alt--\r\n"
     );
     let (status, same) = post_email(&app, &key, "/api/tickets.email", &html).await;
-    assert_eq!((status, same.as_str()), (StatusCode::CREATED, number.as_str()));
-    let thread = app.running.state.store.thread(&number, false).await.unwrap();
-    let reply = thread.iter().find(|e| e.rich.is_some()).expect("the HTML reply");
+    assert_eq!(
+        (status, same.as_str()),
+        (StatusCode::CREATED, number.as_str())
+    );
+    let thread = app
+        .running
+        .state
+        .store
+        .thread(&number, false)
+        .await
+        .unwrap();
+    let reply = thread
+        .iter()
+        .find(|e| e.rich.is_some())
+        .expect("the HTML reply");
     let rich = reply.rich.as_deref().unwrap();
     assert!(rich.contains("<b>back</b>"), "{rich}");
     for gone in ["<script", "onerror", "alert(", "gmail_quote", "old"] {
         assert!(!rich.contains(gone), "{gone} in {rich}");
     }
-    assert_eq!(reply.body, "It is <b>back</b>, thanks!", "the text part, quote stripped");
-    assert_eq!(reply.via.as_deref().map(|v| v.starts_with("matched by In-Reply-To")), Some(true));
+    assert_eq!(
+        reply.body, "It is <b>back</b>, thanks!",
+        "the text part, quote stripped"
+    );
+    assert_eq!(
+        reply
+            .via
+            .as_deref()
+            .map(|v| v.starts_with("matched by In-Reply-To")),
+        Some(true)
+    );
 }

@@ -42,7 +42,12 @@ pub fn parse(raw: &[u8]) -> Option<IncomingMail> {
         .filter(|id| !id.is_empty())
         .collect()
     };
-    let html = message.body_html(0).map(|h| h.into_owned());
+    // (mail-parser makes HTML of a text part when there is no HTML part: only a real one counts.)
+    let html = message
+        .html_part(0)
+        .filter(|part| part.is_text_html())
+        .and_then(|_| message.body_html(0))
+        .map(|h| h.into_owned());
     let text = match message.text_part(0) {
         Some(part) if !part.is_text_html() => message
             .body_text(0)
@@ -168,6 +173,7 @@ aGVsbG8=\r\n\
         assert_eq!(mail.in_reply_to, ["docket.1.a.b@example.test"]);
         assert_eq!(mail.references, ["r1@x", "r2@y"]);
         assert_eq!(mail.text.trim(), "Grüße, der Drucker");
+        assert_eq!(mail.html, None, "no HTML part, no HTML");
         assert_eq!(mail.attachments.len(), 1);
         assert_eq!(mail.attachments[0].name, "log.txt");
         assert_eq!(mail.attachments[0].bytes, b"hello");

@@ -455,7 +455,9 @@ impl Store {
     }
 
     /// Active departments with their sending address (none: the help desk's), by name.
-    pub async fn department_senders(&self) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+    pub async fn department_senders(
+        &self,
+    ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
         #[derive(SurrealValue)]
         struct Row {
             key: String,
