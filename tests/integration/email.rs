@@ -412,39 +412,60 @@ async fn tickets_email_takes_raw_mail_with_osticket_answers() {
     );
 }
 
+/// Runs the real `docket` binary with `stdin` as its input: exit code, stdout, stderr.
+async fn run_docket(
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    stdin: String,
+) -> (Option<i32>, String, String) {
+    tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+            .args(&args)
+            .env("DOCKET_CONFIG", "/nonexistent")
+            .env_remove("DOCKET_PIPE_URL")
+            .env_remove("DOCKET_PIPE_KEY")
+            .envs(env)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).trim().to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    })
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn the_mail_pipe_command_posts_to_a_running_server_with_osticket_exit_codes() {
     let sink = SmtpSink::start().await;
     let (app, admin) = desk(&sink, &[]).await;
     let key = api_key(&app, &admin, &["tickets:email"], "127.0.0.1").await;
+    let base = app.base.clone();
     let pipe = |key: String, message: String| {
-        let base = app.base.clone();
-        async move {
-            tokio::task::spawn_blocking(move || {
-                use std::io::Write;
-                let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
-                    .args(["mail-pipe", "--url", &base, "--key", &key])
-                    .env("DOCKET_CONFIG", "/nonexistent")
-                    .stdin(std::process::Stdio::piped())
-                    .stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap();
-                child
-                    .stdin
-                    .take()
-                    .unwrap()
-                    .write_all(message.as_bytes())
-                    .unwrap();
-                let out = child.wait_with_output().unwrap();
-                (
-                    out.status.code(),
-                    String::from_utf8_lossy(&out.stdout).trim().to_string(),
-                )
-            })
-            .await
-            .unwrap()
-        }
+        run_docket(
+            vec![
+                "mail-pipe".into(),
+                "--url".into(),
+                base.clone(),
+                "--key".into(),
+                key,
+            ],
+            vec![],
+            message,
+        )
     };
     let message = raw(
         "eve@example.org",
@@ -453,8 +474,8 @@ async fn the_mail_pipe_command_posts_to_a_running_server_with_osticket_exit_code
         "",
         "Hello through the pipe.",
     );
-    let (code, number) = pipe(key.clone(), message).await;
-    assert_eq!(code, Some(0));
+    let (code, number, stderr) = pipe(key.clone(), message).await;
+    assert_eq!(code, Some(0), "{stderr}");
     let ticket = app
         .running
         .state
@@ -464,13 +485,13 @@ async fn the_mail_pipe_command_posts_to_a_running_server_with_osticket_exit_code
         .unwrap()
         .unwrap();
     assert_eq!(ticket.subject, "Piped in");
-    let (code, _) = pipe(
+    let (code, _, _) = pipe(
         "wrong".into(),
         raw("eve@example.org", "x", "pipe-2@x", "", "x"),
     )
     .await;
     assert_eq!(code, Some(77), "a refused key is EX_NOPERM");
-    let (code, _) = pipe(key, "not an email".into()).await;
+    let (code, _, _) = pipe(key, "not an email".into()).await;
     assert_eq!(code, Some(66), "a message that is no email is EX_NOINPUT");
 }
 
@@ -929,32 +950,11 @@ async fn the_mail_pipe_opens_the_database_itself_when_no_server_holds_it() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("surrealkv://{}", dir.path().join("docket.db").display());
     let pipe = |message: String| {
-        let url = url.clone();
-        tokio::task::spawn_blocking(move || {
-            use std::io::Write;
-            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
-                .arg("mail-pipe")
-                .env("DOCKET_CONFIG", "/nonexistent")
-                .env("DOCKET_DATABASE_URL", &url)
-                .env_remove("DOCKET_PIPE_URL")
-                .stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap();
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(message.as_bytes())
-                .unwrap();
-            let out = child.wait_with_output().unwrap();
-            (
-                out.status.code(),
-                String::from_utf8_lossy(&out.stdout).trim().to_string(),
-                String::from_utf8_lossy(&out.stderr).to_string(),
-            )
-        })
+        run_docket(
+            vec!["mail-pipe".into()],
+            vec![("DOCKET_DATABASE_URL".into(), url.clone())],
+            message,
+        )
     };
     let message = raw(
         "gus@example.org",
@@ -963,11 +963,11 @@ async fn the_mail_pipe_opens_the_database_itself_when_no_server_holds_it() {
         "",
         "No server running.",
     );
-    let (code, number, stderr) = pipe(message.clone()).await.unwrap();
+    let (code, number, stderr) = pipe(message.clone()).await;
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!number.is_empty());
     // Delivered twice (an MTA retry): the same ticket, nothing new.
-    let (code, again, stderr) = pipe(message).await.unwrap();
+    let (code, again, stderr) = pipe(message).await;
     assert_eq!(
         (code, again.as_str()),
         (Some(0), number.as_str()),

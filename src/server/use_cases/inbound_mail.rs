@@ -154,6 +154,19 @@ async fn follow_merges(state: &AppState, number: &str) -> Result<Option<Ticket>,
     Ok(ticket)
 }
 
+async fn account_by_email(
+    state: &AppState,
+    address: &str,
+) -> Result<Option<UserSummary>, AppError> {
+    Ok(state
+        .store
+        .users_by_email(&[address.to_string()])
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .next())
+}
+
 /// The sender's account, created as a customer when there is none (as osTicket does for mail).
 async fn sender_account(
     state: &AppState,
@@ -161,14 +174,7 @@ async fn sender_account(
     mail: &IncomingMail,
 ) -> Result<UserSummary, AppError> {
     let address = mail.from.email.clone();
-    if let Some(user) = state
-        .store
-        .users_by_email(std::slice::from_ref(&address))
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .next()
-    {
+    if let Some(user) = account_by_email(state, &address).await? {
         if !user.active {
             return Err(AppError::conflict(
                 "The sender's account is deactivated; the message was not accepted.",
@@ -203,13 +209,8 @@ async fn sender_account(
     match accounts::create_account(state, (email, name, password), Role::Customer, record).await {
         Ok(user) => Ok(user),
         // Created by a concurrent message from the same sender.
-        Err(AppError::Invalid { .. }) => state
-            .store
-            .users_by_email(std::slice::from_ref(&address))
-            .await
-            .map_err(internal)?
-            .into_iter()
-            .next()
+        Err(AppError::Invalid { .. }) => account_by_email(state, &address)
+            .await?
             .ok_or_else(|| internal(StoreError::Corrupt("sender account vanished".into()))),
         Err(other) => Err(other),
     }

@@ -301,6 +301,35 @@ pub async fn ticket_opened(
     Ok(mail)
 }
 
+/// Mail of `kind` about `ticket` to `to`, from its department's address, with the ticket's
+/// variables and `extra` ones.
+async fn about(
+    state: &AppState,
+    ticket: &MailTicket<'_>,
+    kind: TemplateKind,
+    to: &[Person],
+    extra: &[(&str, &str)],
+    conversation: &[String],
+) -> Result<Vec<OutgoingMail>, AppError> {
+    if to.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mailer = Mailer::load(state).await?;
+    let mut vars = mailer.ticket_vars(ticket);
+    for (name, value) in extra {
+        vars.set(name, *value);
+    }
+    Ok(mailer.compose(
+        kind,
+        Some(ticket.department),
+        sender(state, ticket.department).await?.as_deref(),
+        to,
+        &vars,
+        Some(ticket.number),
+        conversation,
+    ))
+}
+
 /// A customer's new message on an existing ticket: the agents' alert.
 pub async fn customer_wrote(
     state: &AppState,
@@ -308,22 +337,20 @@ pub async fn customer_wrote(
     author_email: &str,
     message: &str,
 ) -> Result<Vec<OutgoingMail>, AppError> {
-    let mailer = Mailer::load(state).await?;
-    let mut vars = mailer.ticket_vars(&MailTicket::of(ticket));
-    vars.set("message", message);
     let agents = without(
         alerted(state, &ticket.department, ticket.assignee_id.as_deref()).await?,
         Some(author_email),
     );
-    Ok(mailer.compose(
+    let extra = [("message", message)];
+    about(
+        state,
+        &MailTicket::of(ticket),
         TemplateKind::NewMessageAlert,
-        Some(&ticket.department),
-        sender(state, &ticket.department).await?.as_deref(),
         &agents,
-        &vars,
-        Some(&ticket.number),
+        &extra,
         &[],
-    ))
+    )
+    .await
 }
 
 /// An agent's reply: to the requester and everyone copied, continuing the conversation.
@@ -333,34 +360,32 @@ pub async fn agent_replied(
     agent_name: &str,
     message: &str,
 ) -> Result<Vec<OutgoingMail>, AppError> {
-    let mailer = Mailer::load(state).await?;
-    let mut vars = mailer.ticket_vars(&MailTicket::of(ticket));
-    vars.set("agent.name", agent_name).set("message", message);
+    let store = &state.store;
     let mut people = vec![(
         ticket.requester_name.clone(),
         ticket.requester_email.clone(),
     )];
     people.extend(
-        state
-            .store
+        store
             .people(&ticket.collaborator_ids)
             .await
             .map_err(internal)?,
     );
-    let conversation = state
-        .store
+    let conversation = store
         .conversation_ids(&ticket.number)
         .await
         .map_err(internal)?;
-    Ok(mailer.compose(
+    let extra = [("agent.name", agent_name), ("message", message)];
+    let to = without(people, None);
+    about(
+        state,
+        &MailTicket::of(ticket),
         TemplateKind::AgentReply,
-        Some(&ticket.department),
-        sender(state, &ticket.department).await?.as_deref(),
-        &without(people, None),
-        &vars,
-        Some(&ticket.number),
+        &to,
+        &extra,
         &conversation,
-    ))
+    )
+    .await
 }
 
 /// An assignment: to the new assignee, unless they assigned themselves.
@@ -374,23 +399,21 @@ pub async fn assigned(
     if actor_id == Some(agent_id) {
         return Ok(Vec::new());
     }
-    let mailer = Mailer::load(state).await?;
-    let mut vars = mailer.ticket_vars(&MailTicket::of(ticket));
-    vars.set("agent.name", actor_name);
     let to = state
         .store
         .people(&[agent_id.to_string()])
         .await
         .map_err(internal)?;
-    Ok(mailer.compose(
+    let extra = [("agent.name", actor_name)];
+    about(
+        state,
+        &MailTicket::of(ticket),
         TemplateKind::AssignmentAlert,
-        Some(&ticket.department),
-        sender(state, &ticket.department).await?.as_deref(),
         &to,
-        &vars,
-        Some(&ticket.number),
+        &extra,
         &[],
-    ))
+    )
+    .await
 }
 
 /// A transfer: to the agents of the new department (not the one who moved it).
@@ -402,31 +425,19 @@ pub async fn transferred(
     actor_email: &str,
     actor_name: &str,
 ) -> Result<Vec<OutgoingMail>, AppError> {
-    let mailer = Mailer::load(state).await?;
     let moved = MailTicket {
         department,
         department_name,
         ..MailTicket::of(ticket)
     };
-    let mut vars = mailer.ticket_vars(&moved);
-    vars.set("agent.name", actor_name);
-    let to = without(
-        state
-            .store
-            .department_agents(department)
-            .await
-            .map_err(internal)?,
-        Some(actor_email),
-    );
-    Ok(mailer.compose(
-        TemplateKind::TransferAlert,
-        Some(department),
-        sender(state, department).await?.as_deref(),
-        &to,
-        &vars,
-        Some(&ticket.number),
-        &[],
-    ))
+    let agents = state
+        .store
+        .department_agents(department)
+        .await
+        .map_err(internal)?;
+    let to = without(agents, Some(actor_email));
+    let extra = [("agent.name", actor_name)];
+    about(state, &moved, TemplateKind::TransferAlert, &to, &extra, &[]).await
 }
 
 /// An SLA escalation that notifies: the assignee, the department's manager or the team.
@@ -452,22 +463,17 @@ pub async fn escalated(
         },
         _ => Vec::new(),
     };
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mailer = Mailer::load(state).await?;
-    let mut vars = mailer.ticket_vars(&MailTicket::of(ticket));
-    vars.set("sla.event", event);
     let to = store.people(&ids).await.map_err(internal)?;
-    Ok(mailer.compose(
+    let extra = [("sla.event", event)];
+    about(
+        state,
+        &MailTicket::of(ticket),
         TemplateKind::SlaEscalation,
-        Some(&ticket.department),
-        sender(state, &ticket.department).await?.as_deref(),
         &to,
-        &vars,
-        Some(&ticket.number),
+        &extra,
         &[],
-    ))
+    )
+    .await
 }
 
 /// A guest access link, to the address it was asked for.
@@ -478,21 +484,18 @@ pub async fn guest_link(
     link: &str,
     expires: DateTime<Utc>,
 ) -> Result<Vec<OutgoingMail>, AppError> {
-    let mailer = Mailer::load(state).await?;
-    let mut vars = mailer.ticket_vars(&MailTicket::of(ticket));
-    vars.set("link", link).set(
-        "link.expires",
-        expires.format("%Y-%m-%d %H:%M UTC").to_string(),
-    );
-    Ok(mailer.compose(
+    let expires = expires.format("%Y-%m-%d %H:%M UTC").to_string();
+    let to = [(ticket.requester_name.clone(), email.to_string())];
+    let extra = [("link", link), ("link.expires", expires.as_str())];
+    about(
+        state,
+        &MailTicket::of(ticket),
         TemplateKind::GuestLink,
-        Some(&ticket.department),
-        sender(state, &ticket.department).await?.as_deref(),
-        &[(ticket.requester_name.clone(), email.to_string())],
-        &vars,
-        Some(&ticket.number),
+        &to,
+        &extra,
         &[],
-    ))
+    )
+    .await
 }
 
 /// A password reset or an invitation: a one-time link to choose a password.
