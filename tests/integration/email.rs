@@ -101,6 +101,18 @@ where
     }
 }
 
+/// The ticket a message became part of, once the fetcher has stored it.
+async fn ticket_of_message(
+    store: &docket::server::store::Store,
+    message_id: &str,
+    what: &str,
+) -> String {
+    eventually(what, || async {
+        store.ticket_with_message(message_id).await.unwrap()
+    })
+    .await
+}
+
 async fn agent_reply(app: &TestApp, agent: &Client, number: &str, message: &str) {
     let (status, body) = app
         .rpc_json(agent, "agent_ticket", &[("number", number)])
@@ -546,16 +558,8 @@ async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
         ),
     );
     let store = app.running.state.store.clone();
-    let number = eventually("the mail becomes a ticket", || {
-        let store = store.clone();
-        async move {
-            store
-                .ticket_with_message("frank-1@example.net")
-                .await
-                .unwrap()
-        }
-    })
-    .await;
+    let number =
+        ticket_of_message(&store, "frank-1@example.net", "the mail becomes a ticket").await;
     let ticket = store.ticket(&number).await.unwrap().unwrap();
     assert_eq!(
         (ticket.subject.as_str(), ticket.department.as_str()),
@@ -590,16 +594,7 @@ async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
         ),
     );
     app.advance(Duration::seconds(61));
-    let threaded = eventually("the reply threads", || {
-        let store = store.clone();
-        async move {
-            store
-                .ticket_with_message("frank-2@example.net")
-                .await
-                .unwrap()
-        }
-    })
-    .await;
+    let threaded = ticket_of_message(&store, "frank-2@example.net", "the reply threads").await;
     assert_eq!(threaded, number);
     let thread = store.thread(&number, false).await.unwrap();
     let answer = thread
@@ -640,27 +635,11 @@ async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
         ),
     );
     app.advance(Duration::seconds(61));
-    let stranger = eventually("the stranger's ticket", || {
-        let store = store.clone();
-        async move {
-            store
-                .ticket_with_message("mallory-1@example.com")
-                .await
-                .unwrap()
-        }
-    })
-    .await;
+    let stranger =
+        ticket_of_message(&store, "mallory-1@example.com", "the stranger's ticket").await;
     assert_ne!(stranger, number);
-    let out_of_office = eventually("the auto-reply's ticket", || {
-        let store = store.clone();
-        async move {
-            store
-                .ticket_with_message("ooo-1@example.com")
-                .await
-                .unwrap()
-        }
-    })
-    .await;
+    let out_of_office =
+        ticket_of_message(&store, "ooo-1@example.com", "the auto-reply's ticket").await;
     mail_to(&sink, "mallory@example.com", 1).await;
     let history = store.thread(&out_of_office, false).await.unwrap();
     assert!(history.iter().any(|e| {
