@@ -1008,3 +1008,60 @@ It is <b>back</b>, thanks!\r\n\r\nOn Mon, 2 Mar 2026, Help wrote:\r\n> old\r\n--
         Some(true)
     );
 }
+
+#[tokio::test]
+async fn the_shared_reply_fixture_threads_into_its_ticket() {
+    let sink = SmtpSink::start().await;
+    let (app, admin) = desk(&sink, &[]).await;
+    let (agent, _) = app
+        .agent(
+            &admin,
+            "priya@example.com",
+            "Priya Shah",
+            &[("support", "expanded")],
+        )
+        .await;
+    let key = api_key(&app, &admin, &["tickets:email"], "127.0.0.1").await;
+    let first = raw(
+        "Dana Reyes <dana.reyes@example.org>",
+        "VPN drops every hour",
+        "vpn-1.dana@example.org",
+        "",
+        "Since Monday my VPN session ends every hour on the hour.",
+    );
+    let (status, number) = post_email(&app, &key, "/api/tickets.email", &first).await;
+    assert_eq!(status, StatusCode::CREATED, "{number}");
+    agent_reply(&app, &agent, &number, "Which client version do you run?").await;
+    let reply = mail_to(&sink, "dana.reyes@example.org", 2).await.remove(1);
+    let fixture = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/fixtures/osticket/reply.eml"
+    ))
+    .expect("the shared fixture");
+    let message = fixture.replace("{{TICKET_NUMBER}}", &number).replace(
+        "{{OUTBOUND_MESSAGE_ID}}",
+        &format!("<{}>", message_id(&reply)),
+    );
+    let (status, same) = post_email(&app, &key, "/api/tickets.email", &message).await;
+    assert_eq!(
+        (status, same.as_str()),
+        (StatusCode::CREATED, number.as_str())
+    );
+    let thread = app
+        .running
+        .state
+        .store
+        .thread(&number, false)
+        .await
+        .unwrap();
+    let answer = thread.last().unwrap();
+    assert_eq!(answer.body, "It happened again at 11:00 sharp.");
+    assert_eq!(answer.author_name, "Dana Reyes");
+    assert!(
+        answer
+            .via
+            .as_deref()
+            .unwrap()
+            .starts_with("matched by In-Reply-To")
+    );
+}

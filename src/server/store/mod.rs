@@ -146,6 +146,18 @@ fn is_conflict(error: &surrealdb::Error) -> bool {
     error.query_details() == Some(&QueryError::TransactionConflict)
 }
 
+/// The error that made a query fail: in a failed transaction every other statement reports only
+/// that it was not executed, so the first error that is not such a report.
+fn cause(errors: std::collections::HashMap<usize, surrealdb::Error>) -> Option<surrealdb::Error> {
+    let mut errors: Vec<(usize, surrealdb::Error)> = errors.into_iter().collect();
+    errors.sort_by_key(|(i, _)| *i);
+    let real = errors
+        .iter()
+        .position(|(_, e)| e.query_details() != Some(&QueryError::NotExecuted))
+        .unwrap_or(0);
+    (!errors.is_empty()).then(|| errors.swap_remove(real).1)
+}
+
 /// How often a write that lost an optimistic-concurrency race is retried before giving up.
 const CONFLICT_RETRIES: usize = 16;
 
@@ -221,11 +233,7 @@ impl Store {
             let conflicted = errors.values().any(is_conflict);
             attempt += 1;
             if !conflicted || attempt >= CONFLICT_RETRIES {
-                let (_, first) = errors
-                    .into_iter()
-                    .min_by_key(|(i, _)| *i)
-                    .expect("errors is not empty");
-                return Err(first.into());
+                return Err(cause(errors).expect("errors is not empty").into());
             }
         }
     }

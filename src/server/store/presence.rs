@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use surrealdb::types::SurrealValue;
 
-use super::{CONFLICT_RETRIES, Store, StoreError, is_conflict};
+use super::{CONFLICT_RETRIES, Store, StoreError, cause, is_conflict};
 use crate::domain::live::Activity;
 use crate::domain::permission::TicketAccess;
 
@@ -83,10 +83,14 @@ impl Store {
                 .await?;
             let errors = response.take_errors();
             attempt += 1;
-            match errors.into_iter().min_by_key(|(i, _)| *i) {
+            // A conflict anywhere in the transaction (the other statements then report only that
+            // they were not executed) is a lost race: try again.
+            if errors.values().any(is_conflict) && attempt < CONFLICT_RETRIES {
+                continue;
+            }
+            match cause(errors) {
                 None => return Ok(()),
-                Some((_, e)) if is_conflict(&e) && attempt < CONFLICT_RETRIES => continue,
-                Some((_, e)) => return Err(e.into()),
+                Some(e) => return Err(e.into()),
             }
         }
     }
