@@ -9,6 +9,7 @@ pub mod editor;
 pub mod form;
 pub mod live;
 pub mod mail;
+pub mod osticket;
 pub mod password;
 pub mod permission;
 pub mod queue;

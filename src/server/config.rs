@@ -50,6 +50,9 @@ pub struct Settings {
     /// How long a guest access link works.
     pub guest_link_lifetime: Duration,
     pub mail: MailSettings,
+    /// The status of an osTicket API request with missing or bad fields: 400 (Docket's default,
+    /// so SIEM connectors do not retry forever) or 500 (osTicket's own).
+    pub api_validation_status: u16,
     /// Signs Message-ID tokens and encrypts stored mailbox passwords; when unset, a random key
     /// kept in the database is used.
     pub secret_key: Option<String>,
@@ -123,6 +126,7 @@ const KEYS: &[(&str, Option<&str>)] = &[
     ("mail.max_attempts", Some("8")),
     ("mail.retry_after", Some("1m")),
     ("security.secret_key", None),
+    ("api.validation_error_status", Some("400")),
 ];
 
 /// The environment variable that overrides `key`.
@@ -382,6 +386,11 @@ impl Reader {
                 )?,
             },
             secret_key: self.optional("security.secret_key"),
+            api_validation_status: self.parse(
+                "api.validation_error_status",
+                "400 (the default) or 500 (as osTicket answers)",
+                |s| s.parse::<u16>().ok().filter(|n| *n == 400 || *n == 500),
+            )?,
             trusted_proxies: self.parse(
                 "security.trusted_proxies",
                 "a comma-separated list of IP addresses",

@@ -10,11 +10,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::domain::audit::Origin;
+use crate::domain::osticket::{json, xml};
 use crate::error::AppError;
 use crate::server::request::{Caller, client_ip};
 use crate::server::state::AppState;
 use crate::server::use_cases::api_keys;
 use crate::server::use_cases::inbound_mail::{self, Inbound, MAX_MESSAGE_BYTES, Received};
+use crate::server::use_cases::ticket_api::{self, ApiRefusal};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
@@ -75,14 +77,8 @@ async fn handle(state: &AppState, request: Request, format: Format) -> Response 
     let client = match api_keys::authenticate(state, presented.as_deref(), ip, scope).await {
         Ok(Ok(client)) => client,
         Ok(Err(refusal)) => return text(StatusCode::UNAUTHORIZED, refusal.body()),
-        Err(error) => return failure(error),
+        Err(error) => return failure(state, error),
     };
-    if format != Format::Email {
-        return text(
-            StatusCode::NOT_IMPLEMENTED,
-            "tickets.json and tickets.xml are not served yet; tickets.email is.",
-        );
-    }
     let user_agent = request
         .headers()
         .get(header::USER_AGENT)
@@ -104,30 +100,46 @@ async fn handle(state: &AppState, request: Request, format: Format) -> Response 
             user_agent,
         },
     );
-    match inbound_mail::receive(state, &caller, &body, Inbound::Api).await {
-        Ok(Received::Bounce(None)) => text(StatusCode::ACCEPTED, "Delivery report noted"),
-        Ok(received) => text(
-            StatusCode::CREATED,
-            received.number().unwrap_or_default().to_string(),
-        ),
-        Err(error) => failure(error),
+    let submission = match format {
+        Format::Email => {
+            return match inbound_mail::receive(state, &caller, &body, Inbound::Api).await {
+                Ok(Received::Bounce(None)) => text(StatusCode::ACCEPTED, "Delivery report noted"),
+                Ok(received) => text(
+                    StatusCode::CREATED,
+                    received.number().unwrap_or_default().to_string(),
+                ),
+                Err(error) => failure(state, error),
+            };
+        }
+        Format::Json => json::parse(&body).map_err(|e| e.body().to_string()),
+        Format::Xml => xml::parse(&body).map_err(|e| e.body()),
+    };
+    let submission = match submission {
+        Ok(submission) => submission,
+        Err(body) => return text(StatusCode::BAD_REQUEST, body),
+    };
+    match ticket_api::open(state, &caller, &client.name, submission).await {
+        Ok(number) => text(StatusCode::CREATED, number),
+        Err(ApiRefusal::Invalid(problems)) => {
+            let problems: Vec<(String, String)> = problems
+                .into_iter()
+                .map(|p| (p.field.to_string(), p.message))
+                .collect();
+            invalid(state, &problems)
+        }
+        Err(ApiRefusal::Other(error)) => failure(state, error),
     }
 }
 
-/// An error as osTicket clients expect it: 400 for bad input, 403 when a filter denies it.
-fn failure(error: AppError) -> Response {
+/// An error as osTicket clients expect it: bad input with osTicket's validation body (status per
+/// `api.validation_error_status`), 403 when a filter denies the ticket.
+fn failure(state: &AppState, error: AppError) -> Response {
     match error {
-        AppError::Invalid { fields } => text(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "Unable to create new ticket: {}",
-                fields
-                    .iter()
-                    .map(|f| format!("{}: {}", f.field, f.message))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        ),
+        AppError::Invalid { fields } => {
+            let problems: Vec<(String, String)> =
+                fields.into_iter().map(|f| (f.field, f.message)).collect();
+            invalid(state, &problems)
+        }
         AppError::Conflict { message } if message.contains("does not accept") => {
             text(StatusCode::FORBIDDEN, "Ticket denied")
         }
@@ -138,6 +150,21 @@ fn failure(error: AppError) -> Response {
             text(status, other.to_string())
         }
     }
+}
+
+/// osTicket's validation answer: `Unable to create new ticket :<field>\n<message>`, one pair per
+/// problem.
+fn invalid(state: &AppState, problems: &[(String, String)]) -> Response {
+    let status = StatusCode::from_u16(state.settings.api_validation_status)
+        .unwrap_or(StatusCode::BAD_REQUEST);
+    let details: Vec<String> = problems
+        .iter()
+        .map(|(field, message)| format!("{field}\n{message}"))
+        .collect();
+    text(
+        status,
+        format!("Unable to create new ticket :{}", details.join("\n")),
+    )
 }
 
 #[cfg(test)]

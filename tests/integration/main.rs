@@ -13,6 +13,7 @@ mod durability;
 mod email;
 mod guest_access;
 mod health;
+mod osticket_api;
 mod settings;
 mod sla;
 mod tickets;

@@ -161,7 +161,7 @@ pub fn html_to_text(html: &str) -> String {
     text.trim().to_string()
 }
 
-fn decode_entities(text: &str) -> String {
+pub fn decode_entities(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find('&') {

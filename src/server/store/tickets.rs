@@ -588,7 +588,7 @@ impl Store {
                 "LET $shown = (SELECT VALUE id FROM ONLY ticket WHERE number = $number LIMIT 1);
                  LET $tickets = array::concat([$shown], (SELECT VALUE id FROM ticket WHERE merged_into = $shown));
                  SELECT ticket.number AS ticket, version, kind, author_name, body, format, at, seq, via, rich,
-                    (SELECT record::id(id) AS id, name, size, content_type FROM attachment WHERE entry = $parent.id) AS attachments
+                    (SELECT record::id(id) AS id, name, size, content_type, created_at FROM attachment WHERE entry = $parent.id ORDER BY created_at, name) AS attachments
                  FROM thread_entry
                  WHERE ticket IN $tickets
                    AND ($customer_view = false OR kind NOT IN ['internal_note', 'staff_event'])

@@ -252,3 +252,58 @@ pub async fn current_session(state: &AppState, caller: &Caller) -> Result<Sessio
         setup_pending: state.store.setup_pending().await.map_err(internal)?,
     })
 }
+
+async fn account_by_email(
+    state: &AppState,
+    address: &str,
+) -> Result<Option<UserSummary>, AppError> {
+    Ok(state
+        .store
+        .users_by_email(&[address.to_string()])
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .next())
+}
+
+/// The account of whoever writes from `address` (by mail or through the API), created as a
+/// customer when there is none, as osTicket does. The new account has a password nobody knows:
+/// its owner signs in by a reset link or follows tickets by guest link. A deactivated account is
+/// refused.
+pub async fn customer_for_address(
+    state: &AppState,
+    caller: &Caller,
+    address: &str,
+    name: Option<&str>,
+) -> Result<UserSummary, AppError> {
+    if let Some(user) = account_by_email(state, address).await? {
+        if !user.active {
+            return Err(AppError::conflict(
+                "The sender's account is deactivated; the request was not accepted.",
+            ));
+        }
+        return Ok(user);
+    }
+    let email = Email::parse(address).map_err(|e| AppError::invalid("email", e.to_string()))?;
+    let local = address.split('@').next().unwrap_or_default();
+    let name = [name.unwrap_or_default(), local, "Customer"]
+        .into_iter()
+        .find_map(|candidate| DisplayName::parse(candidate).ok())
+        .expect("a plain name is a display name");
+    let password = NewPassword::parse(&format!("{}Aa1!", auth::new_token()), email.as_str())
+        .map_err(|e| internal(StoreError::Corrupt(e.to_string())))?;
+    let record = AuditRecord::new(
+        state.clock.now(),
+        caller.audit_actor(),
+        "user.created_for_ticket",
+        caller.origin.clone(),
+    );
+    match create_account(state, (email, name, password), Role::Customer, record).await {
+        Ok(user) => Ok(user),
+        // Created by a concurrent message from the same sender.
+        Err(AppError::Invalid { .. }) => account_by_email(state, address)
+            .await?
+            .ok_or_else(|| internal(StoreError::Corrupt("new account vanished".into()))),
+        Err(other) => Err(other),
+    }
+}

@@ -194,43 +194,40 @@ async fn send(
     })
 }
 
-/// Stores a mail's attachments (and inline images) as pending uploads of `uploader`, to be sent
-/// with the entry the mail becomes. Files this help desk does not accept (type, size, count) are
-/// left out; the mail is never refused for them.
-pub(super) async fn store_mail_attachments(
+/// Stores files that came with a mail or an API request (name, bytes) as pending uploads of
+/// `uploader`, to be sent with the entry they belong to. Files this help desk does not accept
+/// (type, size, count) are left out; the message is never refused for them.
+pub(super) async fn store_received_files(
     state: &AppState,
     caller: &Caller,
     uploader: &str,
-    mail: &crate::domain::mail::incoming::IncomingMail,
+    files: &[(&str, &[u8])],
 ) -> Result<Vec<String>, AppError> {
     let general = general_settings::current(state).await?;
     let max_bytes = u64::try_from(general.max_upload_mb).unwrap_or(1) * 1024 * 1024;
     let max_files = usize::try_from(general.max_files).unwrap_or(0);
     let now = state.clock.now();
     let mut ids = Vec::new();
-    for file in &mail.attachments {
+    for (name, bytes) in files {
         if ids.len() >= max_files {
             break;
         }
-        let name = safe_filename(&file.name);
-        let Some(content_type) = sniff(&file.bytes).filter(|ct| is_allowed(ct)) else {
+        let name = safe_filename(name);
+        let Some(content_type) = sniff(bytes).filter(|ct| is_allowed(ct)) else {
             continue;
         };
-        if file.bytes.is_empty()
-            || file.bytes.len() as u64 > max_bytes
-            || !general.allows_file(&name)
-        {
+        if bytes.is_empty() || bytes.len() as u64 > max_bytes || !general.allows_file(&name) {
             continue;
         }
-        let sha256 = hex::encode(Sha256::digest(&file.bytes));
-        let record = AuditRecord::new(now, caller.audit_actor(), "attachment.received_by_email", caller.origin.clone())
-            .after(json!({ "name": name, "size": file.bytes.len(), "content_type": content_type, "sha256": sha256, "inline": file.inline }));
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        let record = AuditRecord::new(now, caller.audit_actor(), "attachment.received", caller.origin.clone())
+            .after(json!({ "name": name, "size": bytes.len(), "content_type": content_type, "sha256": sha256 }));
         let upload = NewAttachment {
             uploader_id: uploader,
             name: &name,
             content_type: &content_type,
             sha256: &sha256,
-            data: &file.bytes,
+            data: bytes,
             at: now,
         };
         ids.push(

@@ -13,10 +13,9 @@ use crate::domain::mail::outgoing::number_in_subject;
 use crate::domain::mail::quote::{html_to_text, strip_html_quotes, strip_quotes};
 use crate::domain::mail::threading::{Known, Thread, decide};
 use crate::domain::mail::token;
-use crate::domain::password::NewPassword;
 use crate::domain::routing::Channel;
 use crate::domain::ticket::{EntryKind, Source, State, Ticket, parse_subject};
-use crate::domain::user::{DisplayName, Email, Role, UserSummary};
+use crate::domain::user::{Email, Role, UserSummary};
 use crate::error::AppError;
 use crate::server::mail::imap;
 use crate::server::mail::parse::parse;
@@ -24,7 +23,7 @@ use crate::server::request::{Caller, internal};
 use crate::server::sanitize::sanitize_html;
 use crate::server::state::AppState;
 use crate::server::store::{EntryEmail, NewEntry, Patch, Refusal, StoreError, TicketWrite};
-use crate::server::use_cases::attachments::store_mail_attachments;
+use crate::server::use_cases::attachments::store_received_files;
 use crate::server::use_cases::tickets::{Creation, Requester, create};
 use crate::server::use_cases::{accounts, general_settings, notifications};
 
@@ -154,66 +153,21 @@ async fn follow_merges(state: &AppState, number: &str) -> Result<Option<Ticket>,
     Ok(ticket)
 }
 
-async fn account_by_email(
-    state: &AppState,
-    address: &str,
-) -> Result<Option<UserSummary>, AppError> {
-    Ok(state
-        .store
-        .users_by_email(&[address.to_string()])
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .next())
-}
-
 /// The sender's account, created as a customer when there is none (as osTicket does for mail).
 async fn sender_account(
     state: &AppState,
     caller: &Caller,
     mail: &IncomingMail,
 ) -> Result<UserSummary, AppError> {
-    let address = mail.from.email.clone();
-    if let Some(user) = account_by_email(state, &address).await? {
-        if !user.active {
-            return Err(AppError::conflict(
-                "The sender's account is deactivated; the message was not accepted.",
-            ));
-        }
-        return Ok(user);
-    }
-    let email = Email::parse(&address).map_err(|e| AppError::invalid("from", e.to_string()))?;
-    let fallback = address.split('@').next().unwrap_or("Customer").to_string();
-    let name = mail
-        .from
-        .name
-        .as_deref()
-        .and_then(|n| DisplayName::parse(n).ok())
-        .unwrap_or_else(|| {
-            DisplayName::parse(&fallback).unwrap_or_else(|_| {
-                DisplayName::parse("Customer").expect("a plain name is a display name")
-            })
-        });
-    // No password anyone knows: they sign in by a reset link, or follow tickets by guest link.
-    let password = NewPassword::parse(
-        &format!("{}{}", crate::server::auth::new_token(), "Aa1!"),
-        &address,
-    )
-    .map_err(|e| internal(StoreError::Corrupt(e.to_string())))?;
-    let record = AuditRecord::new(
-        state.clock.now(),
-        caller.audit_actor(),
-        "user.created_from_email",
-        caller.origin.clone(),
-    );
-    match accounts::create_account(state, (email, name, password), Role::Customer, record).await {
-        Ok(user) => Ok(user),
-        // Created by a concurrent message from the same sender.
-        Err(AppError::Invalid { .. }) => account_by_email(state, &address)
-            .await?
-            .ok_or_else(|| internal(StoreError::Corrupt("sender account vanished".into()))),
-        Err(other) => Err(other),
-    }
+    accounts::customer_for_address(state, caller, &mail.from.email, mail.from.name.as_deref()).await
+}
+
+/// A mail's attachments and inline images as (name, bytes).
+fn files_of(mail: &IncomingMail) -> Vec<(&str, &[u8])> {
+    mail.attachments
+        .iter()
+        .map(|a| (a.name.as_str(), a.bytes.as_slice()))
+        .collect()
 }
 
 /// The new text of a message: quotes stripped, never empty.
@@ -246,7 +200,7 @@ async fn add_to(
     let staff = author.role != Role::Customer;
     let body = body_of(mail);
     let now = state.clock.now();
-    let attachments = store_mail_attachments(state, caller, &author.id, mail).await?;
+    let attachments = store_received_files(state, caller, &author.id, &files_of(mail)).await?;
     let reopen = match ticket.status.state {
         State::Closed => state.store.status("open").await.map_err(internal)?,
         State::Open => None,
@@ -341,7 +295,7 @@ async fn open(
     let subject = parse_subject(&mail.subject)
         .unwrap_or_else(|_| parse_subject("(no subject)").expect("a plain subject"));
     let body = body_of(mail);
-    let attachments = store_mail_attachments(state, caller, &requester.id, mail).await?;
+    let attachments = store_received_files(state, caller, &requester.id, &files_of(mail)).await?;
     let own = state.store.own_addresses().await.map_err(internal)?;
     let from_us = own.iter().any(|a| a.eq_ignore_ascii_case(&requester.email))
         || state

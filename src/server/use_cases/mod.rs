@@ -18,6 +18,7 @@ pub mod password_links;
 pub mod settings;
 pub mod setup;
 pub mod sla;
+pub mod ticket_api;
 pub mod ticket_changes;
 pub mod ticket_filters;
 pub mod ticket_merge;

@@ -143,13 +143,7 @@ pub async fn open_ticket(
     check_attachment_count(&general, &attachments)?;
     let attachments = attachments.as_slice();
 
-    let fields = values
-        .iter()
-        .map(|(name, value)| {
-            let def = topic.fields.iter().find(|d| &d.name == name);
-            (name.clone(), value.display(def))
-        })
-        .collect();
+    let fields = field_text(&topic.fields, &values);
     create(
         state,
         caller,
@@ -439,6 +433,20 @@ impl Routed {
             note,
         })
     }
+}
+
+/// Custom field values as display text, by field name (what filters compare).
+pub(super) fn field_text(
+    definitions: &[crate::domain::form::FieldDef],
+    values: &BTreeMap<String, FieldValue>,
+) -> BTreeMap<String, String> {
+    values
+        .iter()
+        .map(|(name, value)| {
+            let def = definitions.iter().find(|d| &d.name == name);
+            (name.clone(), value.display(def))
+        })
+        .collect()
 }
 
 /// What full-text search finds a new ticket by: subject, requester and custom field values.
