@@ -30,6 +30,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Manage API keys.
+    ApiKey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
     /// Read one email message (RFC 5322) on standard input and turn it into a ticket or a reply,
     /// for an MTA pipe. Exits with osTicket's codes: 0 done, 66 bad message, 77 refused key,
     /// 75 try again later.
@@ -41,6 +46,22 @@ enum Command {
         /// The API key (scope tickets:email) for --url.
         #[arg(long, env = "DOCKET_PIPE_KEY", hide_env_values = true)]
         key: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Create a key and print it once (only its hash is kept). Works on the configured database;
+    /// while a server holds an embedded datastore, create keys on its admin page instead.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// An address or CIDR range requests may come from (repeat for more).
+        #[arg(long = "allow", required = true)]
+        allow: Vec<String>,
+        /// What the key may do: tickets:create, tickets:email, alerts:create, events:read (repeat).
+        #[arg(long = "scope", required = true)]
+        scope: Vec<String>,
     },
 }
 
@@ -64,12 +85,15 @@ pub async fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // The mail pipe's standard output is its answer (the ticket number): logs go to stderr.
-    let to_stderr = matches!(cli.command, Some(Command::MailPipe { .. }));
+    // A command's standard output is its answer (a ticket number, a key): logs go to stderr.
+    let to_stderr = !matches!(cli.command, None | Some(Command::Serve));
     init_tracing(settings.log_format, to_stderr);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::MailPipe { url, key } => return mail_pipe(settings, url, key).await,
         Command::Serve => serve(settings).await,
+        Command::ApiKey {
+            command: ApiKeyCommand::Create { name, allow, scope },
+        } => create_api_key(settings, &name, &allow, &scope).await,
         Command::Admin {
             command: AdminCommand::Create { email, name },
         } => create_admin(settings, &email, &name).await,
@@ -116,6 +140,46 @@ async fn serve(settings: Settings) -> Result<(), String> {
     }
 }
 
+/// An error's fields as one line for the console.
+fn console_error(error: crate::error::AppError) -> String {
+    match error {
+        crate::error::AppError::Invalid { fields } => fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+async fn create_api_key(
+    settings: Settings,
+    name: &str,
+    allow: &[String],
+    scopes: &[String],
+) -> Result<(), String> {
+    let state = build_state(settings, Clock::System)
+        .await
+        .map_err(|e| e.to_string())?;
+    let item = serde_json::json!({
+        "name": name, "active": true, "scopes": scopes, "allowed": allow.join(", "),
+    });
+    let saved = use_cases::settings::save_from_console(
+        &state,
+        crate::domain::config::Section::ApiKeys,
+        &item,
+    )
+    .await
+    .map_err(console_error)?;
+    let secret = saved.secret.unwrap_or_default();
+    eprintln!(
+        "Created API key {} (“{name}”). It is shown only now:",
+        saved.key
+    );
+    println!("{secret}");
+    Ok(())
+}
+
 async fn create_admin(settings: Settings, email: &str, name: &str) -> Result<(), String> {
     let mut password = String::new();
     std::io::stdin()
@@ -128,14 +192,7 @@ async fn create_admin(settings: Settings, email: &str, name: &str) -> Result<(),
         .map_err(|e| e.to_string())?;
     let user = use_cases::setup::create_admin_from_console(&state, email, name, password)
         .await
-        .map_err(|e| match e {
-            crate::error::AppError::Invalid { fields } => fields
-                .iter()
-                .map(|f| format!("{}: {}", f.field, f.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-            other => other.to_string(),
-        })?;
+        .map_err(console_error)?;
     println!("Created administrator {} <{}>", user.name, user.email);
     Ok(())
 }

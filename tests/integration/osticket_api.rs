@@ -400,3 +400,92 @@ async fn a_real_external_client_posts_like_kibana_and_wazuh_and_reads_integers()
         .unwrap();
     assert_eq!(wazuh.requester_email, "wazuh@example.org");
 }
+
+fn docket(args: &[&str], url: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+        .args(args)
+        .env("DOCKET_CONFIG", "/nonexistent")
+        .env("DOCKET_DATABASE_URL", url)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_api_key_command_prints_a_key_once_that_the_server_then_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("surrealkv://{}", dir.path().join("docket.db").display());
+    let args = [
+        "api-key",
+        "create",
+        "--name",
+        "Wazuh",
+        "--allow",
+        "127.0.0.1",
+        "--allow",
+        "10.0.0.0/8",
+        "--scope",
+        "tickets:create",
+    ];
+    let out = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || docket(&args, &url)
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let secret = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(secret.starts_with("dk_"), "{secret}");
+    let bad = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || {
+            docket(
+                &[
+                    "api-key",
+                    "create",
+                    "--name",
+                    "X",
+                    "--allow",
+                    "not-an-ip",
+                    "--scope",
+                    "tickets:create",
+                ],
+                &url,
+            )
+        }
+    })
+    .await
+    .unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("allowed"),
+        "names the bad input"
+    );
+
+    let server = crate::common::DocketProcess::start(&[("DOCKET_DATABASE_URL", &url)]);
+    let response = Client::new()
+        .post(format!("{}/api/tickets.json", server.base))
+        .header("x-api-key", &secret)
+        .body(fixture("create-minimal.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    // While the server holds the embedded store, the command says to use the admin page.
+    let held = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || docket(&args, &url)
+    })
+    .await
+    .unwrap();
+    assert!(!held.status.success());
+    assert!(
+        String::from_utf8_lossy(&held.stderr).contains("admin pages"),
+        "{}",
+        String::from_utf8_lossy(&held.stderr)
+    );
+    server.terminate();
+}
