@@ -1,5 +1,6 @@
 //! The pure core: rules of the help desk as plain types and functions, no I/O and no clock.
 
+pub mod alerts;
 pub mod attachment;
 pub mod audit;
 pub mod canned;
