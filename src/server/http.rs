@@ -23,7 +23,7 @@ use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use crate::app::{App, shell};
 use crate::error::AppError;
 use crate::server::state::AppState;
-use crate::server::{events, files, osticket};
+use crate::server::{alert_api, events, files, osticket};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -45,6 +45,9 @@ pub fn router(state: AppState) -> Router {
         .route("/files/{id}", get(files::download))
         .route("/guest/{token}/files/{id}", get(files::guest_download))
         .route("/api/v1/events", get(events::events))
+        .route("/api/v1/alerts/{source}", post(alert_api::from_source))
+        .route("/api/v1/alert", post(alert_api::thehive))
+        .route("/api/alert", post(alert_api::thehive))
         .route("/api/{*rest}", any(|| async { (StatusCode::BAD_REQUEST, "URL not supported") }))
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = state.leptos_options.clone();

@@ -1,5 +1,6 @@
 //! The server: settings, state, HTTP routing and everything that only runs natively.
 
+pub mod alert_api;
 pub mod auth;
 pub mod cli;
 pub mod clock;

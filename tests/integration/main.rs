@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod agent_workspace;
+mod alerts;
 mod attachments;
 mod audit;
 mod authorization;

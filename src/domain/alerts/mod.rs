@@ -4,6 +4,7 @@
 
 pub mod mapping;
 pub mod observables;
+pub mod settings;
 pub mod source;
 
 pub use observables::{Observable, ObservableKind};

@@ -40,10 +40,11 @@ pub enum Section {
     ApiKeys,
     EmailTemplates,
     Mailboxes,
+    AlertSources,
 }
 
 impl Section {
-    pub const ALL: [Section; 16] = [
+    pub const ALL: [Section; 17] = [
         Section::General,
         Section::Departments,
         Section::Teams,
@@ -60,6 +61,7 @@ impl Section {
         Section::ApiKeys,
         Section::EmailTemplates,
         Section::Mailboxes,
+        Section::AlertSources,
     ];
 
     /// The URL segment under `/admin/settings/`.
@@ -81,6 +83,7 @@ impl Section {
             Section::ApiKeys => "api-keys",
             Section::EmailTemplates => "email-templates",
             Section::Mailboxes => "mailboxes",
+            Section::AlertSources => "alert-sources",
         }
     }
 
@@ -106,6 +109,7 @@ impl Section {
             Section::ApiKeys => "API keys",
             Section::EmailTemplates => "Email templates",
             Section::Mailboxes => "Mailboxes",
+            Section::AlertSources => "Alert sources",
         }
     }
 
@@ -128,6 +132,7 @@ impl Section {
             Section::ApiKeys => "API key",
             Section::EmailTemplates => "email template",
             Section::Mailboxes => "mailbox",
+            Section::AlertSources => "alert source",
         }
     }
 
@@ -160,6 +165,9 @@ impl Section {
             }
             Section::Mailboxes => {
                 "IMAP mailboxes Docket fetches: new mail opens tickets, replies thread into them."
+            }
+            Section::AlertSources => {
+                "How SIEM alerts become tickets: department, severity to priority, repeats, recoveries."
             }
         }
     }

@@ -116,6 +116,7 @@ mod tests {
             search_text: "Printer Cee",
             email: None,
             mail: &[],
+            alert: None,
             at: now,
         };
         store.create_ticket(&ticket, &record()).await.unwrap();

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, V7_STATUS_LOG),
     (8, V8_SLA_STATE),
     (9, V9_EMAIL),
+    (10, V10_ALERTS),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -507,6 +508,22 @@ DEFINE INDEX password_link_user ON password_link FIELDS user, created_at;
 FOR $t IN $default_templates {
     CREATE type::record('email_template', $t.key) CONTENT { name: $t.name, active: true, definition: $t.definition };
 };
+";
+
+const V10_ALERTS: &str = "
+-- Tickets opened by SIEM alerts: the source, the fingerprint repeats share, how often and when
+-- last it fired, the detection rule and the observables (JSON).
+DEFINE FIELD alert_source ON ticket TYPE option<string>;
+DEFINE FIELD fingerprint ON ticket TYPE option<string>;
+DEFINE FIELD alert_rule ON ticket TYPE option<string>;
+DEFINE FIELD occurrences ON ticket TYPE option<int>;
+DEFINE FIELD last_seen ON ticket TYPE option<datetime>;
+DEFINE FIELD observables ON ticket TYPE option<string>;
+DEFINE INDEX ticket_fingerprint ON ticket FIELDS fingerprint;
+DEFINE TABLE alert_source SCHEMAFULL;
+DEFINE FIELD name ON alert_source TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD active ON alert_source TYPE bool;
+DEFINE FIELD definition ON alert_source TYPE string;
 ";
 
 pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {

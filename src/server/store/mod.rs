@@ -1,5 +1,6 @@
 //! Persistence: the only place SurrealQL lives. One connection path for every database URL.
 
+mod alerts;
 mod attachments;
 mod audit;
 mod canned;
@@ -19,6 +20,7 @@ mod setup;
 mod tickets;
 mod users;
 
+pub use alerts::AlertRecord;
 pub use attachments::{AttachmentMeta, NewAttachment};
 pub use audit::AuditPage;
 pub use catalog::Topic;
@@ -31,7 +33,9 @@ pub use queues::{ComplianceCounts, Scope, SearchHit, Viewer};
 pub use saved_queues::SavedQueue;
 pub use sessions::{NewSession, SessionRow};
 pub use settings::{Activation, SettingsRow, SettingsWrite, Usage};
-pub use tickets::{EntryEmail, NewEntry, NewTicket, Patch, SlaState, TicketReader, TicketWrite};
+pub use tickets::{
+    AlertFacts, EntryEmail, NewEntry, NewTicket, Patch, SlaState, TicketReader, TicketWrite,
+};
 pub use users::{Credentials, NewUser};
 
 use surrealdb::Surreal;

@@ -45,7 +45,19 @@ pub struct NewTicket<'a> {
     pub email: Option<&'a EntryEmail>,
     /// Mail the creation sends (auto-response, alerts), queued in the same transaction.
     pub mail: &'a [OutgoingMail],
+    /// For a ticket a SIEM alert opens: what identifies and describes the alert.
+    pub alert: Option<&'a AlertFacts>,
     pub at: DateTime<Utc>,
+}
+
+/// What a ticket keeps of the alert that opened it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlertFacts {
+    pub source: String,
+    pub fingerprint: String,
+    pub rule: Option<String>,
+    /// The observables as JSON.
+    pub observables: String,
 }
 
 /// A ticket's SLA state as the SLA job stores it, for queues and for knowing when to look again.
@@ -294,6 +306,8 @@ pub enum Patch<'a> {
     Collaborators(&'a [String]),
     /// Records the first agent response, if none is recorded yet.
     FirstResponse(DateTime<Utc>),
+    /// The alert fired again.
+    Occurrence(DateTime<Utc>),
     /// New custom field values and the search text that goes with them.
     Fields {
         values: &'a BTreeMap<String, FieldValue>,
@@ -351,6 +365,10 @@ impl Patch<'_> {
                 format!("first_response_at = first_response_at ?? ${p}"),
                 binds.with(p, *at),
             ),
+            Patch::Occurrence(at) => (
+                format!("occurrences = (occurrences ?? 1) + 1, last_seen = ${p}"),
+                binds.with(p, *at),
+            ),
             Patch::Fields {
                 values,
                 search_text,
@@ -380,6 +398,7 @@ impl Patch<'_> {
             Patch::Tags(_) => "tags",
             Patch::Collaborators(_) => "collaborators",
             Patch::FirstResponse(_) => "first_response_at",
+            Patch::Occurrence(_) => "occurrences",
             Patch::Fields { .. } => "fields",
         }
     }
@@ -438,7 +457,10 @@ impl Store {
                 tags: $tags, fields: $fields, created_at: $at, updated_at: $at,
                 status_log: [{{ status: $status, at: $at }}],
                 first_response_at: NONE, closed_at: IF type::record('status', $status).state = 'closed' {{ $at }} ELSE {{ NONE }},
-                entries: 0, version: 0, search_text: $search_text }}).id;
+                entries: 0, version: 0, search_text: $search_text,
+                alert_source: $alert_source, fingerprint: $fingerprint, alert_rule: $alert_rule,
+                occurrences: IF $fingerprint {{ 1 }} ELSE {{ NONE }}, last_seen: IF $fingerprint {{ $at }} ELSE {{ NONE }},
+                observables: $observables }}).id;
              {ADD_ENTRY}
              IF $routing_note {{
                 LET $noted = (UPDATE ONLY $ticket SET entries += 1 RETURN entries, version);
@@ -474,6 +496,10 @@ impl Store {
             .with("source", ticket.source.as_str())
             .with("fields", fields)
             .with("search_text", ticket.search_text.to_string())
+            .with("alert_source", ticket.alert.map(|a| a.source.clone()))
+            .with("fingerprint", ticket.alert.map(|a| a.fingerprint.clone()))
+            .with("alert_rule", ticket.alert.and_then(|a| a.rule.clone()))
+            .with("observables", ticket.alert.map(|a| a.observables.clone()))
             .with("at", ticket.at);
         let binds = entry_binds(binds, &entry, &["created"]).with_mail(ticket.mail, ticket.at);
         self.audited_write(&sql, binds, record).await

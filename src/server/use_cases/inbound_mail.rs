@@ -338,6 +338,7 @@ async fn open(
             alert: true,
             email: Some(&email),
             note,
+            siem: None,
         },
     )
     .await?;

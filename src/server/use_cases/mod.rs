@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod agent_queue;
 pub mod agent_ticket;
+pub mod alerts;
 pub mod api_keys;
 pub mod attachments;
 pub mod audit_trail;

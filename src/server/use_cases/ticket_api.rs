@@ -223,6 +223,7 @@ pub async fn open(
             alert: ticket.alert,
             email: Some(&extras),
             note: Some(submission_note(&ticket, key_name, dropped)),
+            siem: None,
         },
     )
     .await?;

@@ -19,7 +19,8 @@ use crate::error::{AppError, FieldError};
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{
-    EntryEmail, NewEntry, NewTicket, Patch, Refusal, StoreError, TicketReader, TicketWrite,
+    AlertFacts, EntryEmail, NewEntry, NewTicket, Patch, Refusal, StoreError, TicketReader,
+    TicketWrite,
 };
 use crate::server::use_cases::notifications::{self, MailTicket};
 use crate::server::use_cases::{general_settings, ticket_filters};
@@ -167,6 +168,7 @@ pub async fn open_ticket(
             alert: true,
             email: None,
             note: None,
+            siem: None,
         },
     )
     .await
@@ -202,6 +204,8 @@ pub struct Creation<'a> {
     pub email: Option<&'a EntryEmail>,
     /// A note for the ticket's history from the channel (why a subject tag was ignored).
     pub note: Option<String>,
+    /// For a ticket a SIEM alert opens.
+    pub siem: Option<&'a AlertFacts>,
 }
 
 /// Opens a ticket: filters, routing, SLA plan, number, notifications, all in one place for every
@@ -227,6 +231,7 @@ pub async fn create(
         alert,
         email,
         note,
+        siem,
     } = request;
     let general = general_settings::current(state).await?;
     let now = state.clock.now();
@@ -263,13 +268,17 @@ pub async fn create(
             None => note,
         });
     }
-    let search_text = search_text(
+    let mut search_text = search_text(
         subject,
         requester.name,
         requester.email,
         &topic.fields,
         values,
     );
+    // An alert ticket is found by its fingerprint and observables too.
+    if let Some(siem) = siem {
+        search_text.push_str(&format!(" {} {}", siem.fingerprint, siem.observables));
+    }
     let number_format = general.number_format();
     let catalog = state.store.catalog().await.map_err(internal)?;
     let name_of = |list: &[crate::domain::ticket::Named], key: &str| {
@@ -351,6 +360,7 @@ pub async fn create(
             search_text: &search_text,
             email,
             mail: &mail,
+            alert: siem,
             at: now,
         };
         match state.store.create_ticket(&ticket, &record).await {

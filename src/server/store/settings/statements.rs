@@ -21,6 +21,7 @@ pub(super) fn table(section: Section) -> &'static str {
         Section::ApiKeys => "api_key",
         Section::EmailTemplates => "email_template",
         Section::Mailboxes => "mailbox",
+        Section::AlertSources => "alert_source",
     }
 }
 
@@ -80,7 +81,8 @@ pub(super) fn projection(section: Section) -> String {
         | Section::Filters
         | Section::ApiKeys
         | Section::EmailTemplates
-        | Section::Mailboxes => "definition".into(),
+        | Section::Mailboxes
+        | Section::AlertSources => "definition".into(),
     }
 }
 
@@ -150,7 +152,7 @@ pub(super) fn write(section: Section) -> String {
                 UPDATE $rec MERGE { name: $item.name, active: $item.active, definition: $definition };
             };"
         .into(),
-        Section::EmailTemplates | Section::Mailboxes => {
+        Section::EmailTemplates | Section::Mailboxes | Section::AlertSources => {
             "UPSERT $rec CONTENT { name: $item.name, active: $item.active, definition: $definition }"
                 .into()
         }

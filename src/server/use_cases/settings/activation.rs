@@ -162,7 +162,8 @@ pub async fn set_active(
         | Section::Filters
         | Section::ApiKeys
         | Section::EmailTemplates
-        | Section::Mailboxes => Some(after.to_string()),
+        | Section::Mailboxes
+        | Section::AlertSources => Some(after.to_string()),
         _ => None,
     };
     let now = state.clock.now();

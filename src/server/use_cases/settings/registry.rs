@@ -4,6 +4,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::domain::alerts::settings::AlertSourceDef;
 use crate::domain::catalog::Catalog;
 use crate::domain::config::api_key::ApiKeyDef;
 use crate::domain::config::canned::CannedDef;
@@ -44,6 +45,7 @@ pub(super) fn schema(section: Section, catalog: &Catalog) -> Schema {
         Section::ApiKeys => ApiKeyDef::schema(),
         Section::EmailTemplates => MailTemplate::schema(catalog),
         Section::Mailboxes => MailboxDef::schema(catalog),
+        Section::AlertSources => AlertSourceDef::schema(catalog),
     }
 }
 
@@ -69,6 +71,7 @@ pub(super) async fn blank(state: &AppState, section: Section) -> Result<Value, A
         Section::ApiKeys => to_value(&ApiKeyDef::blank()),
         Section::EmailTemplates => to_value(&MailTemplate::blank()),
         Section::Mailboxes => to_value(&MailboxDef::blank()),
+        Section::AlertSources => to_value(&AlertSourceDef::blank()),
     })
 }
 
@@ -133,5 +136,6 @@ pub(super) fn check(
         Section::ApiKeys => check_as::<ApiKeyDef>(section, raw, key, catalog),
         Section::EmailTemplates => check_as::<MailTemplate>(section, raw, key, catalog),
         Section::Mailboxes => check_as::<MailboxDef>(section, raw, key, catalog),
+        Section::AlertSources => check_as::<AlertSourceDef>(section, raw, key, catalog),
     }
 }
