@@ -8,7 +8,8 @@ use leptos_router::path;
 use crate::server_fns::accounts::current_session;
 use crate::ui::layouts::{AdminLayout, AgentLayout, PortalLayout};
 use crate::ui::pages::admin::{
-    AdminAuditPage, AdminEmailPage, AdminOverviewPage, AdminSettingsPage, AdminUsersPage,
+    AdminAuditPage, AdminEmailPage, AdminIntegrationsPage, AdminOverviewPage, AdminSettingsPage,
+    AdminUsersPage,
 };
 use crate::ui::pages::agent::{AgentPeoplePage, AgentQueuePage, AgentTicketPage};
 use crate::ui::pages::not_found::NotFoundPage;
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=AdminUsersPage />
                     <Route path=path!("audit") view=AdminAuditPage />
                     <Route path=path!("email") view=AdminEmailPage />
+                    <Route path=path!("integrations") view=AdminIntegrationsPage />
                     <Route path=path!("settings/:section") view=AdminSettingsPage />
                 </ParentRoute>
                 <ParentRoute path=path!("/") view=PortalLayout>

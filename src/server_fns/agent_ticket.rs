@@ -46,6 +46,19 @@ pub struct AgentTicket {
     pub works: bool,
     /// The SLA clocks (none without a plan).
     pub sla: Vec<SlaBadge>,
+    /// For a ticket a SIEM alert opened: the alert's facts.
+    pub alert: Option<AlertPanel>,
+}
+
+/// What the ticket page shows of the alert behind a ticket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertPanel {
+    pub source: String,
+    pub fingerprint: String,
+    pub rule: Option<String>,
+    pub occurrences: u64,
+    pub last_seen: Option<chrono::DateTime<chrono::Utc>>,
+    pub observables: Vec<crate::domain::alerts::Observable>,
 }
 
 /// One SLA clock as the page shows it; the browser counts down from `evaluated_at`.

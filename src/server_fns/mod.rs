@@ -8,6 +8,7 @@ pub mod audit;
 pub mod directory;
 pub mod email;
 pub mod guest_access;
+pub mod integrations;
 pub mod settings;
 pub mod setup;
 pub mod tickets;

@@ -329,3 +329,83 @@ async fn the_queue_finds_an_alert_ticket_by_its_fingerprint() {
     assert_eq!(rows.len(), 1, "{page}");
     assert_eq!(rows[0]["number"], number.as_str());
 }
+
+#[tokio::test]
+async fn each_recipe_delivers_its_tools_payload() {
+    use docket::domain::alerts::AlertSource;
+    use docket::domain::alerts::recipes::recipe;
+    let (app, _admin, key) = desk().await;
+    let payloads = [
+        (AlertSource::Elastic, fixture("elastic-json-template.json")),
+        (AlertSource::Wazuh, fixture("wazuh-sshd-bruteforce.json")),
+        (
+            AlertSource::Alertmanager,
+            fixture("alertmanager-v4-firing.json"),
+        ),
+        (AlertSource::Grafana, fixture("grafana-firing.json")),
+        (AlertSource::Splunk, fixture("splunk-webhook.json")),
+        (
+            AlertSource::Generic,
+            json!({ "title": "Disk full on db-3", "fingerprint": "disk-db-3" }).to_string(),
+        ),
+        (AlertSource::TheHive, fixture("thehive-alert.json")),
+    ];
+    for (source, payload) in payloads {
+        let r = recipe(source, &app.base, &key);
+        let mut request = Client::new().post(&r.url).body(payload);
+        // Each tool authenticates as its recipe says.
+        request = match source {
+            AlertSource::Splunk => request,
+            AlertSource::Alertmanager | AlertSource::Grafana | AlertSource::TheHive => {
+                request.bearer_auth(&key)
+            }
+            _ => request.header("X-API-Key", &key),
+        };
+        let response = request.send().await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{source:?} via {}",
+            r.url
+        );
+    }
+    // The Wazuh recipe's integration script, run as Wazuh runs it (alert file, key, hook URL).
+    let r = recipe(AlertSource::Wazuh, &app.base, &key);
+    let script = r
+        .snippet
+        .split("\n\n")
+        .nth(1)
+        .expect("the script follows the block");
+    let dir = tempfile::tempdir().unwrap();
+    let script_path = dir.path().join("custom-docket");
+    std::fs::write(&script_path, script).unwrap();
+    let mut alert: Value = serde_json::from_str(&fixture("wazuh-sshd-bruteforce.json")).unwrap();
+    alert["agent"]["name"] = json!("db-7");
+    let alert_path = dir.path().join("alert.json");
+    std::fs::write(&alert_path, alert.to_string()).unwrap();
+    let url = r.url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("python3")
+            .arg(&script_path)
+            .arg(&alert_path)
+            .arg(&key)
+            .arg(&url)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = &app.running.state.store;
+    assert!(
+        store
+            .ticket_by_fingerprint("wazuh:5712:db-7:198.51.100.23")
+            .await
+            .unwrap()
+            .is_some()
+    );
+}

@@ -4,6 +4,7 @@
 
 pub mod mapping;
 pub mod observables;
+pub mod recipes;
 pub mod settings;
 pub mod source;
 

@@ -21,6 +21,9 @@ fn error(message: impl Into<String>) -> XmlError {
     XmlError(message.into())
 }
 
+/// An opening tag: its name, its attributes and whether it closed itself (`<name/>`).
+type Tag = (String, Vec<(String, String)>, bool);
+
 struct Cursor<'a> {
     text: &'a str,
     at: usize,
@@ -58,7 +61,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// `<name attr="v" ...>` or `<name .../>`: the name, attributes and whether it closed itself.
-    fn open_tag(&mut self) -> Result<(String, Vec<(String, String)>, bool), XmlError> {
+    fn open_tag(&mut self) -> Result<Tag, XmlError> {
         let rest = self.rest();
         if !rest.starts_with('<') {
             return Err(error(format!("expected an element at byte {}", self.at)));

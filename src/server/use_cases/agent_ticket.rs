@@ -20,7 +20,9 @@ use crate::server::use_cases::ticket_changes::form_of;
 use crate::server::use_cases::tickets::{
     attachment_gone, check_attachment_count, message_text, shown_fields,
 };
-use crate::server_fns::agent_ticket::{AgentTicket, Colleague, EditableField, PostKind};
+use crate::server_fns::agent_ticket::{
+    AgentTicket, AlertPanel, Colleague, EditableField, PostKind,
+};
 
 /// The ticket if the caller may `action` it; "not found" otherwise, as for no ticket at all.
 pub(super) async fn reachable(
@@ -128,7 +130,25 @@ pub async fn view(
     )
     .is_ok();
     let sla = crate::server::use_cases::sla::clocks(state, &ticket, now).await?;
+    let alert = state
+        .store
+        .alert_record(&ticket.number)
+        .await
+        .map_err(internal)?
+        .map(|a| AlertPanel {
+            observables: a
+                .observables
+                .as_deref()
+                .and_then(|o| serde_json::from_str(o).ok())
+                .unwrap_or_default(),
+            source: a.source,
+            fingerprint: a.fingerprint,
+            rule: a.rule,
+            occurrences: a.occurrences,
+            last_seen: a.last_seen,
+        });
     Ok(AgentTicket {
+        alert,
         form,
         fields: shown_fields(state, &ticket).await?,
         allowed,

@@ -201,22 +201,24 @@ async fn repeat(
                 "Alert fired again at {stamp} (occurrence {count}): {}",
                 alert.title
             );
-            if closed && settings.reopen_closed {
-                if let Some(status) = &open_status {
-                    patches.push(Patch::Status(status));
-                    body.push_str(" The ticket was closed and is reopened.");
-                }
+            if closed
+                && settings.reopen_closed
+                && let Some(status) = &open_status
+            {
+                patches.push(Patch::Status(status));
+                body.push_str(" The ticket was closed and is reopened.");
             }
             (body, patches, "updated", "alert.repeated", count)
         }
         AlertStatus::Resolved => {
             let mut patches = Vec::new();
             let mut body = format!("{} reports the alert resolved at {stamp}.", settings.name);
-            if !closed && settings.resolve_on_recovery {
-                if let Some(status) = &resolved_status {
-                    patches.push(Patch::Status(status));
-                    body.push_str(" The ticket is resolved.");
-                }
+            if !closed
+                && settings.resolve_on_recovery
+                && let Some(status) = &resolved_status
+            {
+                patches.push(Patch::Status(status));
+                body.push_str(" The ticket is resolved.");
             }
             (body, patches, "resolved", "alert.resolved", occurrences)
         }

@@ -22,7 +22,8 @@ pub fn AdminLayout() -> impl IntoView {
                             <A href=format!("/admin/settings/{}", s.slug())>{s.title()}</A>
                         }).collect_view()}
                         <A href="/admin/email">"Email"</A>
-                        <span class="side-nav__note" title="Arrives with integrations">"Webhooks"</span>
+                        <A href="/admin/integrations">"Integrations"</A>
+                        <span class="side-nav__note" title="Arrives with the REST API">"Webhooks"</span>
                         <A href="/admin/audit">"Audit log"</A>
                     </nav>
                     <main id="main" class="workspace__main">

@@ -2,12 +2,14 @@
 
 mod audit;
 mod email;
+mod integrations;
 mod overview;
 mod settings;
 mod users;
 
 pub use audit::AdminAuditPage;
 pub use email::AdminEmailPage;
+pub use integrations::AdminIntegrationsPage;
 pub use overview::AdminOverviewPage;
 pub use settings::AdminSettingsPage;
 pub use users::AdminUsersPage;

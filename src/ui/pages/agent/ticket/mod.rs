@@ -2,6 +2,7 @@
 //! property in a side panel, colleagues' presence, all refreshed live. Changes carry the version
 //! shown; a stale one comes back as a conflict naming what changed.
 
+mod alert_panel;
 mod composer;
 mod presence;
 mod properties;
@@ -20,6 +21,7 @@ use crate::server_fns::agent_ticket::{AgentTicket, load_agent_ticket};
 use crate::ui::components::SlaCountdown;
 use crate::ui::live::use_feed;
 
+use alert_panel::AlertDetails;
 use composer::Composer;
 use presence::Colleagues;
 use properties::Properties;
@@ -81,6 +83,9 @@ pub fn AgentTicketPage() -> impl IntoView {
                     </Show>
                 </div>
                 <aside class="ticket-workspace__side" aria-label="Ticket properties">
+                    <Transition fallback=|| ()>
+                        {move || ticket.get().and_then(Result::ok).and_then(|t| t.alert).map(|alert| view! { <AlertDetails alert /> })}
+                    </Transition>
                     <Transition fallback=|| ()>
                         {move || match (ticket.get().and_then(Result::ok), workspace.get().and_then(Result::ok)) {
                             (Some(t), Some(ws)) => Some(view! { <Properties ticket=t workspace=ws version /> }),
