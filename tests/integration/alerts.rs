@@ -8,7 +8,7 @@ use crate::common::{TestApp, spawn_app};
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
-        "{}/../shared/fixtures/alerts/{name}",
+        "{}/tests/fixtures/alerts/{name}",
         env!("CARGO_MANIFEST_DIR")
     ))
     .expect("the shared fixture")
@@ -17,16 +17,8 @@ fn fixture(name: &str) -> String {
 async fn desk() -> (TestApp, Client, String) {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (status, saved) = app
-        .rpc_body(
-            &admin,
-            "save_settings_item",
-            json!({ "section": "api_keys", "key": null,
-                "item": { "name": "SIEM", "active": true, "scopes": ["alerts:create"], "allowed": "127.0.0.1" } }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{saved}");
-    (app, admin, saved["secret"].as_str().unwrap().to_string())
+    let (_, secret) = app.api_key(&admin, &["alerts:create"], "127.0.0.1").await;
+    (app, admin, secret)
 }
 
 async fn send(app: &TestApp, key: &str, path: &str, body: &str) -> (StatusCode, Value) {

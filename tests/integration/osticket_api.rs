@@ -8,26 +8,10 @@ use crate::common::{TestApp, spawn_app, spawn_app_with};
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
-        "{}/../shared/fixtures/osticket/{name}",
+        "{}/tests/fixtures/osticket/{name}",
         env!("CARGO_MANIFEST_DIR")
     ))
     .expect("the shared fixture")
-}
-
-async fn key(app: &TestApp, admin: &Client, scopes: &[&str], allowed: &str) -> (String, String) {
-    let (status, saved) = app
-        .rpc_body(
-            admin,
-            "save_settings_item",
-            json!({ "section": "api_keys", "key": null,
-                "item": { "name": format!("SIEM {}", scopes.join(" ")), "active": true, "scopes": scopes, "allowed": allowed } }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{saved}");
-    (
-        saved["key"].as_str().unwrap().to_string(),
-        saved["secret"].as_str().unwrap().to_string(),
-    )
 }
 
 async fn post(app: &TestApp, key: &str, path: &str, body: &str) -> (StatusCode, String, String) {
@@ -50,7 +34,7 @@ async fn post(app: &TestApp, key: &str, path: &str, body: &str) -> (StatusCode, 
 async fn desk() -> (TestApp, Client, String) {
     let app = spawn_app().await;
     let admin = app.admin().await;
-    let (_, secret) = key(&app, &admin, &["tickets:create"], "127.0.0.1").await;
+    let (_, secret) = app.api_key(&admin, &["tickets:create"], "127.0.0.1").await;
     (app, admin, secret)
 }
 
@@ -175,9 +159,9 @@ async fn the_shared_xml_fixtures_open_tickets_under_any_prefix() {
 #[tokio::test]
 async fn the_contract_row_by_row() {
     let (app, admin, secret) = desk().await;
-    let (_, elsewhere) = key(&app, &admin, &["tickets:create"], "10.0.0.0/8").await;
-    let (_, email_only) = key(&app, &admin, &["tickets:email"], "127.0.0.1").await;
-    let (disabled_key, disabled) = key(&app, &admin, &["tickets:create"], "127.0.0.1").await;
+    let (_, elsewhere) = app.api_key(&admin, &["tickets:create"], "10.0.0.0/8").await;
+    let (_, email_only) = app.api_key(&admin, &["tickets:email"], "127.0.0.1").await;
+    let (disabled_key, disabled) = app.api_key(&admin, &["tickets:create"], "127.0.0.1").await;
     let (status, body) = app
         .rpc_body(
             &admin,
@@ -342,7 +326,7 @@ async fn xml_with_external_entities_is_refused_and_nothing_is_fetched() {
 async fn validation_errors_can_answer_500_as_osticket_does() {
     let app = spawn_app_with(&[("DOCKET_API_VALIDATION_ERROR_STATUS", "500")]).await;
     let admin = app.admin().await;
-    let (_, secret) = key(&app, &admin, &["tickets:create"], "127.0.0.1").await;
+    let (_, secret) = app.api_key(&admin, &["tickets:create"], "127.0.0.1").await;
     let (status, _, text) = post(
         &app,
         &secret,

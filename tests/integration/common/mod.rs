@@ -274,6 +274,29 @@ impl TestApp {
         (client, id)
     }
 
+    /// An API key the admin makes: its id and its secret (shown once).
+    pub async fn api_key(
+        &self,
+        admin: &Client,
+        scopes: &[&str],
+        allowed: &str,
+    ) -> (String, String) {
+        let item = serde_json::json!({ "name": format!("Key {}", scopes.join(" ")), "active": true,
+            "scopes": scopes, "allowed": allowed });
+        let (status, saved) = self
+            .rpc_body(
+                admin,
+                "save_settings_item",
+                serde_json::json!({ "section": "api_keys", "key": null, "item": item }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        (
+            saved["key"].as_str().unwrap().to_string(),
+            saved["secret"].as_str().unwrap().to_string(),
+        )
+    }
+
     /// Calls a server function that takes JSON (complex arguments).
     pub async fn rpc_body(&self, client: &Client, name: &str, body: Value) -> (StatusCode, Value) {
         let response = client
