@@ -401,3 +401,32 @@ async fn each_recipe_delivers_its_tools_payload() {
             .is_some()
     );
 }
+
+#[tokio::test]
+async fn the_same_alert_arriving_many_times_at_once_opens_one_ticket() {
+    let (app, _admin, key) = desk().await;
+    let raw = fixture("grafana-firing.json");
+    let sends = (0..6).map(|_| send(&app, &key, "/api/v1/alerts/grafana", &raw));
+    let answers = futures::future::join_all(sends).await;
+    let created = answers
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 1, "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .all(|(status, body)| status.is_success() && body["ticket"] == answers[0].1["ticket"]),
+        "{answers:?}"
+    );
+    let number = answers[0].1["ticket"].as_str().unwrap();
+    let alert = app
+        .running
+        .state
+        .store
+        .alert_record(number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(alert.occurrences, 6);
+}

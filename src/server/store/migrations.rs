@@ -519,7 +519,8 @@ DEFINE FIELD alert_rule ON ticket TYPE option<string>;
 DEFINE FIELD occurrences ON ticket TYPE option<int>;
 DEFINE FIELD last_seen ON ticket TYPE option<datetime>;
 DEFINE FIELD observables ON ticket TYPE option<string>;
-DEFINE INDEX ticket_fingerprint ON ticket FIELDS fingerprint;
+-- One ticket per fingerprint (repeats count on it), also when the same alert arrives twice at once.
+DEFINE INDEX ticket_fingerprint ON ticket FIELDS fingerprint UNIQUE;
 DEFINE TABLE alert_source SCHEMAFULL;
 DEFINE FIELD name ON alert_source TYPE string ASSERT string::len($value) > 0;
 DEFINE FIELD active ON alert_source TYPE bool;

@@ -57,7 +57,20 @@ pub async fn ingest(
                 fingerprint: alert.fingerprint.clone(),
                 occurrences: 0,
             },
-            None => open(state, caller, &settings, alert, body).await?,
+            None => match open(state, caller, &settings, alert, body).await {
+                Ok(ingested) => ingested,
+                // The same alert arrived twice at once and the other copy opened the ticket (the
+                // fingerprint is unique): this one is a repeat.
+                Err(error) => match state
+                    .store
+                    .ticket_by_fingerprint(&alert.fingerprint)
+                    .await
+                    .map_err(internal)?
+                {
+                    Some(number) => repeat(state, caller, &settings, alert, &number).await?,
+                    None => return Err(error),
+                },
+            },
         });
     }
     Ok(out)
