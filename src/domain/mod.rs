@@ -23,3 +23,4 @@ pub mod ticket;
 pub mod ticket_change;
 pub mod ticket_number;
 pub mod user;
+pub mod webhooks;

@@ -112,6 +112,7 @@ pub async fn serve(
     jobs::sla::spawn(state.clone());
     jobs::outbox::spawn(state.clone());
     jobs::mailboxes::spawn(state.clone());
+    jobs::webhooks::spawn(state.clone());
     let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

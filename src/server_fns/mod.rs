@@ -12,3 +12,4 @@ pub mod integrations;
 pub mod settings;
 pub mod setup;
 pub mod tickets;
+pub mod webhooks;

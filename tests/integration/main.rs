@@ -18,3 +18,4 @@ mod osticket_api;
 mod settings;
 mod sla;
 mod tickets;
+mod webhooks;

@@ -41,10 +41,11 @@ pub enum Section {
     EmailTemplates,
     Mailboxes,
     AlertSources,
+    Webhooks,
 }
 
 impl Section {
-    pub const ALL: [Section; 17] = [
+    pub const ALL: [Section; 18] = [
         Section::General,
         Section::Departments,
         Section::Teams,
@@ -62,6 +63,7 @@ impl Section {
         Section::EmailTemplates,
         Section::Mailboxes,
         Section::AlertSources,
+        Section::Webhooks,
     ];
 
     /// The URL segment under `/admin/settings/`.
@@ -84,6 +86,7 @@ impl Section {
             Section::EmailTemplates => "email-templates",
             Section::Mailboxes => "mailboxes",
             Section::AlertSources => "alert-sources",
+            Section::Webhooks => "webhooks",
         }
     }
 
@@ -110,6 +113,7 @@ impl Section {
             Section::EmailTemplates => "Email templates",
             Section::Mailboxes => "Mailboxes",
             Section::AlertSources => "Alert sources",
+            Section::Webhooks => "Webhooks",
         }
     }
 
@@ -133,6 +137,7 @@ impl Section {
             Section::EmailTemplates => "email template",
             Section::Mailboxes => "mailbox",
             Section::AlertSources => "alert source",
+            Section::Webhooks => "webhook",
         }
     }
 
@@ -168,6 +173,9 @@ impl Section {
             }
             Section::AlertSources => {
                 "How SIEM alerts become tickets: department, severity to priority, repeats, recoveries."
+            }
+            Section::Webhooks => {
+                "Endpoints that receive signed JSON for ticket events, retried until delivered."
             }
         }
     }

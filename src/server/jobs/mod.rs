@@ -3,3 +3,4 @@
 pub mod mailboxes;
 pub mod outbox;
 pub mod sla;
+pub mod webhooks;

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, V8_SLA_STATE),
     (9, V9_EMAIL),
     (10, V10_ALERTS),
+    (11, V11_WEBHOOKS),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -525,6 +526,31 @@ DEFINE TABLE alert_source SCHEMAFULL;
 DEFINE FIELD name ON alert_source TYPE string ASSERT string::len($value) > 0;
 DEFINE FIELD active ON alert_source TYPE bool;
 DEFINE FIELD definition ON alert_source TYPE string;
+";
+
+const V11_WEBHOOKS: &str = "
+DEFINE TABLE webhook SCHEMAFULL;
+DEFINE FIELD name ON webhook TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD active ON webhook TYPE bool;
+DEFINE FIELD definition ON webhook TYPE string;
+DEFINE FIELD url ON webhook TYPE string;
+DEFINE FIELD secret ON webhook TYPE string;
+DEFINE FIELD events ON webhook TYPE array<string>;
+-- Each event a subscribed endpoint is owed, queued with the change that raised it.
+DEFINE TABLE webhook_delivery SCHEMAFULL;
+DEFINE FIELD webhook ON webhook_delivery TYPE record<webhook>;
+DEFINE FIELD event ON webhook_delivery TYPE string;
+DEFINE FIELD payload ON webhook_delivery TYPE string;
+DEFINE FIELD status ON webhook_delivery TYPE string ASSERT $value IN ['queued', 'delivered', 'dead'];
+DEFINE FIELD attempts ON webhook_delivery TYPE int;
+DEFINE FIELD next_at ON webhook_delivery TYPE datetime;
+DEFINE FIELD created_at ON webhook_delivery TYPE datetime;
+DEFINE FIELD delivered_at ON webhook_delivery TYPE option<datetime>;
+DEFINE FIELD last_status ON webhook_delivery TYPE option<int>;
+DEFINE FIELD last_error ON webhook_delivery TYPE option<string>;
+DEFINE FIELD lease_until ON webhook_delivery TYPE option<datetime>;
+DEFINE INDEX webhook_delivery_due ON webhook_delivery FIELDS status, next_at;
+DEFINE INDEX webhook_delivery_created ON webhook_delivery FIELDS created_at;
 ";
 
 pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {

@@ -19,6 +19,7 @@ mod settings;
 mod setup;
 mod tickets;
 mod users;
+mod webhooks;
 
 pub use alerts::AlertRecord;
 pub use attachments::{AttachmentMeta, NewAttachment};
@@ -37,6 +38,7 @@ pub use tickets::{
     AlertFacts, EntryEmail, NewEntry, NewTicket, Patch, SlaState, TicketReader, TicketWrite,
 };
 pub use users::{Credentials, NewUser};
+pub use webhooks::{DeliveryEntry, DueDelivery};
 
 use surrealdb::Surreal;
 use surrealdb::engine::any::{Any, connect};
@@ -214,8 +216,35 @@ impl Store {
         usize: surrealdb::opt::QueryResult<T>,
     {
         let outbox = if binds.has_mail() { mail::OUTBOX } else { "" };
+        // A change to a ticket queues the webhook deliveries its event calls for.
+        let binds = if record.object_kind == "ticket" {
+            let closes = record
+                .after
+                .as_ref()
+                .and_then(|a| a.get("state"))
+                .is_some_and(|s| s == "closed");
+            let events = crate::domain::webhooks::events_for(&record.action, closes);
+            if events.is_empty() {
+                binds
+            } else {
+                let payload = serde_json::json!({
+                    "events": events, "ticket": record.object_id, "action": record.action,
+                    "at": record.at, "actor": record.actor.label, "change": record.after,
+                })
+                .to_string();
+                // Without its opening brace: the delivery's `event` goes first.
+                binds.with_webhook_events(events, payload[1..].to_string())
+            }
+        } else {
+            binds
+        };
+        let deliveries = if binds.has_webhook_events() {
+            webhooks::DELIVERIES
+        } else {
+            ""
+        };
         let sql = format!(
-            "BEGIN TRANSACTION;\n{body}\n{outbox}\n{}\nCOMMIT TRANSACTION;",
+            "BEGIN TRANSACTION;\n{body}\n{outbox}\n{deliveries}\n{}\nCOMMIT TRANSACTION;",
             audit::APPEND
         );
         let mut attempt = 0;

@@ -24,3 +24,4 @@ pub mod ticket_changes;
 pub mod ticket_filters;
 pub mod ticket_merge;
 pub mod tickets;
+pub mod webhooks;

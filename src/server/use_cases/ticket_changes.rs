@@ -48,7 +48,12 @@ pub async fn change(
     )
     .object("ticket", &ticket.number)
     .before(json!({ change.field(): resolved.before }))
-    .after(json!({ change.field(): resolved.after }));
+    .after(match &resolved.patch {
+        // A status change says whether it closes the ticket (webhooks' ticket.closed).
+        ResolvedPatch::Status(status) => json!({ "status": resolved.after,
+            "state": if status.state == State::Closed { "closed" } else { "open" } }),
+        _ => json!({ change.field(): resolved.after }),
+    });
     let patches = resolved.patches();
     let mail = match &resolved.patch {
         ResolvedPatch::Assignee(Some(agent)) => {

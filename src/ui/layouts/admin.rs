@@ -23,7 +23,6 @@ pub fn AdminLayout() -> impl IntoView {
                         }).collect_view()}
                         <A href="/admin/email">"Email"</A>
                         <A href="/admin/integrations">"Integrations"</A>
-                        <span class="side-nav__note" title="Arrives with the REST API">"Webhooks"</span>
                         <A href="/admin/audit">"Audit log"</A>
                     </nav>
                     <main id="main" class="workspace__main">

@@ -22,6 +22,7 @@ pub(super) fn table(section: Section) -> &'static str {
         Section::EmailTemplates => "email_template",
         Section::Mailboxes => "mailbox",
         Section::AlertSources => "alert_source",
+        Section::Webhooks => "webhook",
     }
 }
 
@@ -82,7 +83,8 @@ pub(super) fn projection(section: Section) -> String {
         | Section::ApiKeys
         | Section::EmailTemplates
         | Section::Mailboxes
-        | Section::AlertSources => "definition".into(),
+        | Section::AlertSources
+        | Section::Webhooks => "definition".into(),
     }
 }
 
@@ -156,6 +158,9 @@ pub(super) fn write(section: Section) -> String {
             "UPSERT $rec CONTENT { name: $item.name, active: $item.active, definition: $definition }"
                 .into()
         }
+        Section::Webhooks => "UPSERT $rec CONTENT { name: $item.name, active: $item.active, definition: $definition,
+                url: $item.url, secret: $item.secret, events: $item.events }"
+            .into(),
         // Open tickets' stored SLA due times follow a changed plan or schedule.
         Section::SlaPlans => "UPSERT $rec CONTENT { name: $item.name, active: $item.active, definition: $definition };
             UPDATE ticket SET sla_dirty = true WHERE state = 'open' AND sla_plan = $rec;"

@@ -163,7 +163,8 @@ pub async fn set_active(
         | Section::ApiKeys
         | Section::EmailTemplates
         | Section::Mailboxes
-        | Section::AlertSources => Some(after.to_string()),
+        | Section::AlertSources
+        | Section::Webhooks => Some(after.to_string()),
         _ => None,
     };
     let now = state.clock.now();

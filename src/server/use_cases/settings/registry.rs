@@ -23,6 +23,7 @@ use crate::domain::mail::mailbox::MailboxDef;
 use crate::domain::mail::template::MailTemplate;
 use crate::domain::routing::Filter;
 use crate::domain::sla::{Schedule, SlaPlan};
+use crate::domain::webhooks::WebhookDef;
 use crate::error::AppError;
 use crate::server::state::AppState;
 use crate::server::use_cases::general_settings;
@@ -46,6 +47,7 @@ pub(super) fn schema(section: Section, catalog: &Catalog) -> Schema {
         Section::EmailTemplates => MailTemplate::schema(catalog),
         Section::Mailboxes => MailboxDef::schema(catalog),
         Section::AlertSources => AlertSourceDef::schema(catalog),
+        Section::Webhooks => WebhookDef::schema(),
     }
 }
 
@@ -72,6 +74,7 @@ pub(super) async fn blank(state: &AppState, section: Section) -> Result<Value, A
         Section::EmailTemplates => to_value(&MailTemplate::blank()),
         Section::Mailboxes => to_value(&MailboxDef::blank()),
         Section::AlertSources => to_value(&AlertSourceDef::blank()),
+        Section::Webhooks => to_value(&WebhookDef::blank()),
     })
 }
 
@@ -137,5 +140,6 @@ pub(super) fn check(
         Section::EmailTemplates => check_as::<MailTemplate>(section, raw, key, catalog),
         Section::Mailboxes => check_as::<MailboxDef>(section, raw, key, catalog),
         Section::AlertSources => check_as::<AlertSourceDef>(section, raw, key, catalog),
+        Section::Webhooks => check_as::<WebhookDef>(section, raw, key, catalog),
     }
 }

@@ -11,6 +11,7 @@ use crate::domain::alerts::recipes::recipe;
 use crate::domain::config::Section;
 use crate::server_fns::integrations::integrations_base_url;
 use crate::server_fns::settings::SaveSettingsItem;
+use crate::ui::pages::admin::webhook_log::WebhookLog;
 
 #[component]
 pub fn AdminIntegrationsPage() -> impl IntoView {
@@ -72,5 +73,6 @@ pub fn AdminIntegrationsPage() -> impl IntoView {
                 Err(e) => view! { <p class="alert alert--error" role="alert">{e.to_string()}</p> }.into_any(),
             })}
         </Suspense>
+        <WebhookLog />
     }
 }

@@ -6,6 +6,7 @@ mod integrations;
 mod overview;
 mod settings;
 mod users;
+mod webhook_log;
 
 pub use audit::AdminAuditPage;
 pub use email::AdminEmailPage;
