@@ -60,6 +60,13 @@ pub fn new_token() -> String {
     hex::encode(rand::random::<[u8; 32]>())
 }
 
+/// A password nobody knows, for accounts made without one (from mail, the API, an invitation):
+/// their owners set their own through an emailed link.
+pub fn unguessable_password() -> String {
+    // The suffix meets any character-class rule; the token carries the entropy.
+    format!("{}Aa1!", new_token())
+}
+
 /// A fresh API key: recognisable by its `dk_` prefix, shown once, stored as [`token_key`].
 pub fn new_api_key() -> String {
     format!("dk_{}", new_token())

@@ -290,7 +290,7 @@ pub async fn customer_for_address(
         .into_iter()
         .find_map(|candidate| DisplayName::parse(candidate).ok())
         .expect("a plain name is a display name");
-    let password = NewPassword::parse(&format!("{}Aa1!", auth::new_token()), email.as_str())
+    let password = NewPassword::parse(&auth::unguessable_password(), email.as_str())
         .map_err(|e| internal(StoreError::Corrupt(e.to_string())))?;
     let record = AuditRecord::new(
         state.clock.now(),

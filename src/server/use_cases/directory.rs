@@ -56,7 +56,7 @@ pub async fn create_staff(
     // Without a password, the new agent is emailed an invitation to choose one.
     let invite = password.is_empty();
     let password = if invite {
-        format!("{}Aa1!", crate::server::auth::new_token())
+        crate::server::auth::unguessable_password()
     } else {
         password.to_string()
     };

@@ -107,6 +107,12 @@ pub async fn item(
         .ok_or(AppError::NotFound)
 }
 
+/// The help desk's public URL, which the Integrations page's recipes point at (admins).
+pub fn base_url(state: &AppState, caller: &Caller) -> Result<String, AppError> {
+    admin(caller)?;
+    Ok(state.settings.base_url.clone())
+}
+
 /// A mailbox's typed password is stored sealed with the server's key and never kept in clear;
 /// an empty one keeps the stored password.
 fn seal_mailbox_password(
