@@ -12,7 +12,7 @@ if [[ ! -f "$SITE_ROOT/pkg/docket.wasm" ]]; then
   echo "e2e: no browser bundle in $SITE_ROOT/pkg; build first (scripts/build.sh)" >&2
   exit 1
 fi
-if [[ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]]; then
+if [[ ! -d "$ROOT/end2end/node_modules/@playwright/test" || ! -d "$ROOT/end2end/node_modules/@apidevtools/swagger-parser" ]]; then
   echo "e2e: installing test dependencies (npm ci in end2end/)" >&2
   (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi

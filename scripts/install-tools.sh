@@ -47,7 +47,7 @@ fi
 
 if $want_test; then
   apt_install chromium dovecot-imapd
-  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ ! -d "$ROOT/end2end/node_modules/@apidevtools/swagger-parser" ]; then
     say "installing Playwright (no browser download: Debian's Chromium is used)"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
   fi

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::config::role::Permission;
 use crate::domain::user::Role;
 
-/// Who is asking. Built on the server from the session cookie (or, later, an API key).
+/// Who is asking. Built on the server from the session cookie, a guest link or an API key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Actor {
     Anonymous,
@@ -18,6 +18,44 @@ pub enum Actor {
     Guest {
         ticket: String,
     },
+    /// A REST API key: it acts as the staff account it names, within its scopes.
+    Key(KeyActor),
+}
+
+/// An API key acting as a staff account: never more than that account may, and only what its
+/// scopes cover.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyActor {
+    pub key: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub user: SignedInUser,
+}
+
+/// The scopes of the REST API, and what each covers.
+pub const TICKETS_READ: &str = "tickets:read";
+pub const TICKETS_WRITE: &str = "tickets:write";
+pub const USERS_READ: &str = "users:read";
+pub const EVENTS_READ: &str = "events:read";
+
+impl KeyActor {
+    /// Whether the key's scopes cover `action`. Writing tickets includes reading them; reading
+    /// tickets is also what the live event stream does, so `events:read` covers that too.
+    /// Nothing administrative is ever covered.
+    fn covers(&self, action: Action) -> bool {
+        let has = |scope: &str| self.scopes.iter().any(|s| s == scope);
+        match action {
+            Action::ReadTicket => has(TICKETS_READ) || has(TICKETS_WRITE) || has(EVENTS_READ),
+            Action::WorkQueue | Action::SearchEverywhere => has(TICKETS_READ) || has(TICKETS_WRITE),
+            Action::WorkTicket | Action::Perform(_) => has(TICKETS_WRITE),
+            Action::ViewDirectory => has(USERS_READ),
+            Action::UsePortal
+            | Action::CreateStaff
+            | Action::ChangeAccountStatus
+            | Action::ReadAudit
+            | Action::Administer => false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,7 +130,7 @@ impl Actor {
     pub fn user(&self) -> Option<&SignedInUser> {
         match self {
             Actor::Anonymous | Actor::Guest { .. } => None,
-            Actor::User(u) => Some(u),
+            Actor::User(u) | Actor::Key(KeyActor { user: u, .. }) => Some(u),
         }
     }
 
@@ -195,7 +233,8 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource<'_>) -> Resu
             return Ok(());
         }
         (Actor::Anonymous | Actor::Guest { .. }, _, _) => return Err(Denied::Unauthenticated),
-        (Actor::User(user), _, _) => user,
+        (Actor::Key(key), _, _) if !key.covers(action) => return Err(Denied::Forbidden),
+        (Actor::User(user) | Actor::Key(KeyActor { user, .. }), _, _) => user,
     };
     let allowed = match (user.role, action, resource) {
         (Role::Admin, _, _) => admin_may(user, action, resource),
@@ -210,6 +249,10 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource<'_>) -> Resu
         }
         (Role::Agent, Action::Perform(p), Resource::Ticket(t)) => {
             t.reachable_by_agent(user) && user.granted_in(p, t.departments())
+        }
+        // Something done in a department without a ticket yet (opening one there).
+        (Role::Agent, Action::Perform(p), Resource::Department(d)) => {
+            user.granted_in(p, std::iter::once(*d))
         }
         (Role::Agent, Action::ReadAudit, Resource::System) => {
             user.granted_anywhere(Permission::AuditView)
@@ -541,6 +584,96 @@ mod tests {
         );
         assert_eq!(
             authorize(&plain, Action::ReadTicket, &elsewhere),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    fn key(role: Role, scopes: &[&str]) -> Actor {
+        Actor::Key(KeyActor {
+            key: "k1".into(),
+            name: "SOAR".into(),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            user: actor(role).user().unwrap().clone(),
+        })
+    }
+
+    #[test]
+    fn an_api_key_does_what_its_scopes_cover_and_its_account_may() {
+        let own = ticket("support", &[]);
+        let elsewhere = ticket("security", &[]);
+        let read = key(Role::Agent, &[TICKETS_READ]);
+        assert!(authorize(&read, Action::ReadTicket, &own).is_ok());
+        assert!(authorize(&read, Action::WorkQueue, &Resource::System).is_ok());
+        assert_eq!(
+            authorize(&read, Action::ReadTicket, &elsewhere),
+            Err(Denied::Forbidden),
+            "no further than the account reaches"
+        );
+        assert_eq!(
+            authorize(&read, Action::WorkTicket, &own),
+            Err(Denied::Forbidden),
+            "reading is not writing"
+        );
+        let write = key(Role::Agent, &[TICKETS_WRITE]);
+        assert!(authorize(&write, Action::Perform(Permission::TicketReply), &own).is_ok());
+        assert_eq!(
+            authorize(&write, Action::Perform(Permission::TicketClose), &own),
+            Err(Denied::Forbidden),
+            "the account's role lacks ticket.close"
+        );
+        let events = key(Role::Agent, &[EVENTS_READ]);
+        assert!(authorize(&events, Action::ReadTicket, &own).is_ok());
+        assert_eq!(
+            authorize(&events, Action::WorkQueue, &Resource::System),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&read, Action::ViewDirectory, &Resource::System),
+            Err(Denied::Forbidden)
+        );
+        assert!(
+            authorize(
+                &key(Role::Agent, &[USERS_READ]),
+                Action::ViewDirectory,
+                &Resource::System
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn an_admin_key_never_administers() {
+        let every = key(
+            Role::Admin,
+            &[TICKETS_READ, TICKETS_WRITE, USERS_READ, EVENTS_READ],
+        );
+        for action in [
+            Action::Administer,
+            Action::CreateStaff,
+            Action::ChangeAccountStatus,
+            Action::ReadAudit,
+            Action::UsePortal,
+        ] {
+            assert_eq!(
+                authorize(&every, action, &Resource::System),
+                Err(Denied::Forbidden),
+                "{action:?}"
+            );
+        }
+        assert!(authorize(&every, Action::WorkTicket, &ticket("security", &[])).is_ok());
+    }
+
+    #[test]
+    fn opening_a_ticket_in_a_department_needs_ticket_create_there() {
+        let agent = limited_agent(&[Permission::TicketReply]);
+        let create = Action::Perform(Permission::TicketCreate);
+        assert_eq!(
+            authorize(&agent, create, &Resource::Department("support")),
+            Err(Denied::Forbidden)
+        );
+        assert!(authorize(&agent, create, &Resource::Department("security")).is_ok());
+        assert_eq!(
+            authorize(&agent, create, &Resource::Department("elsewhere")),
             Err(Denied::Forbidden)
         );
     }

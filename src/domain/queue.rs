@@ -148,6 +148,12 @@ pub struct QueueFilter {
     /// Only tickets referred to the agent's departments (not owned by them).
     #[serde(default)]
     pub referred_only: bool,
+    /// Tickets SIEM alerts from these sources opened (`wazuh`, `elastic`, ...).
+    #[serde(default)]
+    pub alert_sources: Vec<String>,
+    /// The ticket of one alert fingerprint (where its repeats go).
+    #[serde(default)]
+    pub fingerprint: Option<String>,
 }
 
 /// How a queue is ordered.

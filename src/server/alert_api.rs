@@ -8,33 +8,37 @@ use std::net::SocketAddr;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::server::problem::{Problem, from_error, problem};
+
 use crate::domain::alerts::AlertSource;
 use crate::domain::audit::Origin;
-use crate::error::AppError;
-use crate::server::request::{Caller, client_ip};
+use crate::server::request::{Caller, client_ip, presented_key};
 use crate::server::state::AppState;
 use crate::server::use_cases::{alerts, api_keys};
 
-/// An RFC 9457 problem.
-pub fn problem(status: StatusCode, title: &str, detail: impl Into<String>) -> Response {
-    let body = json!({
-        "type": "about:blank",
-        "title": title,
-        "status": status.as_u16(),
-        "detail": detail.into(),
-    });
-    let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
-    response
-}
-
+/// A SIEM alert: opens a ticket, or counts a repeat on the ticket its fingerprint already has.
+#[utoipa::path(
+    post,
+    path = "/api/v1/alerts/{source}",
+    tag = "alerts",
+    params(
+        ("source" = String, Path, description = "elastic, wazuh, grafana, alertmanager, splunk or generic"),
+        ("token" = Option<String>, Query, description = "Splunk only: the API key, as its webhook cannot send headers"),
+    ),
+    request_body(content = serde_json::Value, description = "The payload exactly as the tool sends it", content_type = "application/json"),
+    security(("api_key" = []), ("bearer" = [])),
+    responses(
+        (status = 201, description = "A ticket was opened: `result` is `created`, `ticket` its number", body = serde_json::Value),
+        (status = 200, description = "A repeat or a recovery updated an existing ticket: `result`, `ticket`, `occurrences`", body = serde_json::Value),
+        (status = 401, description = "No valid key with alerts:create", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown source", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The payload could not be read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn from_source(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -58,6 +62,21 @@ pub async fn from_source(
     ingest(&state, peer, &headers, token, source, &body).await
 }
 
+/// A TheHive-style alert (`type`, `source`, `sourceRef`, `title`, `observables`); also served at
+/// `/api/alert` for older TheHive clients.
+#[utoipa::path(
+    post,
+    path = "/api/v1/alert",
+    tag = "alerts",
+    request_body(content = serde_json::Value, description = "TheHive's alert shape", content_type = "application/json"),
+    security(("api_key" = []), ("bearer" = [])),
+    responses(
+        (status = 201, description = "A ticket was opened", body = serde_json::Value),
+        (status = 200, description = "An existing ticket was updated", body = serde_json::Value),
+        (status = 401, description = "No valid key with alerts:create", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The payload could not be read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn thehive(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -76,24 +95,14 @@ async fn ingest(
     body: &[u8],
 ) -> Response {
     let ip = client_ip(Some(peer.ip()), headers, &state.settings.trusted_proxies);
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_string);
-    let presented = headers
-        .get("x-api-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or(bearer)
-        .or(token);
+    let presented = presented_key(headers).map(str::to_string).or(token);
     let client =
         match api_keys::authenticate(state, presented.as_deref(), ip, "alerts:create").await {
             Ok(Ok(client)) => client,
             Ok(Err(refusal)) => {
                 return problem(StatusCode::UNAUTHORIZED, "API key refused", refusal.body());
             }
-            Err(error) => return app_problem(error),
+            Err(error) => return from_error(error),
         };
     let caller = Caller::machine(
         client.audit_actor(),
@@ -122,23 +131,6 @@ async fn ingest(
             };
             (status, axum::Json(body)).into_response()
         }
-        Err(error) => app_problem(error),
-    }
-}
-
-fn app_problem(error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    match error {
-        AppError::Invalid { fields } => problem(
-            status,
-            "The alert could not be read",
-            fields
-                .iter()
-                .map(|f| f.message.clone())
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        AppError::Conflict { message } => problem(status, "The alert was not accepted", message),
-        other => problem(status, "The alert could not be stored", other.to_string()),
+        Err(error) => from_error(error),
     }
 }

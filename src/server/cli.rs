@@ -59,9 +59,13 @@ enum ApiKeyCommand {
         /// An address or CIDR range requests may come from (repeat for more).
         #[arg(long = "allow", required = true)]
         allow: Vec<String>,
-        /// What the key may do: tickets:create, tickets:email, alerts:create, events:read (repeat).
+        /// What the key may do (repeat): tickets:create, tickets:email, alerts:create, and the
+        /// REST scopes tickets:read, tickets:write, users:read, events:read.
         #[arg(long = "scope", required = true)]
         scope: Vec<String>,
+        /// For REST scopes: the email of the agent or admin whose access the key uses.
+        #[arg(long = "acts-as")]
+        acts_as: Option<String>,
     },
 }
 
@@ -92,8 +96,14 @@ pub async fn run() -> ExitCode {
         Command::MailPipe { url, key } => return mail_pipe(settings, url, key).await,
         Command::Serve => serve(settings).await,
         Command::ApiKey {
-            command: ApiKeyCommand::Create { name, allow, scope },
-        } => create_api_key(settings, &name, &allow, &scope).await,
+            command:
+                ApiKeyCommand::Create {
+                    name,
+                    allow,
+                    scope,
+                    acts_as,
+                },
+        } => create_api_key(settings, &name, &allow, &scope, acts_as.as_deref()).await,
         Command::Admin {
             command: AdminCommand::Create { email, name },
         } => create_admin(settings, &email, &name).await,
@@ -157,12 +167,14 @@ async fn create_api_key(
     name: &str,
     allow: &[String],
     scopes: &[String],
+    acts_as: Option<&str>,
 ) -> Result<(), String> {
     let state = build_state(settings, Clock::System)
         .await
         .map_err(|e| e.to_string())?;
     let item = serde_json::json!({
         "name": name, "active": true, "scopes": scopes, "allowed": allow.join(", "),
+        "acts_as": acts_as.unwrap_or_default(),
     });
     let saved = use_cases::settings::save_from_console(
         &state,

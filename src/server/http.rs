@@ -23,7 +23,7 @@ use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use crate::app::{App, shell};
 use crate::error::AppError;
 use crate::server::state::AppState;
-use crate::server::{alert_api, events, files, osticket};
+use crate::server::{alert_api, files, osticket, rest};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -44,9 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/files", post(files::upload).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/files/{id}", get(files::download))
         .route("/guest/{token}/files/{id}", get(files::guest_download))
-        .route("/api/v1/events", get(events::events))
-        .route("/api/v1/alerts/{source}", post(alert_api::from_source))
-        .route("/api/v1/alert", post(alert_api::thehive))
+        .merge(rest::routes())
         .route("/api/alert", post(alert_api::thehive))
         .route("/api/{*rest}", any(|| async { (StatusCode::BAD_REQUEST, "URL not supported") }))
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {

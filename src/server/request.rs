@@ -6,7 +6,7 @@ use axum::extract::ConnectInfo;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
-use crate::domain::audit::{AuditActor, Origin};
+use crate::domain::audit::{ActorKind, AuditActor, Origin};
 use crate::domain::permission::{Actor, SignedInUser};
 use crate::error::AppError;
 use crate::server::auth;
@@ -35,6 +35,14 @@ impl Caller {
         }
     }
 
+    /// The channel a thread entry written by this caller came through: the API for a key.
+    pub fn channel(&self) -> crate::domain::ticket::Source {
+        match self.actor {
+            Actor::Key(_) => crate::domain::ticket::Source::Api,
+            _ => crate::domain::ticket::Source::Web,
+        }
+    }
+
     pub fn ip(&self) -> &str {
         self.origin.ip.as_deref().unwrap_or("unknown")
     }
@@ -60,6 +68,11 @@ impl Caller {
             Actor::Guest { ticket } => AuditActor {
                 label: format!("guest link for ticket {ticket}"),
                 ..AuditActor::anonymous()
+            },
+            Actor::Key(key) => AuditActor {
+                kind: ActorKind::ApiKey,
+                id: Some(key.key.clone()),
+                label: format!("API key {} acting as {}", key.name, key.user.email),
             },
         }
     }
@@ -100,6 +113,18 @@ impl Caller {
             on_behalf: None,
         })
     }
+}
+
+/// The API key a request presents in `X-API-Key` or as `Authorization: Bearer` (never a cookie).
+pub fn presented_key(headers: &HeaderMap) -> Option<&str> {
+    let bearer = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .or(bearer)
 }
 
 /// Whoever a session token signs in now: its user while the session lives and the account is

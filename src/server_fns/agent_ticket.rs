@@ -112,7 +112,7 @@ pub async fn post_to_ticket(
         attachments: &attachments,
         status: status.as_deref(),
     };
-    agent_ticket::post(&state, &caller, &number, version, post).await
+    agent_ticket::post(&state, &caller, &number, Some(version), post).await
 }
 
 #[server(prefix = "/rpc", endpoint = "change_ticket", input = Json)]

@@ -243,6 +243,42 @@ async fn a_recovery_is_noted_and_resolves_when_the_source_says_so() {
 }
 
 #[tokio::test]
+async fn an_admins_fingerprint_rule_decides_what_counts_as_a_repeat() {
+    let (app, admin, key) = desk().await;
+    let mut settings = serde_json::to_value(
+        docket::domain::alerts::settings::AlertSourceDef::default_for(
+            docket::domain::alerts::AlertSource::Wazuh,
+        ),
+    )
+    .unwrap();
+    settings["fingerprint"] = json!("rule.id; drop");
+    let save = |settings: Value| {
+        app.rpc_body(
+            &admin,
+            "save_settings_item",
+            json!({ "section": "alert_sources", "key": null, "item": settings }),
+        )
+    };
+    let (status, refused) = save(settings.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused.to_string().contains("fingerprint"), "{refused}");
+    // One ticket per rule, whichever agent raised it.
+    settings["fingerprint"] = json!("rule.id");
+    let (status, saved) = save(settings).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+
+    let mut alert: Value = serde_json::from_str(&fixture("wazuh-sshd-bruteforce.json")).unwrap();
+    let (status, first) = send(&app, &key, "/api/v1/alerts/wazuh", &alert.to_string()).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(first["alerts"][0]["fingerprint"], "wazuh:5712");
+    alert["agent"]["name"] = json!("another-host");
+    let (status, second) = send(&app, &key, "/api/v1/alerts/wazuh", &alert.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    assert_eq!(second["ticket"], first["ticket"]);
+    assert_eq!(second["occurrences"], 2);
+}
+
+#[tokio::test]
 async fn keys_by_header_bearer_or_splunk_token_and_problems_for_bad_requests() {
     let (app, _admin, key) = desk().await;
     let splunk = fixture("splunk-webhook.json");

@@ -15,6 +15,7 @@ mod email;
 mod guest_access;
 mod health;
 mod osticket_api;
+mod rest_api;
 mod settings;
 mod sla;
 mod tickets;

@@ -2,6 +2,7 @@
 //! severity, link, observables, a fingerprint for de-duplication, firing or resolved), and what a
 //! repeat does to the ticket it repeats. Pure: the payload is JSON already parsed.
 
+pub mod fingerprint;
 pub mod mapping;
 pub mod observables;
 pub mod recipes;

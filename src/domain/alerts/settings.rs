@@ -28,6 +28,10 @@ pub struct AlertSourceDef {
     pub reopen_closed: bool,
     /// A "resolved" payload resolves the ticket (else it only notes the recovery).
     pub resolve_on_recovery: bool,
+    /// The payload fields (dot paths, comma separated) whose values make the fingerprint;
+    /// empty: the source's built-in rule.
+    #[serde(default)]
+    pub fingerprint: String,
 }
 
 impl AlertSourceDef {
@@ -46,6 +50,7 @@ impl AlertSourceDef {
             critical: "emergency".into(),
             reopen_closed: true,
             resolve_on_recovery: false,
+            fingerprint: String::new(),
         }
     }
 
@@ -95,6 +100,10 @@ impl AlertSourceDef {
             Spec::choice("critical", "Critical severity → priority", priorities),
             Spec::toggle("reopen_closed", "A repeat reopens a closed ticket"),
             Spec::toggle("resolve_on_recovery", "A recovery resolves the ticket"),
+            Spec::text("fingerprint", "Fingerprint fields").hint(
+                "Payload fields whose values together mean “the same alert again”, e.g. \
+                 rule.id, agent.name. Empty: the source's built-in rule.",
+            ),
         ])
     }
 }
@@ -141,12 +150,16 @@ impl Item for AlertSourceDef {
                 errors.push(FieldError::new(field, "Choose an active priority."));
             }
         }
+        if let Some(problem) = super::fingerprint::check(&self.fingerprint) {
+            errors.push(FieldError::new("fingerprint", problem));
+        }
         errors
     }
 
     fn normalize(&mut self) {
         self.name = self.name.trim().to_string();
         self.requester = self.requester.trim().to_ascii_lowercase();
+        self.fingerprint = super::fingerprint::fields(&self.fingerprint).join(", ");
     }
 }
 

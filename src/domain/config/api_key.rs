@@ -8,18 +8,31 @@ use serde::{Deserialize, Serialize};
 use super::{Item, check_name, split_list};
 use crate::domain::catalog::Catalog;
 use crate::domain::editor::{Opt, Schema, Spec};
+use crate::domain::permission::{EVENTS_READ, TICKETS_READ, TICKETS_WRITE, USERS_READ};
 use crate::error::FieldError;
 
 /// What a key may be used for.
-pub const SCOPES: [(&str, &str); 4] = [
+pub const SCOPES: [(&str, &str); 7] = [
     ("tickets:create", "Create tickets (osTicket API)"),
     (
         "tickets:email",
         "Submit raw email (tickets.email, mail piping)",
     ),
     ("alerts:create", "Send SIEM alerts"),
-    ("events:read", "Read the live event stream"),
+    (TICKETS_READ, "REST: list, search and read tickets"),
+    (
+        TICKETS_WRITE,
+        "REST: open, change and reply to tickets (and read them)",
+    ),
+    (USERS_READ, "REST: look up accounts"),
+    (EVENTS_READ, "Read the live event stream"),
 ];
+
+/// Scopes that act as a staff account (the REST API and the event stream): a key holding one
+/// must name the account, and can never do more than it may.
+pub fn acts_as_account(scope: &str) -> bool {
+    [TICKETS_READ, TICKETS_WRITE, USERS_READ, EVENTS_READ].contains(&scope)
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiKeyDef {
@@ -28,6 +41,9 @@ pub struct ApiKeyDef {
     pub scopes: Vec<String>,
     /// Addresses or CIDR ranges requests may come from, separated by commas; empty: nowhere.
     pub allowed: String,
+    /// The email of the agent or admin whose permissions the REST scopes use.
+    #[serde(default)]
+    pub acts_as: String,
 }
 
 /// An address or a range of addresses (`10.0.0.0/8`, `2001:db8::/32`, `127.0.0.1`).
@@ -82,7 +98,13 @@ impl ApiKeyDef {
             active: true,
             scopes: vec!["tickets:create".into()],
             allowed: "127.0.0.1".into(),
+            acts_as: String::new(),
         }
+    }
+
+    /// Whether any of the key's scopes acts as a staff account.
+    pub fn acts(&self) -> bool {
+        self.scopes.iter().any(|s| acts_as_account(s))
     }
 
     pub fn schema() -> Schema {
@@ -96,6 +118,10 @@ impl ApiKeyDef {
             ),
             Spec::text("allowed", "Allowed addresses")
                 .hint("IP addresses or CIDR ranges, e.g. 127.0.0.1, 10.0.0.0/8"),
+            Spec::text("acts_as", "Acts as").hint(
+                "For REST and event scopes: the email of the agent or admin whose access the key \
+                 uses. It never does more than that account may, and nothing administrative.",
+            ),
         ])
     }
 
@@ -130,6 +156,18 @@ impl Item for ApiKeyDef {
             errors.push(FieldError::new(
                 "scopes",
                 format!("There is no scope “{bad}”."),
+            ));
+        }
+        let acts_as = self.acts_as.trim();
+        if self.acts() && acts_as.is_empty() {
+            errors.push(FieldError::new(
+                "acts_as",
+                "REST and event scopes act as an agent or admin: enter their email.",
+            ));
+        } else if !acts_as.is_empty() && !acts_as.contains('@') {
+            errors.push(FieldError::new(
+                "acts_as",
+                format!("“{acts_as}” is not an email address."),
             ));
         }
         let allowed = split_list(&self.allowed);
@@ -190,5 +228,30 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, vec!["scopes", "allowed"]);
+    }
+
+    #[test]
+    fn rest_scopes_need_the_account_the_key_acts_as() {
+        let key = ApiKeyDef {
+            name: "SOAR".into(),
+            scopes: vec!["tickets:read".into()],
+            ..ApiKeyDef::blank()
+        };
+        let fields: Vec<_> = key
+            .validate(None, &Catalog::default())
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, vec!["acts_as"]);
+        let named = ApiKeyDef {
+            acts_as: "priya@example.com".into(),
+            ..key
+        };
+        assert!(named.validate(None, &Catalog::default()).is_empty());
+        let osticket_only = ApiKeyDef {
+            name: "Wazuh".into(),
+            ..ApiKeyDef::blank()
+        };
+        assert!(!osticket_only.acts());
     }
 }

@@ -123,6 +123,12 @@ fn conditions(viewer: &Viewer<'_>, filter: &QueueFilter, binds: Binds) -> (Strin
     if !filter.tags.is_empty() {
         sql.push("tags CONTAINSALL $f_tags".into());
     }
+    if !filter.alert_sources.is_empty() {
+        sql.push("alert_source IN $f_alert_sources".into());
+    }
+    if filter.fingerprint.is_some() {
+        sql.push("fingerprint = $f_fingerprint".into());
+    }
     if filter.created_from.is_some() {
         sql.push("created_at >= $f_from".into());
     }
@@ -159,6 +165,8 @@ fn conditions(viewer: &Viewer<'_>, filter: &QueueFilter, binds: Binds) -> (Strin
                 .collect::<Vec<_>>(),
         )
         .with("f_tags", filter.tags.clone())
+        .with("f_alert_sources", filter.alert_sources.clone())
+        .with("f_fingerprint", filter.fingerprint.clone())
         .with("f_from", filter.created_from.and_then(day))
         .with(
             "f_to",

@@ -8,7 +8,7 @@ use crate::domain::config::role::Permission;
 use crate::domain::form::{FieldKind, FieldValue};
 use crate::domain::live::Activity;
 use crate::domain::permission::{Action, Resource, authorize};
-use crate::domain::ticket::{EntryKind, Source, Ticket};
+use crate::domain::ticket::{EntryKind, Ticket};
 use crate::error::AppError;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
@@ -174,10 +174,12 @@ pub async fn post(
     state: &AppState,
     caller: &Caller,
     number: &str,
-    version: u64,
+    version: Option<u64>,
     post: Post<'_>,
 ) -> Result<(), AppError> {
     let ticket = reachable(state, caller, number, Action::WorkTicket).await?;
+    // Without a version the post applies to the ticket as it is now.
+    let version = version.unwrap_or(ticket.version);
     if post.kind == PostKind::Reply {
         permitted(caller, &ticket, Permission::TicketReply)?;
     }
@@ -229,7 +231,7 @@ pub async fn post(
             author_id: Some(&user.id),
             author_name: &user.name,
             body: &body,
-            source: Source::Web,
+            source: caller.channel(),
             email: None,
             at: now,
         },

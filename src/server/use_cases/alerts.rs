@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::domain::alerts::fingerprint;
 use crate::domain::alerts::mapping::map;
 use crate::domain::alerts::settings::AlertSourceDef;
 use crate::domain::alerts::{Alert, AlertSource, AlertStatus};
@@ -39,9 +40,10 @@ pub async fn ingest(
 ) -> Result<Vec<Ingested>, AppError> {
     let payload: Value = serde_json::from_slice(body)
         .map_err(|e| AppError::invalid("payload", format!("The body is not JSON: {e}")))?;
-    let alerts = map(source, &payload).map_err(|e| AppError::invalid("payload", e.0))?;
+    let mut alerts = map(source, &payload).map_err(|e| AppError::invalid("payload", e.0))?;
     let defs = state.store.alert_source_defs().await.map_err(internal)?;
     let settings = AlertSourceDef::pick(&defs, source);
+    fingerprint::apply(&settings.fingerprint, source, &payload, &mut alerts);
     let mut out = Vec::with_capacity(alerts.len());
     for alert in &alerts {
         let existing = state

@@ -6,6 +6,8 @@ use std::net::IpAddr;
 
 use crate::domain::audit::{ActorKind, AuditActor};
 use crate::domain::config::api_key::ApiKeyDef;
+use crate::domain::permission::{KeyActor, SignedInUser};
+use crate::domain::user::Role;
 use crate::error::AppError;
 use crate::server::auth::token_key;
 use crate::server::request::internal;
@@ -36,6 +38,8 @@ pub enum KeyRefusal {
     Inactive,
     /// The key lacks the endpoint's scope.
     NotAuthorized,
+    /// A REST key whose account is gone, deactivated or no longer staff.
+    NoAccount,
 }
 
 impl KeyRefusal {
@@ -44,16 +48,19 @@ impl KeyRefusal {
             KeyRefusal::Invalid => "Valid API key required",
             KeyRefusal::Inactive => "API key not found/active or source IP not authorized",
             KeyRefusal::NotAuthorized => "API key not authorized",
+            KeyRefusal::NoAccount => {
+                "API key acts as an account that is no longer an active agent or admin"
+            }
         }
     }
 }
 
-pub async fn authenticate(
+/// The key presented, if it is known, active and allowed from `ip`.
+async fn check(
     state: &AppState,
     presented: Option<&str>,
     ip: Option<IpAddr>,
-    scope: &str,
-) -> Result<Result<ApiClient, KeyRefusal>, AppError> {
+) -> Result<Result<(String, ApiKeyDef), KeyRefusal>, AppError> {
     let Some(presented) = presented.map(str::trim).filter(|k| !k.is_empty()) else {
         return Ok(Err(KeyRefusal::Invalid));
     };
@@ -75,16 +82,67 @@ pub async fn authenticate(
     if !def.active {
         return Ok(Err(KeyRefusal::Inactive));
     }
+    Ok(Ok((row.key, def)))
+}
+
+/// A key for an endpoint that needs `scope` (the osTicket API, alerts, mail).
+pub async fn authenticate(
+    state: &AppState,
+    presented: Option<&str>,
+    ip: Option<IpAddr>,
+    scope: &str,
+) -> Result<Result<ApiClient, KeyRefusal>, AppError> {
+    let (key, def) = match check(state, presented, ip).await? {
+        Ok(found) => found,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
     if !def.scopes.iter().any(|s| s == scope) {
         return Ok(Err(KeyRefusal::NotAuthorized));
     }
-    state
-        .store
-        .api_key_used(&row.key, state.clock.now())
-        .await
-        .map_err(internal)?;
+    used(state, &key).await?;
     Ok(Ok(ApiClient {
-        key: row.key,
+        key,
         name: def.name,
     }))
+}
+
+/// A key for the REST API and the event stream: the actor it stands for, the account it acts
+/// as within its scopes (which `authorize` checks per action).
+pub async fn acting(
+    state: &AppState,
+    presented: Option<&str>,
+    ip: Option<IpAddr>,
+) -> Result<Result<KeyActor, KeyRefusal>, AppError> {
+    let (key, def) = match check(state, presented, ip).await? {
+        Ok(found) => found,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    if !def.acts() {
+        return Ok(Err(KeyRefusal::NotAuthorized));
+    }
+    let account = state
+        .store
+        .users_by_email(std::slice::from_ref(&def.acts_as))
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .find(|u| u.active && u.role != Role::Customer);
+    let Some(account) = account else {
+        return Ok(Err(KeyRefusal::NoAccount));
+    };
+    used(state, &key).await?;
+    Ok(Ok(KeyActor {
+        key,
+        name: def.name,
+        scopes: def.scopes,
+        user: SignedInUser::from(account),
+    }))
+}
+
+async fn used(state: &AppState, key: &str) -> Result<(), AppError> {
+    state
+        .store
+        .api_key_used(key, state.clock.now())
+        .await
+        .map_err(internal)
 }

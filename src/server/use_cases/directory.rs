@@ -37,6 +37,16 @@ pub async fn find_accounts(
         .map_err(internal)
 }
 
+/// One account, for whoever may look up accounts.
+pub async fn find_account(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<UserSummary, AppError> {
+    authorize(&caller.actor, Action::ViewDirectory, &Resource::System)?;
+    account(state, id.trim()).await
+}
+
 /// Creates an agent or admin with an initial password the admin hands over.
 pub async fn create_staff(
     state: &AppState,

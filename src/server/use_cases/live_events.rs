@@ -8,12 +8,14 @@ use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::domain::live::LiveEvent;
-use crate::domain::permission::Actor;
+use std::net::IpAddr;
+
+use crate::domain::permission::{Actor, EVENTS_READ};
 use crate::error::AppError;
 use crate::server::live::Routed;
 use crate::server::request::{Caller, session_actor};
 use crate::server::state::AppState;
-use crate::server::use_cases::guest_access;
+use crate::server::use_cases::{api_keys, guest_access};
 
 /// How long a stream trusts its credential before checking it again.
 const RECHECK: Duration = Duration::seconds(15);
@@ -23,6 +25,8 @@ const RECHECK: Duration = Duration::seconds(15);
 enum Credential {
     Session(String),
     Guest(String),
+    /// An API key with `events:read`, from the address it was presented from.
+    Key(String, Option<IpAddr>),
 }
 
 /// The actor the credential stands for now (anonymous when it no longer works).
@@ -32,8 +36,22 @@ async fn current_actor(state: &AppState, credential: &Credential) -> Actor {
         Credential::Guest(token) => guest_access::linked_number(state, token)
             .await
             .map(|ticket| Actor::Guest { ticket }),
+        Credential::Key(secret, ip) => key_actor(state, secret, *ip).await,
     };
     actor.unwrap_or(Actor::Anonymous)
+}
+
+/// The actor an API key stands for on the stream: only with `events:read`.
+async fn key_actor(state: &AppState, secret: &str, ip: Option<IpAddr>) -> Result<Actor, AppError> {
+    match api_keys::acting(state, Some(secret), ip).await? {
+        Ok(key) if key.scopes.iter().any(|s| s == EVENTS_READ) => Ok(Actor::Key(key)),
+        Ok(_) => Err(AppError::NotPermitted {
+            message: "This API key lacks the events:read scope.".into(),
+        }),
+        Err(refusal) => Err(AppError::NotPermitted {
+            message: refusal.body().into(),
+        }),
+    }
 }
 
 struct Subscription {
@@ -69,25 +87,38 @@ impl Subscription {
     }
 }
 
-/// The caller's event stream: every event they may receive, from now on. Signed-in users hear
-/// about tickets they may read; a guest link (`guest` token) about its own ticket.
+/// How a stream is asked for: a guest link's token or an API key, else the caller's session.
+#[derive(Clone, Copy, Default)]
+pub struct Presented<'a> {
+    pub guest: Option<&'a str>,
+    pub key: Option<&'a str>,
+}
+
+/// The caller's event stream: every event they may receive, from now on. Signed-in users (and
+/// API keys with `events:read`, as their account) hear about tickets they may read; a guest link
+/// (`guest` token) about its own ticket.
 pub async fn subscribe(
     state: &AppState,
     caller: &Caller,
-    guest: Option<&str>,
+    presented: Presented<'_>,
 ) -> Result<impl Stream<Item = LiveEvent> + use<>, AppError> {
-    let (credential, actor) = match (guest, &caller.session_token) {
-        (Some(token), _) => {
+    let (credential, actor) = match (presented.guest, presented.key, &caller.session_token) {
+        (None, Some(secret), _) => {
+            let ip = caller.origin.ip.as_deref().and_then(|ip| ip.parse().ok());
+            let actor = key_actor(state, secret, ip).await?;
+            (Credential::Key(secret.to_string(), ip), actor)
+        }
+        (Some(token), _, _) => {
             let number = guest_access::linked_number(state, token).await?;
             (
                 Credential::Guest(token.to_string()),
                 caller.as_guest(&number).actor,
             )
         }
-        (None, Some(token)) if caller.actor != Actor::Anonymous => {
+        (None, None, Some(token)) if caller.actor != Actor::Anonymous => {
             (Credential::Session(token.clone()), caller.actor.clone())
         }
-        (None, _) => return Err(AppError::Unauthenticated),
+        (None, None, _) => return Err(AppError::Unauthenticated),
     };
     let subscription = Subscription {
         receiver: state.live.subscribe(),

@@ -1,4 +1,4 @@
-//! Use cases: what a caller can do, shared by server functions, the CLI and (later) the HTTP APIs.
+//! Use cases: what a caller can do, shared by server functions, the CLI and the HTTP APIs.
 //! Each one authorises the caller, validates input and writes its change with its audit event.
 
 pub mod accounts;
@@ -19,6 +19,7 @@ pub mod password_links;
 pub mod settings;
 pub mod setup;
 pub mod sla;
+pub mod staff_tickets;
 pub mod ticket_api;
 pub mod ticket_changes;
 pub mod ticket_filters;

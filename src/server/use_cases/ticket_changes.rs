@@ -10,7 +10,7 @@ use crate::domain::audit::AuditRecord;
 use crate::domain::config::role::Permission;
 use crate::domain::form::{FieldDef, FieldEdit, FieldValue, edit_fields};
 use crate::domain::permission::{Action, Actor, Resource, SignedInUser, authorize};
-use crate::domain::ticket::{EntryKind, Source, State, Ticket};
+use crate::domain::ticket::{EntryKind, State, Ticket};
 use crate::domain::ticket_change::{TicketChange, change_sentence, parse_tags};
 use crate::domain::user::Role;
 use crate::error::AppError;
@@ -18,7 +18,7 @@ use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{NewEntry, Patch, TicketWrite};
 use crate::server::use_cases::agent_queue::staff;
-use crate::server::use_cases::agent_ticket::{permitted, reachable, save};
+use crate::server::use_cases::agent_ticket::{permitted, reachable, save, stale};
 use crate::server::use_cases::notifications;
 use crate::server::use_cases::tickets::{copied, search_text};
 use crate::server_fns::agent_queue::BulkOutcome;
@@ -35,11 +35,73 @@ pub async fn change(
     change: &TicketChange,
 ) -> Result<(), AppError> {
     let ticket = reachable(state, caller, number, Action::WorkTicket).await?;
+    let resolved = prepare(state, caller, &ticket, change)
+        .await?
+        .ok_or_else(unchanged)?;
+    write(state, caller, &ticket, version, change, resolved).await
+}
+
+/// Several property changes at once (the REST API's PATCH): every one is checked against the
+/// ticket and the caller's role before any is written, so a refused one leaves the ticket as it
+/// was; changes to the value the ticket already has are skipped. Then each is written with its
+/// own history entry and audit event, the first based on `version`. Returns how many applied.
+pub async fn change_all(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    version: Option<u64>,
+    changes: &[TicketChange],
+) -> Result<usize, AppError> {
+    let ticket = reachable(state, caller, number, Action::WorkTicket).await?;
+    if let Some(version) = version
+        && version != ticket.version
+    {
+        return Err(stale(state, &ticket.number, version).await);
+    }
+    let mut pending = Vec::new();
+    for change in changes {
+        if prepare(state, caller, &ticket, change).await?.is_some() {
+            pending.push(change);
+        }
+    }
+    for (i, change) in pending.iter().enumerate() {
+        let current = reachable(state, caller, number, Action::WorkTicket).await?;
+        // A later change is re-resolved against the ticket the earlier ones produced.
+        let Some(resolved) = prepare(state, caller, &current, change).await? else {
+            continue;
+        };
+        let based_on = if i == 0 { version } else { None };
+        write(state, caller, &current, based_on, change, resolved).await?;
+    }
+    Ok(pending.len())
+}
+
+/// The change resolved and permitted for the caller; `None` when it changes nothing.
+async fn prepare(
+    state: &AppState,
+    caller: &Caller,
+    ticket: &Ticket,
+    change: &TicketChange,
+) -> Result<Option<Resolved>, AppError> {
+    let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
+    let Some(resolved) = resolve(state, user, ticket, change).await? else {
+        return Ok(None);
+    };
+    permitted(caller, ticket, resolved.permission())?;
+    Ok(Some(resolved))
+}
+
+async fn write(
+    state: &AppState,
+    caller: &Caller,
+    ticket: &Ticket,
+    version: Option<u64>,
+    change: &TicketChange,
+    resolved: Resolved,
+) -> Result<(), AppError> {
     let user = caller.actor.user().ok_or(AppError::Unauthenticated)?;
     let based_on = version.unwrap_or(ticket.version);
     let now = state.clock.now();
-    let resolved = resolve(state, user, &ticket, change).await?;
-    permitted(caller, &ticket, resolved.permission())?;
     let record = AuditRecord::new(
         now,
         caller.audit_actor(),
@@ -57,11 +119,11 @@ pub async fn change(
     let patches = resolved.patches();
     let mail = match &resolved.patch {
         ResolvedPatch::Assignee(Some(agent)) => {
-            notifications::assigned(state, &ticket, agent, Some(&user.id), &user.name).await?
+            notifications::assigned(state, ticket, agent, Some(&user.id), &user.name).await?
         }
         ResolvedPatch::Department(department) => {
             let name = resolved.after_name.as_deref().unwrap_or(department);
-            notifications::transferred(state, &ticket, department, name, &user.email, &user.name)
+            notifications::transferred(state, ticket, department, name, &user.email, &user.name)
                 .await?
         }
         _ => Vec::new(),
@@ -75,7 +137,7 @@ pub async fn change(
             author_id: Some(&user.id),
             author_name: &user.name,
             body: &resolved.sentence,
-            source: Source::Web,
+            source: caller.channel(),
             email: None,
             at: now,
         },
@@ -155,7 +217,7 @@ async fn resolve(
     user: &SignedInUser,
     ticket: &Ticket,
     change: &TicketChange,
-) -> Result<Resolved, AppError> {
+) -> Result<Option<Resolved>, AppError> {
     let store = &state.store;
     let me = user.name.as_str();
     let kind = if change.staff_only() {
@@ -166,7 +228,7 @@ async fn resolve(
     let named = |list: Vec<crate::domain::ticket::Named>, key: &str| {
         list.into_iter().find(|n| n.key == key)
     };
-    Ok(match change {
+    Ok(Some(match change {
         TicketChange::Assign { agent } => {
             let before = ticket.assignee_name.clone().unwrap_or_default();
             let (id, name) = match agent {
@@ -200,7 +262,7 @@ async fn resolve(
                 }
             };
             if id == ticket.assignee_id {
-                return Err(unchanged());
+                return Ok(None);
             }
             Resolved {
                 after_name: None,
@@ -220,7 +282,7 @@ async fn resolve(
                 None => None,
             };
             if target.as_ref().map(|t| &t.key) == ticket.team_id.as_ref() {
-                return Err(unchanged());
+                return Ok(None);
             }
             Resolved {
                 after_name: None,
@@ -243,7 +305,7 @@ async fn resolve(
             let target = named(store.departments().await.map_err(internal)?, department)
                 .ok_or_else(|| AppError::invalid("department", "Choose a department."))?;
             if target.key == ticket.department {
-                return Err(unchanged());
+                return Ok(None);
             }
             let comment = comment.trim();
             if comment.chars().count() > 2000 {
@@ -275,7 +337,7 @@ async fn resolve(
             let target = named(store.departments().await.map_err(internal)?, department)
                 .ok_or_else(|| AppError::invalid("department", "Choose a department."))?;
             if target.key == ticket.department || ticket.referred.contains(&target.key) {
-                return Err(unchanged());
+                return Ok(None);
             }
             Resolved {
                 after_name: None,
@@ -293,7 +355,7 @@ async fn resolve(
                 .map_err(internal)?
                 .ok_or_else(|| AppError::invalid("status", "Choose one of the statuses."))?;
             if target.key == ticket.status.key {
-                return Err(unchanged());
+                return Ok(None);
             }
             Resolved {
                 after_name: None,
@@ -308,7 +370,7 @@ async fn resolve(
             let target = named(store.priorities().await.map_err(internal)?, priority)
                 .ok_or_else(|| AppError::invalid("priority", "Choose one of the priorities."))?;
             if target.key == ticket.priority {
-                return Err(unchanged());
+                return Ok(None);
             }
             Resolved {
                 after_name: None,
@@ -323,7 +385,7 @@ async fn resolve(
             let target = named(store.topics().await.map_err(internal)?, topic)
                 .ok_or_else(|| AppError::invalid("topic", "Choose one of the help topics."))?;
             if Some(&target.key) == ticket.help_topic.as_ref() {
-                return Err(unchanged());
+                return Ok(None);
             }
             Resolved {
                 after_name: None,
@@ -360,7 +422,7 @@ async fn resolve(
             let tags = parse_tags(&tags.join(","))
                 .map_err(|e| AppError::invalid("tags", e.to_string()))?;
             if tags == ticket.tags {
-                return Err(unchanged());
+                return Ok(None);
             }
             Resolved {
                 after_name: None,
@@ -381,7 +443,7 @@ async fn resolve(
                 .await
                 .map_err(|e| AppError::Invalid { fields: vec![e] })?;
             if ids == ticket.collaborator_ids {
-                return Err(unchanged());
+                return Ok(None);
             }
             let list = if emails.is_empty() {
                 "nobody".to_string()
@@ -405,7 +467,7 @@ async fn resolve(
             } = edit_fields(&definitions, &ticket.fields, values)
                 .map_err(|fields| AppError::Invalid { fields })?;
             if changed.is_empty() {
-                return Err(unchanged());
+                return Ok(None);
             }
             let shown = |map: &BTreeMap<String, FieldValue>, name: &str| {
                 let def = definitions.iter().find(|d| d.name == name);
@@ -460,7 +522,7 @@ async fn resolve(
                 patch: ResolvedPatch::Fields(updated, search_text),
             }
         }
-    })
+    }))
 }
 
 /// The custom fields of the ticket's help topic (none without a topic).

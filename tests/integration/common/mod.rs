@@ -281,8 +281,19 @@ impl TestApp {
         scopes: &[&str],
         allowed: &str,
     ) -> (String, String) {
+        self.api_key_acting(admin, scopes, allowed, "").await
+    }
+
+    /// The same for a key whose REST scopes act as the account with email `acts_as`.
+    pub async fn api_key_acting(
+        &self,
+        admin: &Client,
+        scopes: &[&str],
+        allowed: &str,
+        acts_as: &str,
+    ) -> (String, String) {
         let item = serde_json::json!({ "name": format!("Key {}", scopes.join(" ")), "active": true,
-            "scopes": scopes, "allowed": allowed });
+            "scopes": scopes, "allowed": allowed, "acts_as": acts_as });
         let (status, saved) = self
             .rpc_body(
                 admin,

@@ -113,6 +113,41 @@ pub fn base_url(state: &AppState, caller: &Caller) -> Result<String, AppError> {
     Ok(state.settings.base_url.clone())
 }
 
+/// The account an API key acts as must be an active agent or admin (its email is stored in
+/// lower case, as accounts are).
+async fn check_key_account(
+    state: &AppState,
+    mut checked: registry::Checked,
+) -> Result<registry::Checked, AppError> {
+    let Some(item) = checked.item.as_object_mut() else {
+        return Ok(checked);
+    };
+    let email = item
+        .get("acts_as")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
+    if email.is_empty() {
+        return Ok(checked);
+    }
+    let staff = state
+        .store
+        .users_by_email(std::slice::from_ref(&email))
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .any(|u| u.active && u.role != crate::domain::user::Role::Customer);
+    if !staff {
+        return Err(AppError::invalid(
+            "acts_as",
+            format!("No active agent or admin has the email “{email}”."),
+        ));
+    }
+    item.insert("acts_as".into(), Value::String(email));
+    Ok(checked)
+}
+
 /// A mailbox's typed password is stored sealed with the server's key and never kept in clear;
 /// an empty one keeps the stored password.
 fn seal_mailbox_password(
@@ -194,10 +229,10 @@ async fn save_unchecked(
     if key.is_some() && before.is_none() && !section.is_single() {
         return Err(AppError::NotFound);
     }
-    let checked = if section == Section::Mailboxes {
-        seal_mailbox_password(state, checked, before.as_ref())
-    } else {
-        checked
+    let checked = match section {
+        Section::Mailboxes => seal_mailbox_password(state, checked, before.as_ref()),
+        Section::ApiKeys => check_key_account(state, checked).await?,
+        _ => checked,
     };
     if let Some(before) = &before {
         let deactivating = !checked.active && before.item.get("active") == Some(&Value::Bool(true));

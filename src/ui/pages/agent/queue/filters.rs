@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use crate::domain::alerts::AlertSource;
 use crate::domain::queue::{AssigneeFilter, Column, QueueFilter, QueueSort};
 use crate::domain::ticket::{Source, State};
 use crate::error::AppError;
@@ -61,6 +62,7 @@ pub fn FilterPanel(
     };
     let team = first(&shown.teams);
     let source = shown.sources.first().map(|s| s.as_str()).unwrap_or("");
+    let alert_source = first(&shown.alert_sources);
     let (field_name, field_value) = shown.field.clone().unwrap_or_default();
     // What the built-in queue's filter holds beyond the form's inputs.
     let kept = Kept {
@@ -117,6 +119,14 @@ pub fn FilterPanel(
                     {choice("".into(), "Any".into(), source)}
                     {Source::ALL.into_iter().map(|s| choice(s.as_str().into(), s.as_str().into(), source)).collect_view()}
                 </Select>
+                <Select label="Alert source" name="alert_source">
+                    {choice("".into(), "Any".into(), &alert_source)}
+                    {AlertSource::ALL.into_iter().map(|s| choice(s.slug().into(), s.slug().into(), &alert_source)).collect_view()}
+                </Select>
+                <div class="field">
+                    <label for="filter-fingerprint">"Alert fingerprint"</label>
+                    <input id="filter-fingerprint" name="fingerprint" value=shown.fingerprint.clone() />
+                </div>
                 <div class="field">
                     <label for="filter-tags">"Tags (all of)"</label>
                     <input id="filter-tags" name="tags" value=shown.tags.join(", ") />
@@ -224,6 +234,8 @@ fn read(form: &Submitted, kept: Kept) -> (QueueFilter, QueueSort, Vec<Column>) {
         field: form
             .value("field_name")
             .map(|n| (n, form.text("field_value"))),
+        alert_sources: one("alert_source"),
+        fingerprint: form.value("fingerprint"),
     };
     let sort = QueueSort::parse(&form.text("sort")).unwrap_or_default();
     let columns = form
