@@ -41,10 +41,12 @@ test('a key made on the settings page acts as its admin: the alert tickets by so
   await editor.getByLabel('Allowed addresses', { exact: true }).fill('127.0.0.1');
   // A REST scope without the account it acts as is refused, with the reason at the field.
   await editor.getByRole('button', { name: 'Save API key', exact: true }).click();
-  await expect(editor.getByText('REST and event scopes act as an agent or admin: enter their email.')).toBeVisible();
+  await expect(editor.locator('#setting-acts-as-error')).toHaveText('REST and event scopes act as an agent or admin: enter their email.');
   await editor.getByLabel('Acts as', { exact: true }).fill(ADMIN.email);
   await editor.getByRole('button', { name: 'Save API key', exact: true }).click();
-  const key = (await page.getByLabel('New API key').textContent())!.trim();
+  const secret = page.locator('code.secret');
+  await expect(secret).toHaveText(/^dk_/);
+  const key = (await secret.textContent())!.trim();
   expect(key).toMatch(/^dk_/);
 
   const alert = JSON.parse(readFileSync('../tests/fixtures/alerts/wazuh-sshd-bruteforce.json', 'utf8'));

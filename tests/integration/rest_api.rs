@@ -456,6 +456,33 @@ async fn an_events_key_hears_what_its_account_may_read() {
         "Sam's key heard about Security's ticket: {before:?}"
     );
 
+    // Staff-only changes too, as Sam would hear them (an assignment).
+    let (_, ticket) = d
+        .app
+        .rpc_json(&d.admin, "agent_ticket", &[("number", support.as_str())])
+        .await;
+    let (status, body) = d
+        .app
+        .rpc_body(
+            &d.admin,
+            "change_ticket",
+            json!({ "number": support, "version": ticket["ticket"]["version"],
+                "change": { "change": "assign", "agent": d.sam_id } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (assigned, _, _) = stream
+        .until(Duration::from_secs(5), |e| {
+            e["type"] == "ticket.updated"
+                && e["ticket"] == support.as_str()
+                && e["changed"] == json!(["assignee"])
+        })
+        .await;
+    assert_eq!(
+        assigned["version"],
+        ticket["ticket"]["version"].as_u64().unwrap() + 1
+    );
+
     // A key without events:read gets no stream.
     let read = key(&d, &["tickets:read"], "sam@example.com").await;
     let response = Client::new()

@@ -5,6 +5,21 @@ use serde_json::Value;
 
 use crate::domain::mail::template::escape_html as esc;
 
+/// Prose from the document: escaped, with `code` spans shown as code.
+fn prose(text: &str) -> String {
+    esc(text)
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
+}
+
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 /// The page for `document` (an OpenAPI 3.1 document as JSON).
@@ -19,7 +34,7 @@ pub fn render(document: &Value) -> String {
          <p><a href=\"/api/v1/openapi.json\">OpenAPI 3.1 document (JSON)</a></p><nav><h2>Endpoints</h2><ul>",
         title = esc(&text(info, "title")),
         version = esc(&text(info, "version")),
-        description = esc(&text(info, "description")),
+        description = prose(&text(info, "description")),
     );
     let empty = serde_json::Map::new();
     let paths = document["paths"].as_object().unwrap_or(&empty);
@@ -37,7 +52,7 @@ pub fn render(document: &Value) -> String {
             anchor = anchor(method, path),
             m = method.to_uppercase(),
             p = esc(path),
-            summary = esc(&text(op, "summary")),
+            summary = prose(&text(op, "summary")),
         ));
     }
     html.push_str("</ul></nav>");
@@ -92,7 +107,7 @@ fn type_of(schema: &Value) -> String {
 }
 
 fn operation(method: &str, path: &str, op: &Value) -> String {
-    let text = |v: &Value, key: &str| esc(v.get(key).and_then(Value::as_str).unwrap_or(""));
+    let text = |v: &Value, key: &str| prose(v.get(key).and_then(Value::as_str).unwrap_or(""));
     let mut html = format!(
         "<section id=\"{anchor}\" class=\"card\"><h3><code>{m} {p}</code></h3><p>{summary}</p><p>{description}</p>",
         anchor = anchor(method, path),
@@ -217,5 +232,6 @@ mod tests {
         assert!(html.contains("<code>PATCH /api/v1/tickets/{number}</code>"));
         assert!(html.contains("<a href=\"#schema-TicketDetail\">TicketDetail</a>"));
         assert!(html.contains("id=\"schema-TicketDetail\""));
+        assert_eq!(prose("a `b<c>` d"), "a <code>b&lt;c&gt;</code> d");
     }
 }
