@@ -248,7 +248,17 @@ pub fn verify_shard(shard: u8, events: &[AuditEvent]) -> Result<u64, ChainBreak>
             &event.record.canonical_body(),
         );
         if recomputed != event.hash {
-            return Err(at(BreakKind::Changed));
+            // Intact content hashed for another position was moved here; else it was edited.
+            let body = event.record.canonical_body();
+            let moved = events.iter().any(|other| {
+                other.seq != event.seq
+                    && chain_hash(shard, other.seq, &event.prev_hash, &body) == event.hash
+            });
+            return Err(at(if moved {
+                BreakKind::Reordered
+            } else {
+                BreakKind::Changed
+            }));
         }
         if event.prev_hash != prev_hash {
             // The event itself is intact but no longer follows its predecessor.
@@ -258,6 +268,54 @@ pub fn verify_shard(shard: u8, events: &[AuditEvent]) -> Result<u64, ChainBreak>
         expected_seq += 1;
     }
     Ok(expected_seq - 1)
+}
+
+/// A chain head as written to the checkpoint log now and then: an event that must still be
+/// there, so a deleted tail (with the head rewritten to match) shows too.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub at: DateTime<Utc>,
+    pub shard: u8,
+    pub seq: u64,
+    pub hash: String,
+}
+
+impl Checkpoint {
+    /// One line of the checkpoint log (JSON).
+    pub fn line(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The checkpoints in a log's text; lines that are not checkpoints are skipped.
+    pub fn parse_log(text: &str) -> Vec<Checkpoint> {
+        text.lines()
+            .filter_map(|l| serde_json::from_str(l.trim()).ok())
+            .collect()
+    }
+}
+
+/// Checks a shard's events against the checkpoints written for it: each checkpointed event must
+/// still be there with the same hash. The first that is not is the break.
+pub fn verify_checkpoints(
+    shard: u8,
+    events: &[AuditEvent],
+    checkpoints: &[Checkpoint],
+) -> Result<(), ChainBreak> {
+    let mut mine: Vec<&Checkpoint> = checkpoints.iter().filter(|c| c.shard == shard).collect();
+    mine.sort_by_key(|c| c.seq);
+    for checkpoint in mine {
+        let kind = match events.iter().find(|e| e.seq == checkpoint.seq) {
+            None => BreakKind::Missing,
+            Some(e) if e.hash != checkpoint.hash => BreakKind::Changed,
+            Some(_) => continue,
+        };
+        return Err(ChainBreak {
+            shard,
+            seq: checkpoint.seq,
+            kind,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -385,5 +443,48 @@ mod tests {
             chain_hash(0, 1, "x", "{}"),
             "76c8fc3c8c403ba2b469b31953c00730dbd6a98353a4c09127d81f7fd70ce89b"
         );
+    }
+
+    #[test]
+    fn moved_events_read_as_reordered_and_a_deleted_tail_breaks_a_checkpoint() {
+        let events = chain(5);
+        let mut swapped = events.clone();
+        swapped[1].seq = 3;
+        swapped[2].seq = 2;
+        swapped.sort_by_key(|e| e.seq);
+        assert_eq!(
+            verify_shard(3, &swapped).unwrap_err(),
+            ChainBreak {
+                shard: 3,
+                seq: 2,
+                kind: BreakKind::Reordered
+            }
+        );
+
+        let checkpoint = Checkpoint {
+            at: events[4].record.at,
+            shard: 3,
+            seq: 5,
+            hash: events[4].hash.clone(),
+        };
+        let log = format!("noise\n{}\n", checkpoint.line());
+        let checkpoints = Checkpoint::parse_log(&log);
+        assert_eq!(checkpoints, vec![checkpoint]);
+        assert_eq!(verify_checkpoints(3, &events, &checkpoints), Ok(()));
+        let truncated = &events[..3];
+        assert_eq!(
+            verify_shard(3, truncated),
+            Ok(3),
+            "the chain alone looks fine"
+        );
+        assert_eq!(
+            verify_checkpoints(3, truncated, &checkpoints).unwrap_err(),
+            ChainBreak {
+                shard: 3,
+                seq: 5,
+                kind: BreakKind::Missing
+            }
+        );
+        assert_eq!(verify_checkpoints(4, truncated, &checkpoints), Ok(()));
     }
 }

@@ -35,6 +35,11 @@ enum Command {
         #[command(subcommand)]
         command: ApiKeyCommand,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Read one email message (RFC 5322) on standard input and turn it into a ticket or a reply,
     /// for an MTA pipe. Exits with osTicket's codes: 0 done, 66 bad message, 77 refused key,
     /// 75 try again later.
@@ -47,6 +52,14 @@ enum Command {
         #[arg(long, env = "DOCKET_PIPE_KEY", hide_env_values = true)]
         key: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every hash chain and the checkpoint log: exit 0 with the count when intact, 1
+    /// naming the first broken event of each broken chain and why (changed, missing, reordered).
+    /// Opens the configured database (stop a server that holds an embedded datastore first).
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -107,6 +120,9 @@ pub async fn run() -> ExitCode {
         Command::Admin {
             command: AdminCommand::Create { email, name },
         } => create_admin(settings, &email, &name).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => verify_audit(settings).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -143,11 +159,54 @@ async fn serve(settings: Settings) -> Result<(), String> {
     }
     tracing::info!(addr = %running.addr, elapsed_ms = started.elapsed().as_millis() as u64, "Docket is ready");
     println!("Docket is ready at {base_url}");
-    match running.task.await {
+    let result = match running.task.await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(format!("server stopped: {e}")),
         Err(e) => Err(format!("server task failed: {e}")),
+    };
+    // The chain heads as they are at the end, for the next `docket audit verify`.
+    let mut written = std::collections::HashMap::new();
+    if let Err(e) = use_cases::audit_trail::write_checkpoints(&running.state, &mut written).await {
+        tracing::warn!(error = %e, "could not write the final audit checkpoints");
     }
+    result
+}
+
+async fn verify_audit(settings: Settings) -> Result<(), String> {
+    let state = build_state(settings, Clock::System)
+        .await
+        .map_err(|e| e.to_string())?;
+    let verification = use_cases::audit_trail::verify_from_console(&state)
+        .await
+        .map_err(console_error)?;
+    if verification.breaks.is_empty() {
+        println!(
+            "The audit trail is intact: {} events verified, {} checkpoints matched.",
+            verification.events, verification.checkpoints
+        );
+        return Ok(());
+    }
+    for broken in &verification.breaks {
+        let why = match broken.kind {
+            crate::domain::audit::BreakKind::Changed => {
+                "changed (its content no longer matches its hash)"
+            }
+            crate::domain::audit::BreakKind::Missing => {
+                "missing (deleted, or the chain's tail was cut)"
+            }
+            crate::domain::audit::BreakKind::Reordered => {
+                "reordered (moved from its place in the chain)"
+            }
+        };
+        println!(
+            "BROKEN: audit chain {} at event {}: {why}",
+            broken.shard, broken.seq
+        );
+    }
+    Err(format!(
+        "the audit trail was altered: {} chain(s) broken",
+        verification.breaks.len()
+    ))
 }
 
 /// An error's fields as one line for the console.

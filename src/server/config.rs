@@ -56,6 +56,16 @@ pub struct Settings {
     /// Signs Message-ID tokens and encrypts stored mailbox passwords; when unset, a random key
     /// kept in the database is used.
     pub secret_key: Option<String>,
+    pub audit: AuditSettings,
+}
+
+/// Where and how often the audit chains' heads are written down, so a deleted tail shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditSettings {
+    /// The checkpoint log (JSON lines, appended); by default beside an embedded datastore
+    /// (`<path>.audit-checkpoints`), none for other databases unless set.
+    pub checkpoint_file: Option<PathBuf>,
+    pub checkpoint_interval: Duration,
 }
 
 /// Outgoing mail: the SMTP server and the outbox's retry policy.
@@ -127,6 +137,8 @@ const KEYS: &[(&str, Option<&str>)] = &[
     ("mail.retry_after", Some("1m")),
     ("security.secret_key", None),
     ("api.validation_error_status", Some("400")),
+    ("audit.checkpoint_file", Some("")),
+    ("audit.checkpoint_interval", Some("1m")),
 ];
 
 /// The environment variable that overrides `key`.
@@ -295,7 +307,24 @@ impl Reader {
                 why: "a database username needs its password (secrets have no default)",
             });
         }
+        let checkpoint_file = self
+            .optional("audit.checkpoint_file")
+            .map(PathBuf::from)
+            .or_else(|| {
+                database
+                    .url
+                    .strip_prefix("surrealkv://")
+                    .map(|path| PathBuf::from(format!("{path}.audit-checkpoints")))
+            });
         Ok(Settings {
+            audit: AuditSettings {
+                checkpoint_file,
+                checkpoint_interval: self.parse(
+                    "audit.checkpoint_interval",
+                    "a duration like 30s, 1m or 1h",
+                    parse_duration,
+                )?,
+            },
             addr: self.parse("server.addr", "host:port like 127.0.0.1:3000", |s| {
                 s.parse().ok()
             })?,

@@ -115,6 +115,7 @@ pub async fn serve(
     jobs::outbox::spawn(state.clone());
     jobs::mailboxes::spawn(state.clone());
     jobs::webhooks::spawn(state.clone());
+    jobs::audit_checkpoints::spawn(state.clone());
     let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

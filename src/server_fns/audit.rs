@@ -56,6 +56,9 @@ pub struct AuditPageView {
 pub struct AuditVerification {
     pub events: u64,
     pub breaks: Vec<ChainBreak>,
+    /// Checkpoints read from the checkpoint log and checked.
+    #[serde(default)]
+    pub checkpoints: u64,
 }
 
 #[server(prefix = "/rpc", endpoint = "audit_page")]

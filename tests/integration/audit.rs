@@ -111,3 +111,132 @@ async fn futures_join_all<F: std::future::Future<Output = ()>>(futures: impl Ite
     })
     .await;
 }
+
+/// Copies a datastore directory (or file) tree, so each tampering starts from the same trail.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+/// `docket audit verify` on the datastore at `url`: whether it passed, and what it printed.
+fn verify(url: &str) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+        .args(["audit", "verify"])
+        .env("DOCKET_CONFIG", "/nonexistent")
+        .env("DOCKET_DATABASE_URL", url)
+        .env("DOCKET_LOG", "error")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+/// Runs `sql` on the datastore at `url` with the engine itself, as someone with file access could
+/// (committing durably). The engine keeps its lock on the datastore while this process lives, so
+/// the caller verifies a copy made afterwards.
+fn tamper(url: &str, sql: &str) {
+    let (url, sql) = (format!("{url}?sync=every"), sql.to_string());
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let db = surrealdb::engine::any::connect(url).await.unwrap();
+            db.use_ns("docket").use_db("main").await.unwrap();
+            db.query(sql).await.unwrap().check().unwrap();
+        });
+    })
+    .join()
+    .unwrap();
+}
+
+#[tokio::test]
+async fn verify_names_the_first_altered_event_however_the_trail_was_tampered_with() {
+    use crate::common::{DocketProcess, PASSWORD, rpc_at};
+    let original = tempfile::tempdir().unwrap();
+    let db_path = original.path().join("docket.db");
+    let url = format!("surrealkv://{}", db_path.display());
+    let server = DocketProcess::start(&[("DOCKET_DATABASE_URL", &url)]);
+    // Enough events that every chain has several.
+    for n in 0..40 {
+        let (status, body) = rpc_at(
+            &browser(),
+            &server.base,
+            "sign_up",
+            &[
+                ("email", &format!("c{n}@example.com")),
+                ("name", "Cee"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    // Stopping writes the final checkpoints beside the datastore.
+    server.terminate();
+    let checkpoints = std::fs::read_to_string(format!("{}.audit-checkpoints", db_path.display()))
+        .expect("a checkpoint log beside the datastore");
+    assert!(checkpoints.lines().count() >= 2, "{checkpoints}");
+    let (intact, said) = verify(&url);
+    assert!(intact, "{said}");
+    assert!(said.contains("The audit trail is intact"), "{said}");
+
+    let cases = [
+        (
+            "changed",
+            "DEFINE FIELD OVERWRITE action ON audit_event TYPE string;
+             UPDATE audit_event SET action = 'user.nothing_to_see' WHERE shard = 0 AND seq = 2;",
+            "audit chain 0 at event 2: changed",
+        ),
+        (
+            "deleted",
+            "DELETE audit_event WHERE shard = 0 AND seq = 2;",
+            "audit chain 0 at event 3: missing",
+        ),
+        (
+            "swapped",
+            "DEFINE FIELD OVERWRITE seq ON audit_event TYPE int;
+             UPDATE audit_event SET seq = 999999 WHERE shard = 0 AND seq = 2;
+             UPDATE audit_event SET seq = 2 WHERE shard = 0 AND seq = 3;
+             UPDATE audit_event SET seq = 3 WHERE shard = 0 AND seq = 999999;",
+            "audit chain 0 at event 2: reordered",
+        ),
+        (
+            "truncated, with the head rewritten to match",
+            "LET $last = (SELECT VALUE seq FROM audit_event WHERE shard = 0 ORDER BY seq DESC LIMIT 1)[0];
+             LET $before = (SELECT VALUE hash FROM audit_event WHERE shard = 0 AND seq = $last - 1)[0];
+             DELETE audit_event WHERE shard = 0 AND seq = $last;
+             UPSERT audit_head:0 CONTENT { seq: $last - 1, hash: $before };",
+            ": missing",
+        ),
+    ];
+    for (name, sql, expected) in cases {
+        let work = tempfile::tempdir().unwrap();
+        let tampered = work.path().join("tampered.db");
+        copy_tree(&db_path, &tampered);
+        tamper(&format!("surrealkv://{}", tampered.display()), sql);
+        let copy_path = work.path().join("docket.db");
+        copy_tree(&tampered, &copy_path);
+        std::fs::copy(
+            format!("{}.audit-checkpoints", db_path.display()),
+            format!("{}.audit-checkpoints", copy_path.display()),
+        )
+        .unwrap();
+        let (intact, said) = verify(&format!("surrealkv://{}", copy_path.display()));
+        assert!(!intact, "{name}: verify passed: {said}");
+        assert!(said.contains(expected), "{name}: {said}");
+        assert!(said.contains("altered"), "{name}: {said}");
+    }
+}

@@ -156,6 +156,31 @@ impl Store {
         rows.into_iter().map(EventRow::into_event).collect()
     }
 
+    /// Each chain's head (its newest event's sequence number and hash), by shard.
+    pub async fn audit_heads(&self) -> Result<Vec<(u8, u64, String)>, StoreError> {
+        #[derive(SurrealValue)]
+        struct HeadRow {
+            shard: i64,
+            seq: i64,
+            hash: String,
+        }
+        let rows: Vec<HeadRow> = self
+            .db
+            .query("SELECT record::id(id) AS shard, seq, hash FROM audit_head")
+            .await?
+            .take(0)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some((
+                    u8::try_from(r.shard).ok()?,
+                    u64::try_from(r.seq).ok()?,
+                    r.hash,
+                ))
+            })
+            .collect())
+    }
+
     /// Appends one event on its own, for things that change nothing else (a view, a refusal).
     /// (The body is empty: a `RETURN` would end the transaction before the append.)
     pub async fn append_audit(&self, record: &AuditRecord) -> Result<(), StoreError> {
