@@ -393,29 +393,24 @@ async fn scopes_and_the_account_bound_what_a_key_may_do() {
     );
 
     // REST scopes need an account to act as; it must be active staff.
-    let item = json!({ "name": "Nobody's", "active": true, "scopes": ["tickets:read"],
-        "allowed": "127.0.0.1", "acts_as": "" });
-    let (status, saved) = d
-        .app
-        .rpc_body(
-            &d.admin,
-            "save_settings_item",
-            json!({ "section": "api_keys", "key": null, "item": item }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{saved}");
-    assert!(saved.to_string().contains("acts_as"), "{saved}");
-    let item = json!({ "name": "A customer's", "active": true, "scopes": ["tickets:read"],
-        "allowed": "127.0.0.1", "acts_as": "alice@example.com" });
-    let (status, saved) = d
-        .app
-        .rpc_body(
-            &d.admin,
-            "save_settings_item",
-            json!({ "section": "api_keys", "key": null, "item": item }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{saved}");
+    for (acts_as, why) in [
+        ("", "REST and event scopes act as an agent or admin"),
+        ("alice@example.com", "No active agent or admin"),
+    ] {
+        let item = json!({ "name": "SOAR", "active": true, "scopes": ["tickets:read"],
+            "allowed": "127.0.0.1", "acts_as": acts_as });
+        let (status, saved) = d
+            .app
+            .rpc_body(
+                &d.admin,
+                "save_settings_item",
+                json!({ "section": "api_keys", "key": null, "item": item }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{saved}");
+        assert_eq!(saved["fields"][0]["field"], "acts_as", "{saved}");
+        assert!(saved.to_string().contains(why), "{saved}");
+    }
 
     // Sam deactivated: the key stops working.
     let (status, body) = d
