@@ -40,6 +40,9 @@ pub enum AppError {
     Invalid { fields: Vec<FieldError> },
     #[error("{message}")]
     Conflict { message: String },
+    /// A ticket filter refuses the request (osTicket's "Ticket denied").
+    #[error("{message}")]
+    Rejected { message: String },
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     Throttled { retry_after_secs: u64 },
     #[error("Something went wrong on our side (reference {reference}).")]
@@ -76,7 +79,7 @@ impl AppError {
             Self::Forbidden | Self::NotPermitted { .. } => 403,
             Self::NotFound => 404,
             Self::Invalid { .. } => 422,
-            Self::Conflict { .. } => 409,
+            Self::Conflict { .. } | Self::Rejected { .. } => 409,
             Self::Throttled { .. } => 429,
             Self::Internal { .. } => 500,
             Self::Transport { .. } => 400,

@@ -10,6 +10,22 @@ use crate::domain::config::{Item, check_name};
 use crate::domain::editor::{Opt, Schema, Spec};
 use crate::error::FieldError;
 
+/// One delivery as the log lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub id: String,
+    /// The endpoint's name.
+    pub webhook: String,
+    pub event: String,
+    /// queued, delivered or dead.
+    pub status: String,
+    pub attempts: u32,
+    pub last_status: Option<u16>,
+    pub last_error: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub delivered_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// The events an endpoint may subscribe to.
 pub const EVENTS: [(&str, &str); 8] = [
     ("ticket.created", "A ticket was opened"),

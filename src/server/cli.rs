@@ -373,7 +373,14 @@ async fn pipe_to_database(settings: Settings, raw: &[u8]) -> ExitCode {
         }
         Err(e) => {
             eprintln!("docket mail-pipe: {e}");
-            ExitCode::from(pipe_exit(e.status()))
+            // Refused for good (a filter, a deactivated sender): the MTA must not retry, as
+            // for osTicket's 403 over HTTP.
+            let code = match e {
+                crate::error::AppError::Rejected { .. }
+                | crate::error::AppError::Conflict { .. } => exit::NO_PERMISSION,
+                other => pipe_exit(other.status()),
+            };
+            ExitCode::from(code)
         }
     }
 }

@@ -140,9 +140,7 @@ fn failure(state: &AppState, error: AppError) -> Response {
                 fields.into_iter().map(|f| (f.field, f.message)).collect();
             invalid(state, &problems)
         }
-        AppError::Conflict { message } if message.contains("does not accept") => {
-            text(StatusCode::FORBIDDEN, "Ticket denied")
-        }
+        AppError::Rejected { .. } => text(StatusCode::FORBIDDEN, "Ticket denied"),
         AppError::Conflict { message } => text(StatusCode::CONFLICT, message),
         other => {
             let status =

@@ -58,6 +58,7 @@ pub fn from_error(error: AppError) -> Response {
         AppError::NotFound => "Not found",
         AppError::Invalid { .. } => "Invalid request",
         AppError::Conflict { .. } => "Conflict",
+        AppError::Rejected { .. } => "Rejected by a ticket filter",
         AppError::Throttled { .. } => "Too many requests",
         AppError::Internal { .. } => "Internal error",
         AppError::Transport { .. } => "Bad request",

@@ -323,6 +323,43 @@ async fn xml_with_external_entities_is_refused_and_nothing_is_fetched() {
 }
 
 #[tokio::test]
+async fn a_rejecting_filter_answers_ticket_denied_and_opens_nothing() {
+    let (app, admin, secret) = desk().await;
+    let filter = json!({ "name": "No spam", "active": true, "order": 10, "channel": "any",
+        "matching": "any", "stop_on_match": true,
+        "conditions": [{ "subject": "subject", "header": "", "operator": "contains", "value": "casino" }],
+        "actions": [{ "kind": "reject", "value": "" }] });
+    let (status, saved) = app
+        .rpc_body(
+            &admin,
+            "save_settings_item",
+            json!({ "section": "filters", "key": null, "item": filter }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (status, _, text) = post(
+        &app,
+        &secret,
+        "/api/tickets.json",
+        r#"{"email": "a@example.org", "name": "A", "subject": "Free casino chips", "message": "Click"}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, text.as_str()),
+        (StatusCode::FORBIDDEN, "Ticket denied")
+    );
+    let (_, audit) = app.rpc_json(&admin, "audit_page", &[]).await;
+    let actions: Vec<&str> = audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(actions.contains(&"ticket.rejected"), "{actions:?}");
+    assert!(!actions.contains(&"ticket.created"), "{actions:?}");
+}
+
+#[tokio::test]
 async fn validation_errors_can_answer_500_as_osticket_does() {
     let app = spawn_app_with(&[("DOCKET_API_VALIDATION_ERROR_STATUS", "500")]).await;
     let admin = app.admin().await;

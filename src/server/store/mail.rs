@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
+use super::leases::Queue;
 use super::{Binds, Store, StoreError};
 use crate::domain::audit::AuditRecord;
 use crate::domain::mail::mailbox::MailboxDef;
@@ -87,6 +88,7 @@ struct OutboxRow {
 
 #[derive(SurrealValue)]
 struct ClaimRow {
+    id: String,
     payload: String,
     attempts: i64,
 }
@@ -164,44 +166,27 @@ impl Store {
         lease: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<Claimed>, StoreError> {
-        let ids: Vec<String> = self
+        let ids = self.claim_due(Queue::Outbox, now, lease, limit).await?;
+        let rows: Vec<ClaimRow> = self
             .db
             .query(
-                "SELECT VALUE record::id(id) FROM outbox WHERE status = 'queued' AND next_at <= $now
-                    AND (lease_until = NONE OR lease_until < $now) ORDER BY next_at LIMIT $limit",
+                "SELECT record::id(id) AS id, payload, attempts FROM outbox
+                    WHERE record::id(id) IN $ids",
             )
-            .bind(("now", now))
-            .bind(("limit", limit as i64))
+            .bind(("ids", ids))
             .await?
             .take(0)?;
-        let mut claimed = Vec::new();
-        for id in ids {
-            let mut response = self
-                .db
-                .query(
-                    "UPDATE type::record('outbox', $id) SET lease_until = $lease
-                     WHERE status = 'queued' AND (lease_until = NONE OR lease_until < $now)
-                     RETURN payload, attempts",
-                )
-                .bind(("id", id.clone()))
-                .bind(("now", now))
-                .bind(("lease", lease))
-                .await?;
-            // Another process claimed it first (a conflict or no row): not ours.
-            let Ok(rows) = response.take::<Vec<ClaimRow>>(0) else {
-                continue;
-            };
-            if let Some(row) = rows.into_iter().next() {
+        rows.into_iter()
+            .map(|row| {
                 let mail: OutgoingMail = serde_json::from_str(&row.payload)
                     .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?;
-                claimed.push(Claimed {
-                    id,
+                Ok(Claimed {
+                    id: row.id,
                     mail,
                     attempts: u32::try_from(row.attempts).unwrap_or(0),
-                });
-            }
-        }
-        Ok(claimed)
+                })
+            })
+            .collect()
     }
 
     pub async fn mail_sent(&self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {

@@ -6,6 +6,7 @@ mod audit;
 mod canned;
 mod catalog;
 mod guest_links;
+mod leases;
 mod live;
 mod mail;
 mod merges;
@@ -38,7 +39,7 @@ pub use tickets::{
     AlertFacts, EntryEmail, NewEntry, NewTicket, Patch, SlaState, TicketReader, TicketWrite,
 };
 pub use users::{Credentials, NewUser};
-pub use webhooks::{DeliveryEntry, DueDelivery};
+pub use webhooks::DueDelivery;
 
 use surrealdb::Surreal;
 use surrealdb::engine::any::{Any, connect};

@@ -4,8 +4,10 @@
 use chrono::{DateTime, Utc};
 use surrealdb::types::SurrealValue;
 
+use super::leases::Queue;
 use super::{Binds, Store, StoreError};
 use crate::domain::audit::AuditRecord;
+use crate::domain::webhooks::Delivery;
 
 /// For every active endpoint subscribed to one of `$webhook_events`, a delivery of the most
 /// specific of those events with `$webhook_payload` (a JSON object's text without its `{`).
@@ -27,22 +29,9 @@ pub struct DueDelivery {
     pub attempts: u32,
 }
 
-/// One delivery as the log lists it.
-#[derive(Clone, Debug)]
-pub struct DeliveryEntry {
-    pub id: String,
-    pub webhook: String,
-    pub event: String,
-    pub status: String,
-    pub attempts: u32,
-    pub last_status: Option<u16>,
-    pub last_error: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub delivered_at: Option<DateTime<Utc>>,
-}
-
 #[derive(SurrealValue)]
 struct DueRow {
+    id: String,
     event: String,
     url: String,
     secret: String,
@@ -85,46 +74,30 @@ impl Store {
         lease: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<DueDelivery>, StoreError> {
-        let ids: Vec<String> = self
+        let ids = self
+            .claim_due(Queue::WebhookDeliveries, now, lease, limit)
+            .await?;
+        let rows: Vec<DueRow> = self
             .db
             .query(
-                "SELECT VALUE record::id(id) FROM webhook_delivery WHERE status = 'queued' AND next_at <= $now
-                    AND (lease_until = NONE OR lease_until < $now) ORDER BY next_at LIMIT $limit",
+                "SELECT record::id(id) AS id, event, webhook.url AS url, webhook.secret AS secret,
+                    payload, attempts FROM webhook_delivery
+                    WHERE record::id(id) IN $ids",
             )
-            .bind(("now", now))
-            .bind(("limit", limit as i64))
+            .bind(("ids", ids))
             .await?
             .take(0)?;
-        let mut claimed = Vec::new();
-        for id in ids {
-            let mut response = self
-                .db
-                .query(
-                    "LET $claimed = (UPDATE type::record('webhook_delivery', $id) SET lease_until = $lease
-                        WHERE status = 'queued' AND (lease_until = NONE OR lease_until < $now) RETURN VALUE id);
-                     SELECT event, webhook.url AS url, webhook.secret AS secret, payload, attempts
-                        FROM webhook_delivery WHERE id IN $claimed;",
-                )
-                .bind(("id", id.clone()))
-                .bind(("now", now))
-                .bind(("lease", lease))
-                .await?;
-            // Another process claimed it first (a conflict or no row): not ours.
-            let Ok(rows) = response.take::<Vec<DueRow>>(1) else {
-                continue;
-            };
-            if let Some(row) = rows.into_iter().next() {
-                claimed.push(DueDelivery {
-                    id,
-                    event: row.event,
-                    url: row.url,
-                    secret: row.secret,
-                    payload: row.payload,
-                    attempts: u32::try_from(row.attempts).unwrap_or(0),
-                });
-            }
-        }
-        Ok(claimed)
+        Ok(rows
+            .into_iter()
+            .map(|row| DueDelivery {
+                id: row.id,
+                event: row.event,
+                url: row.url,
+                secret: row.secret,
+                payload: row.payload,
+                attempts: u32::try_from(row.attempts).unwrap_or(0),
+            })
+            .collect())
     }
 
     /// Records an attempt: delivered, due again at `retry_at`, or dead when that is none.
@@ -175,7 +148,7 @@ impl Store {
     }
 
     /// The newest deliveries, newest first.
-    pub async fn deliveries(&self, limit: usize) -> Result<Vec<DeliveryEntry>, StoreError> {
+    pub async fn deliveries(&self, limit: usize) -> Result<Vec<Delivery>, StoreError> {
         let rows: Vec<LogRow> = self
             .db
             .query(
@@ -187,7 +160,7 @@ impl Store {
             .take(0)?;
         Ok(rows
             .into_iter()
-            .map(|r| DeliveryEntry {
+            .map(|r| Delivery {
                 id: r.id,
                 webhook: r.webhook,
                 event: r.event,

@@ -508,7 +508,11 @@ async fn fetch_mailbox(state: &AppState, key: &str, def: &MailboxDef) -> (usize,
             Ok(_) => {}
             // Refused for good (not mail, no sender, rejected by a filter): recorded, and moved
             // out of the way so it is not fetched again and again.
-            Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            Err(
+                e @ (AppError::Invalid { .. }
+                | AppError::Conflict { .. }
+                | AppError::Rejected { .. }),
+            ) => {
                 tracing::info!(mailbox = %def.name, uid, error = %e, "mail refused");
             }
             Err(e) => {

@@ -257,9 +257,9 @@ pub async fn create(
         )
         .after(json!({ "subject": subject, "filter": filter, "source": source.as_str() }));
         state.store.append_audit(&record).await.map_err(internal)?;
-        return Err(AppError::conflict(
-            "This help desk does not accept this request through the portal. Contact the help desk another way if you need help.",
-        ));
+        return Err(AppError::Rejected {
+            message: "This help desk does not accept this request. Contact the help desk another way if you need help.".into(),
+        });
     }
     let mut routed = Routed::decide(state, topic, &general, &outcome).await?;
     if let Some(note) = note {

@@ -6,13 +6,13 @@ use chrono::Duration;
 
 use crate::domain::audit::AuditRecord;
 use crate::domain::permission::{Action, Resource, authorize};
+use crate::domain::webhooks::Delivery;
 use crate::domain::webhooks::sign;
 use crate::error::AppError;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{Refusal, StoreError};
 use crate::server::use_cases::outbox::backoff;
-use crate::server_fns::webhooks::DeliveryView;
 
 /// Attempts before a delivery is dead.
 const MAX_ATTEMPTS: u32 = 8;
@@ -80,26 +80,9 @@ fn admin(caller: &Caller) -> Result<(), AppError> {
 }
 
 /// The newest deliveries, for the log.
-pub async fn log(state: &AppState, caller: &Caller) -> Result<Vec<DeliveryView>, AppError> {
+pub async fn log(state: &AppState, caller: &Caller) -> Result<Vec<Delivery>, AppError> {
     admin(caller)?;
-    Ok(state
-        .store
-        .deliveries(100)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|d| DeliveryView {
-            id: d.id,
-            webhook: d.webhook,
-            event: d.event,
-            status: d.status,
-            attempts: d.attempts,
-            last_status: d.last_status,
-            last_error: d.last_error,
-            created_at: d.created_at,
-            delivered_at: d.delivered_at,
-        })
-        .collect())
+    state.store.deliveries(100).await.map_err(internal)
 }
 
 /// Sends a delivery again, whatever became of it.
