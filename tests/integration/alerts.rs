@@ -22,13 +22,7 @@ async fn desk() -> (TestApp, Client, String) {
 }
 
 async fn send(app: &TestApp, key: &str, path: &str, body: &str) -> (StatusCode, Value) {
-    let response = Client::new()
-        .post(app.url(path))
-        .header("x-api-key", key)
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
+    let response = app.post_with_key(key, path, body).await;
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
 }

@@ -31,6 +31,17 @@ async fn desk(sink: &SmtpSink, extra: &[(&str, &str)]) -> (TestApp, Client) {
     (app, admin)
 }
 
+/// Priya Shah, an agent of Support: her client and id.
+async fn priya(app: &TestApp, admin: &Client) -> (Client, String) {
+    app.agent(
+        admin,
+        "priya@example.com",
+        "Priya Shah",
+        &[("support", "expanded")],
+    )
+    .await
+}
+
 async fn customer(app: &TestApp, email: &str, name: &str) -> Client {
     let client = browser();
     let (status, body) = app.sign_up(&client, email, name).await;
@@ -145,14 +156,7 @@ fn message_id(mail: &Received) -> String {
 async fn ticket_mail_carries_the_conversation_headers_and_each_template() {
     let sink = SmtpSink::start().await;
     let (app, admin) = desk(&sink, &[]).await;
-    let (agent, _) = app
-        .agent(
-            &admin,
-            "priya@example.com",
-            "Priya Shah",
-            &[("support", "expanded")],
-        )
-        .await;
+    let (agent, _) = priya(&app, &admin).await;
     let alice = customer(&app, "alice@example.com", "Alice Liddell").await;
     let number = open(&app, &alice, "VPN drops every hour").await;
 
@@ -334,13 +338,7 @@ async fn api_key(app: &TestApp, admin: &Client, scopes: &[&str], allowed: &str) 
 }
 
 async fn post_email(app: &TestApp, key: &str, path: &str, raw: &str) -> (StatusCode, String) {
-    let response = Client::new()
-        .post(app.url(path))
-        .header("X-API-Key", key)
-        .body(raw.to_string())
-        .send()
-        .await
-        .unwrap();
+    let response = app.post_with_key(key, path, raw).await;
     let status = response.status();
     (status, response.text().await.unwrap())
 }
@@ -503,14 +501,7 @@ async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
     let sink = SmtpSink::start().await;
     let imap = Dovecot::start().await;
     let (app, admin) = desk(&sink, &[]).await;
-    let (agent, _) = app
-        .agent(
-            &admin,
-            "priya@example.com",
-            "Priya Shah",
-            &[("support", "expanded")],
-        )
-        .await;
+    let (agent, _) = priya(&app, &admin).await;
     let port = i64::from(imap.port());
     let (status, body) = app
         .rpc_body(
@@ -664,14 +655,7 @@ async fn assignment_and_transfer_alert_the_agents_concerned_over_an_authenticate
         ],
     )
     .await;
-    let (priya, _) = app
-        .agent(
-            &admin,
-            "priya@example.com",
-            "Priya Shah",
-            &[("support", "expanded")],
-        )
-        .await;
+    let (priya, _) = priya(&app, &admin).await;
     let (_, lee_id) = app
         .agent(
             &admin,
@@ -870,14 +854,7 @@ async fn an_sla_escalation_that_notifies_emails_the_assignee() {
     let sink = SmtpSink::start().await;
     let (app, admin) = desk(&sink, &[]).await;
     crate::sla::escalate(&app, &admin).await;
-    let (_, priya_id) = app
-        .agent(
-            &admin,
-            "priya@example.com",
-            "Priya Shah",
-            &[("support", "expanded")],
-        )
-        .await;
+    let (_, priya_id) = priya(&app, &admin).await;
     let alice = customer(&app, "alice@example.com", "Alice").await;
     let number = open(&app, &alice, "Printer jams").await;
     let (_, ticket) = app
@@ -1004,14 +981,7 @@ It is <b>back</b>, thanks!\r\n\r\nOn Mon, 2 Mar 2026, Help wrote:\r\n> old\r\n--
 async fn the_shared_reply_fixture_threads_into_its_ticket() {
     let sink = SmtpSink::start().await;
     let (app, admin) = desk(&sink, &[]).await;
-    let (agent, _) = app
-        .agent(
-            &admin,
-            "priya@example.com",
-            "Priya Shah",
-            &[("support", "expanded")],
-        )
-        .await;
+    let (agent, _) = priya(&app, &admin).await;
     let key = api_key(&app, &admin, &["tickets:email"], "127.0.0.1").await;
     let first = raw(
         "Dana Reyes <dana.reyes@example.org>",

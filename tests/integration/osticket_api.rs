@@ -15,13 +15,7 @@ fn fixture(name: &str) -> String {
 }
 
 async fn post(app: &TestApp, key: &str, path: &str, body: &str) -> (StatusCode, String, String) {
-    let response = Client::new()
-        .post(app.url(path))
-        .header("x-api-key", key)
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
+    let response = app.post_with_key(key, path, body).await;
     let status = response.status();
     let content_type = response
         .headers()

@@ -319,11 +319,7 @@ async fn open(
         state,
         caller,
         Creation {
-            requester: Requester {
-                id: &requester.id,
-                name: &requester.name,
-                email: &requester.email,
-            },
+            requester: Requester::from(&requester),
             topic: &topic,
             subject: &subject,
             message: &body,

@@ -204,11 +204,7 @@ pub async fn open(
         state,
         caller,
         Creation {
-            requester: Requester {
-                id: &requester.id,
-                name: &requester.name,
-                email: &requester.email,
-            },
+            requester: Requester::from(&requester),
             topic: &topic,
             subject: &subject,
             message: &ticket.message,

@@ -149,11 +149,7 @@ pub async fn open_ticket(
         state,
         caller,
         Creation {
-            requester: Requester {
-                id: &user.id,
-                name: &user.name,
-                email: &user.email,
-            },
+            requester: Requester::from(user),
             topic: &topic,
             subject: &subject,
             message: &message,
@@ -179,6 +175,26 @@ pub struct Requester<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub email: &'a str,
+}
+
+impl<'a> From<&'a crate::domain::user::UserSummary> for Requester<'a> {
+    fn from(user: &'a crate::domain::user::UserSummary) -> Self {
+        Requester {
+            id: &user.id,
+            name: &user.name,
+            email: &user.email,
+        }
+    }
+}
+
+impl<'a> From<&'a crate::domain::permission::SignedInUser> for Requester<'a> {
+    fn from(user: &'a crate::domain::permission::SignedInUser) -> Self {
+        Requester {
+            id: &user.id,
+            name: &user.name,
+            email: &user.email,
+        }
+    }
 }
 
 /// A checked request for a new ticket, from any channel.

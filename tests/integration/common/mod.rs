@@ -308,6 +308,17 @@ impl TestApp {
         )
     }
 
+    /// POSTs `body` to `path` with an API key in `X-API-Key`, as SIEMs and osTicket clients do.
+    pub async fn post_with_key(&self, key: &str, path: &str, body: &str) -> Response {
+        Client::new()
+            .post(self.url(path))
+            .header("x-api-key", key)
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Calls a server function that takes JSON (complex arguments).
     pub async fn rpc_body(&self, client: &Client, name: &str, body: Value) -> (StatusCode, Value) {
         let response = client
