@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::mapping::text;
 use super::{Alert, AlertSource};
 
 /// The most fields one rule names.
@@ -65,15 +66,6 @@ fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
             .get(&path[..i])
             .and_then(|inner| lookup(inner, &path[i + 1..]))
     })
-}
-
-fn text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
 }
 
 /// Gives each alert the fingerprint `rule` makes of its own fields. An alert none of whose fields

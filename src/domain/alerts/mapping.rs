@@ -22,11 +22,35 @@ fn text_at(value: &Value, path: &[&str]) -> Option<String> {
     for key in path {
         v = v.get(key)?;
     }
-    match v {
+    text(v)
+}
+
+/// A value as text: a non-empty string (trimmed), a number or a boolean.
+pub(super) fn text(value: &Value) -> Option<String> {
+    match value {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
+}
+
+/// The observables a payload lists as objects (`[{kind_key: "ip", value_key: "…"}]`).
+fn listed_observables(p: &Value, kind_key: &str, value_key: &str) -> Vec<Observable> {
+    let mut observables = Vec::new();
+    for o in p
+        .get("observables")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(value) = text_at(o, &[value_key]) {
+            let kind =
+                str_at(o, &[kind_key]).map_or(ObservableKind::Other, ObservableKind::from_name);
+            add(&mut observables, Observable::new(kind, value));
+        }
+    }
+    observables
 }
 
 /// The alerts in a payload from `source`.
@@ -333,19 +357,7 @@ fn splunk(p: &Value) -> Result<Alert, MapError> {
 fn generic(p: &Value) -> Result<Alert, MapError> {
     let title = str_at(p, &["title"]).ok_or_else(|| MapError("title is missing.".into()))?;
     let description = str_at(p, &["description"]).unwrap_or("").to_string();
-    let mut observables = Vec::new();
-    for o in p
-        .get("observables")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(value) = str_at(o, &["value"]) {
-            let kind =
-                str_at(o, &["kind"]).map_or(ObservableKind::Other, ObservableKind::from_name);
-            add(&mut observables, Observable::new(kind, value));
-        }
-    }
+    let mut observables = listed_observables(p, "kind", "value");
     scan(&description, &mut observables);
     let rule = str_at(p, &["rule"]).map(str::to_string);
     Ok(Alert {
@@ -379,19 +391,7 @@ fn thehive(p: &Value) -> Result<Alert, MapError> {
         text_at(p, &["sourceRef"]).ok_or_else(|| MapError("sourceRef is missing.".into()))?,
     );
     let description = str_at(p, &["description"]).unwrap_or("").to_string();
-    let mut observables = Vec::new();
-    for o in p
-        .get("observables")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(data) = text_at(o, &["data"]) {
-            let kind =
-                str_at(o, &["dataType"]).map_or(ObservableKind::Other, ObservableKind::from_name);
-            add(&mut observables, Observable::new(kind, data));
-        }
-    }
+    let mut observables = listed_observables(p, "dataType", "data");
     scan(&description, &mut observables);
     Ok(Alert {
         source: AlertSource::TheHive,
