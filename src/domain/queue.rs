@@ -156,6 +156,27 @@ pub struct QueueFilter {
     pub fingerprint: Option<String>,
 }
 
+impl QueueFilter {
+    /// This (a queue's own) filter narrowed by `refinement`: each list or choice the refinement
+    /// names replaces the queue's; alert source and fingerprint come from the refinement alone.
+    pub fn refined_by(self, refinement: QueueFilter) -> QueueFilter {
+        fn pick<T>(refined: Vec<T>, own: Vec<T>) -> Vec<T> {
+            if refined.is_empty() { own } else { refined }
+        }
+        QueueFilter {
+            statuses: pick(refinement.statuses, self.statuses),
+            priorities: pick(refinement.priorities, self.priorities),
+            departments: pick(refinement.departments, self.departments),
+            assignee: refinement.assignee.or(self.assignee),
+            tags: pick(refinement.tags, self.tags),
+            sources: pick(refinement.sources, self.sources),
+            alert_sources: refinement.alert_sources,
+            fingerprint: refinement.fingerprint,
+            ..self
+        }
+    }
+}
+
 /// How a queue is ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -425,5 +446,24 @@ mod tests {
         assert_eq!(filter.state, Some(State::Open));
         assert_eq!(filter.assignee, Some(AssigneeFilter::Nobody));
         assert_eq!(Queue::Saved("x".into()).builtin_filter(), None);
+    }
+
+    #[test]
+    fn a_refinement_narrows_a_queue_without_losing_its_own_conditions() {
+        let mine = Queue::Mine.builtin_filter().unwrap();
+        let refined = mine.clone().refined_by(QueueFilter {
+            priorities: vec!["high".into()],
+            fingerprint: Some("wazuh:5712".into()),
+            ..QueueFilter::default()
+        });
+        assert_eq!(refined.state, Some(State::Open));
+        assert_eq!(refined.assignee, Some(AssigneeFilter::Me));
+        assert_eq!(refined.priorities, vec!["high".to_string()]);
+        assert_eq!(refined.fingerprint.as_deref(), Some("wazuh:5712"));
+        let other = mine.refined_by(QueueFilter {
+            assignee: Some(AssigneeFilter::Nobody),
+            ..QueueFilter::default()
+        });
+        assert_eq!(other.assignee, Some(AssigneeFilter::Nobody));
     }
 }

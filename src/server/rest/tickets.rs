@@ -82,17 +82,7 @@ fn queue_query(params: ListQuery) -> Result<QueueQuery, AppError> {
         fingerprint: params.fingerprint.filter(|f| !f.trim().is_empty()),
         ..QueueFilter::default()
     };
-    let filter = (refined != QueueFilter::default()).then(|| QueueFilter {
-        statuses: pick(refined.statuses, base.statuses),
-        priorities: pick(refined.priorities, base.priorities),
-        departments: pick(refined.departments, base.departments),
-        assignee: refined.assignee.or(base.assignee),
-        tags: pick(refined.tags, base.tags),
-        sources: pick(refined.sources, base.sources),
-        alert_sources: refined.alert_sources,
-        fingerprint: refined.fingerprint,
-        ..base
-    });
+    let filter = (refined != QueueFilter::default()).then(|| base.refined_by(refined));
     Ok(QueueQuery {
         queue,
         filter,
@@ -100,11 +90,6 @@ fn queue_query(params: ListQuery) -> Result<QueueQuery, AppError> {
         sort,
         cursor: params.cursor,
     })
-}
-
-/// A refinement wins over the queue's own list when it names something.
-fn pick<T>(refined: Vec<T>, base: Vec<T>) -> Vec<T> {
-    if refined.is_empty() { base } else { refined }
 }
 
 /// List or search tickets.

@@ -253,6 +253,16 @@ pub async fn current_session(state: &AppState, caller: &Caller) -> Result<Sessio
     })
 }
 
+/// The active agent or admin with this email (what an API key may act as).
+pub(super) async fn staff_by_email(
+    state: &AppState,
+    address: &str,
+) -> Result<Option<UserSummary>, AppError> {
+    Ok(account_by_email(state, address)
+        .await?
+        .filter(|u| u.active && u.role != Role::Customer))
+}
+
 async fn account_by_email(
     state: &AppState,
     address: &str,

@@ -7,11 +7,11 @@ use std::net::IpAddr;
 use crate::domain::audit::{ActorKind, AuditActor};
 use crate::domain::config::api_key::ApiKeyDef;
 use crate::domain::permission::{KeyActor, SignedInUser};
-use crate::domain::user::Role;
 use crate::error::AppError;
 use crate::server::auth::token_key;
 use crate::server::request::internal;
 use crate::server::state::AppState;
+use crate::server::use_cases::accounts::staff_by_email;
 
 /// A key that passed: its id and name, for the audit trail.
 #[derive(Clone, Debug)]
@@ -120,14 +120,7 @@ pub async fn acting(
     if !def.acts() {
         return Ok(Err(KeyRefusal::NotAuthorized));
     }
-    let account = state
-        .store
-        .users_by_email(std::slice::from_ref(&def.acts_as))
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .find(|u| u.active && u.role != Role::Customer);
-    let Some(account) = account else {
+    let Some(account) = staff_by_email(state, &def.acts_as).await? else {
         return Ok(Err(KeyRefusal::NoAccount));
     };
     used(state, &key).await?;

@@ -131,14 +131,10 @@ async fn check_key_account(
     if email.is_empty() {
         return Ok(checked);
     }
-    let staff = state
-        .store
-        .users_by_email(std::slice::from_ref(&email))
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .any(|u| u.active && u.role != crate::domain::user::Role::Customer);
-    if !staff {
+    if crate::server::use_cases::accounts::staff_by_email(state, &email)
+        .await?
+        .is_none()
+    {
         return Err(AppError::invalid(
             "acts_as",
             format!("No active agent or admin has the email “{email}”."),
