@@ -479,6 +479,35 @@ async fn the_api_key_command_prints_a_key_once_that_the_server_then_accepts() {
         String::from_utf8_lossy(&bad.stderr).contains("allowed"),
         "names the bad input"
     );
+    // A REST scope needs the account it acts as, and it must exist.
+    let unnamed = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || {
+            docket(
+                &[
+                    "api-key",
+                    "create",
+                    "--name",
+                    "SOAR",
+                    "--allow",
+                    "127.0.0.1",
+                    "--scope",
+                    "tickets:read",
+                    "--acts-as",
+                    "nobody@example.com",
+                ],
+                &url,
+            )
+        }
+    })
+    .await
+    .unwrap();
+    assert!(!unnamed.status.success());
+    assert!(
+        String::from_utf8_lossy(&unnamed.stderr).contains("acts_as"),
+        "{}",
+        String::from_utf8_lossy(&unnamed.stderr)
+    );
 
     let server = crate::common::DocketProcess::start(&[("DOCKET_DATABASE_URL", &url)]);
     let response = Client::new()
