@@ -283,7 +283,8 @@ fn pipe_exit(status: u16) -> u8 {
     match status {
         200..=299 => exit::OK,
         400 | 413 => exit::NO_INPUT,
-        401 | 403 => exit::NO_PERMISSION,
+        // Refused for good (a key, a filter, a deactivated sender): the MTA must not retry.
+        401 | 403 | 409 => exit::NO_PERMISSION,
         415..=417 | 501 => exit::DATA_ERROR,
         503 => exit::UNAVAILABLE,
         _ => exit::TEMP_FAIL,
@@ -373,14 +374,7 @@ async fn pipe_to_database(settings: Settings, raw: &[u8]) -> ExitCode {
         }
         Err(e) => {
             eprintln!("docket mail-pipe: {e}");
-            // Refused for good (a filter, a deactivated sender): the MTA must not retry, as
-            // for osTicket's 403 over HTTP.
-            let code = match e {
-                crate::error::AppError::Rejected { .. }
-                | crate::error::AppError::Conflict { .. } => exit::NO_PERMISSION,
-                other => pipe_exit(other.status()),
-            };
-            ExitCode::from(code)
+            ExitCode::from(pipe_exit(e.status()))
         }
     }
 }

@@ -492,8 +492,27 @@ async fn the_mail_pipe_command_posts_to_a_running_server_with_osticket_exit_code
     )
     .await;
     assert_eq!(code, Some(77), "a refused key is EX_NOPERM");
-    let (code, _, _) = pipe(key, "not an email".into()).await;
+    let (code, _, _) = pipe(key.clone(), "not an email".into()).await;
     assert_eq!(code, Some(66), "a message that is no email is EX_NOINPUT");
+    // A filter's refusal is for good: the MTA must bounce it, not retry it.
+    let filter = json!({ "name": "No spam", "active": true, "order": 10, "channel": "any",
+        "matching": "any", "stop_on_match": true,
+        "conditions": [{ "subject": "subject", "header": "", "operator": "contains", "value": "casino" }],
+        "actions": [{ "kind": "reject", "value": "" }] });
+    let (status, saved) = app
+        .rpc_body(
+            &admin,
+            "save_settings_item",
+            json!({ "section": "filters", "key": null, "item": filter }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (code, _, stderr) = pipe(
+        key,
+        raw("eve@example.org", "Casino chips", "pipe-3@x", "", "Click"),
+    )
+    .await;
+    assert_eq!(code, Some(77), "a rejected message is EX_NOPERM: {stderr}");
 }
 
 #[tokio::test]
