@@ -4,6 +4,13 @@
 //! on one chain head. Within a shard, event `seq` (1, 2, 3, ...) carries the hash of event `seq - 1`
 //! and its own hash: SHA-256 over `"{shard}|{seq}|{prev_hash}|{canonical body}"`, lower-case hex.
 
+pub mod export;
+pub mod filter;
+pub mod narrative;
+pub mod prune;
+pub mod stream;
+pub mod tombstone;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -206,10 +213,28 @@ pub enum BreakKind {
     Missing,
     /// Events are out of order, or one was moved in from elsewhere.
     Reordered,
+    /// The tombstone standing in for the chain's pruned start is not one Docket signed: what it
+    /// says was pruned cannot be trusted. The break names the last event it claims to cover.
+    ForgedTombstone,
+}
+
+impl BreakKind {
+    /// What the break means, for people reading `docket audit verify` or the audit page.
+    pub fn explain(self) -> &'static str {
+        match self {
+            BreakKind::Changed => "changed (its content no longer matches its hash)",
+            BreakKind::Missing => "missing (deleted, or the chain's tail was cut)",
+            BreakKind::Reordered => "reordered (moved from its place in the chain)",
+            BreakKind::ForgedTombstone => {
+                "forged tombstone (the record of the events pruned up to here is not signed by \
+                 this server's key: altered, or written with another key)"
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("audit chain {shard} is broken at event {seq}: {kind:?}")]
+#[error("audit chain {shard} at event {seq}: {}", kind.explain())]
 pub struct ChainBreak {
     pub shard: u8,
     pub seq: u64,
@@ -218,8 +243,19 @@ pub struct ChainBreak {
 
 /// Verifies one shard's events in stored order; returns how many were checked.
 pub fn verify_shard(shard: u8, events: &[AuditEvent]) -> Result<u64, ChainBreak> {
-    let mut expected_seq = 1;
-    let mut prev_hash = GENESIS_HASH.to_string();
+    verify_shard_from(shard, 1, GENESIS_HASH, events)
+}
+
+/// [`verify_shard`] for a chain whose first remaining event is `first_seq`, following
+/// `prev_hash` (after a pruned prefix, see [`tombstone`]).
+pub fn verify_shard_from(
+    shard: u8,
+    first_seq: u64,
+    prev_hash: &str,
+    events: &[AuditEvent],
+) -> Result<u64, ChainBreak> {
+    let mut expected_seq = first_seq;
+    let mut prev_hash = prev_hash.to_string();
     for (index, event) in events.iter().enumerate() {
         let at = |kind| ChainBreak {
             shard,
@@ -267,7 +303,7 @@ pub fn verify_shard(shard: u8, events: &[AuditEvent]) -> Result<u64, ChainBreak>
         prev_hash = event.hash.clone();
         expected_seq += 1;
     }
-    Ok(expected_seq - 1)
+    Ok(expected_seq - first_seq)
 }
 
 /// A chain head as written to the checkpoint log now and then: an event that must still be

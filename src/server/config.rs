@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use chrono::Duration;
 
+use crate::domain::audit::stream::StreamTarget;
 use crate::domain::registration::RegistrationPolicy;
 use crate::domain::ticket_number::NumberFormat;
 
@@ -66,6 +67,11 @@ pub struct AuditSettings {
     /// (`<path>.audit-checkpoints`), none for other databases unless set.
     pub checkpoint_file: Option<PathBuf>,
     pub checkpoint_interval: Duration,
+    /// How long events are kept before they may be pruned behind a signed tombstone; none keeps
+    /// them forever.
+    pub retain: Option<Duration>,
+    /// Where the trail is streamed as it grows (SIEMs, a file, stdout); none by default.
+    pub stream: Vec<StreamTarget>,
 }
 
 /// Outgoing mail: the SMTP server and the outbox's retry policy.
@@ -139,6 +145,8 @@ const KEYS: &[(&str, Option<&str>)] = &[
     ("api.validation_error_status", Some("400")),
     ("audit.checkpoint_file", Some("")),
     ("audit.checkpoint_interval", Some("1m")),
+    ("audit.retain", Some("")),
+    ("audit.stream", Some("")),
 ];
 
 /// The environment variable that overrides `key`.
@@ -324,6 +332,23 @@ impl Reader {
                     "a duration like 30s, 1m or 1h",
                     parse_duration,
                 )?,
+                retain: self.parse(
+                    "audit.retain",
+                    "a duration like 90d or 365d, or 0 (or empty) to keep events forever",
+                    |s| match s {
+                        "" | "0" => Some(None),
+                        s => parse_duration(s).map(Some),
+                    },
+                )?,
+                stream: StreamTarget::parse_list(&self.text("audit.stream")).map_err(|e| {
+                    ConfigError::BadValue {
+                        key: "audit.stream".into(),
+                        env: env_name("audit.stream"),
+                        expected: "a comma-separated list of stdout, file:PATH, \
+                                   syslog+udp://HOST:PORT and syslog+tcp://HOST:PORT, each once",
+                        got: e.target().to_string(),
+                    }
+                })?,
             },
             addr: self.parse("server.addr", "host:port like 127.0.0.1:3000", |s| {
                 s.parse().ok()
@@ -627,5 +652,48 @@ mod tests {
         .unwrap();
         assert_eq!(s.base_url, "https://help.example.com");
         assert!(s.secure_cookies());
+    }
+
+    #[test]
+    fn audit_events_are_kept_forever_unless_a_retention_is_set() {
+        let retain = |value: &str| {
+            Settings::from_sources("f", None, &env(&[("DOCKET_AUDIT_RETAIN", value)]))
+                .map(|s| s.audit.retain)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            Settings::from_sources("f", None, &[]).unwrap().audit.retain,
+            None
+        );
+        assert_eq!(retain("0"), Ok(None));
+        assert_eq!(retain("365d"), Ok(Some(Duration::days(365))));
+        let refused = retain("a year").unwrap_err();
+        assert!(refused.contains("DOCKET_AUDIT_RETAIN"), "{refused}");
+    }
+
+    #[test]
+    fn the_audit_stream_is_off_by_default_and_a_bad_target_is_named_at_start_up() {
+        let default = Settings::from_sources("f", None, &[]).unwrap();
+        assert!(default.audit.stream.is_empty());
+        let s = Settings::from_sources(
+            "f",
+            Some("[audit]\nstream = [\"stdout\", \"syslog+tcp://siem:514\"]\n"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(s.audit.stream.len(), 2);
+        let err = Settings::from_sources(
+            "f",
+            None,
+            &env(&[("DOCKET_AUDIT_STREAM", "stdout, syslog://siem:514")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("DOCKET_AUDIT_STREAM")
+                && err.contains("\"syslog://siem:514\"")
+                && err.contains("syslog+tcp://HOST:PORT"),
+            "{err}"
+        );
     }
 }

@@ -14,7 +14,8 @@ use crate::server::request::Caller;
 use crate::server::state::AppState;
 use crate::server::use_cases::attachments::{self, Download, Upload};
 
-fn error(e: AppError) -> Response {
+/// `e` as its status and JSON body, for the plain-HTTP routes beside the server functions.
+pub(super) fn error(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, Json(e)).into_response()
 }

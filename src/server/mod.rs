@@ -1,6 +1,7 @@
 //! The server: settings, state, HTTP routing and everything that only runs natively.
 
 pub mod alert_api;
+pub mod audit_export;
 pub mod auth;
 pub mod cli;
 pub mod clock;
@@ -116,6 +117,8 @@ pub async fn serve(
     jobs::mailboxes::spawn(state.clone());
     jobs::webhooks::spawn(state.clone());
     jobs::audit_checkpoints::spawn(state.clone());
+    jobs::audit_stream::spawn(state.clone());
+    jobs::audit_retention::spawn(state.clone());
     let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -2,8 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::audit::filter::{AuditCursor, AuditFilter};
 use crate::domain::audit::{AuditEvent, ChainBreak};
 use crate::error::AppError;
 
@@ -48,24 +50,57 @@ impl From<AuditEvent> for AuditEventView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditPageView {
     pub events: Vec<AuditEventView>,
-    /// Pass as `before` to read the next, older page.
-    pub older: Option<DateTime<Utc>>,
+    /// Pass as `after` to read the next, older page.
+    pub older: Option<AuditCursor>,
+}
+
+/// One line of a ticket's History tab.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: DateTime<Utc>,
+    /// "Priya Shah changed priority from Normal to High."
+    pub sentence: String,
+    pub action: String,
+    pub ip: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    pub entries: Vec<HistoryEntry>,
+    pub older: Option<AuditCursor>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuditVerification {
     pub events: u64,
     pub breaks: Vec<ChainBreak>,
-    /// Checkpoints read from the checkpoint log and checked.
+    /// Checkpoints from the checkpoint log compared with the trail (those of pruned events can
+    /// no longer be, and are not counted).
     #[serde(default)]
     pub checkpoints: u64,
+    /// Events pruned by retention, stood in for by signed tombstones on intact chains.
+    #[serde(default)]
+    pub pruned: u64,
 }
 
-#[server(prefix = "/rpc", endpoint = "audit_page")]
-pub async fn audit_page(before: Option<DateTime<Utc>>) -> Result<AuditPageView, AppError> {
+#[server(prefix = "/rpc", endpoint = "audit_page", input = Json)]
+pub async fn audit_page(
+    filter: AuditFilter,
+    after: Option<AuditCursor>,
+) -> Result<AuditPageView, AppError> {
     use crate::server::{rpc, use_cases::audit_trail};
     let (state, caller) = rpc::context().await?;
-    audit_trail::audit_page(&state, &caller, before).await
+    audit_trail::audit_page(&state, &caller, filter, after).await
+}
+
+#[server(prefix = "/rpc", endpoint = "ticket_history", input = Json)]
+pub async fn ticket_history(
+    number: String,
+    after: Option<AuditCursor>,
+) -> Result<HistoryPage, AppError> {
+    use crate::server::{rpc, use_cases::audit_trail};
+    let (state, caller) = rpc::context().await?;
+    audit_trail::ticket_history(&state, &caller, &number, after).await
 }
 
 #[server(prefix = "/rpc", endpoint = "verify_audit")]

@@ -1,5 +1,6 @@
 //! Every account change leaves an audit event on an intact hash chain, even under concurrency.
 
+use crate::common::datastore::{audit_verify, copy_tree, tamper};
 use crate::common::{browser, spawn_app};
 use reqwest::StatusCode;
 
@@ -16,7 +17,7 @@ async fn account_changes_are_audited_with_who_what_and_where() {
     }
     app.rpc(&customer, "sign_out", &[]).await;
 
-    let (status, page) = app.rpc_json(&admin, "audit_page", &[]).await;
+    let (status, page) = app.audit_page(&admin, serde_json::json!({})).await;
     assert_eq!(status, StatusCode::OK);
     let events = page["events"].as_array().unwrap();
     let actions: Vec<&str> = events
@@ -112,56 +113,6 @@ async fn futures_join_all<F: std::future::Future<Output = ()>>(futures: impl Ite
     .await;
 }
 
-/// Copies a datastore directory (or file) tree, so each tampering starts from the same trail.
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy_tree(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
-    }
-}
-
-/// `docket audit verify` on the datastore at `url`: whether it passed, and what it printed.
-fn verify(url: &str) -> (bool, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
-        .args(["audit", "verify"])
-        .env("DOCKET_CONFIG", "/nonexistent")
-        .env("DOCKET_DATABASE_URL", url)
-        .env("DOCKET_LOG", "error")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
-}
-
-/// Runs `sql` on the datastore at `url` with the engine itself, as someone with file access could
-/// (committing durably). The engine keeps its lock on the datastore while this process lives, so
-/// the caller verifies a copy made afterwards.
-fn tamper(url: &str, sql: &str) {
-    let (url, sql) = (format!("{url}?sync=every"), sql.to_string());
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let db = surrealdb::engine::any::connect(url).await.unwrap();
-            db.use_ns("docket").use_db("main").await.unwrap();
-            db.query(sql).await.unwrap().check().unwrap();
-        });
-    })
-    .join()
-    .unwrap();
-}
-
 #[tokio::test]
 async fn verify_names_the_first_altered_event_however_the_trail_was_tampered_with() {
     use crate::common::{DocketProcess, PASSWORD, rpc_at};
@@ -189,7 +140,7 @@ async fn verify_names_the_first_altered_event_however_the_trail_was_tampered_wit
     let checkpoints = std::fs::read_to_string(format!("{}.audit-checkpoints", db_path.display()))
         .expect("a checkpoint log beside the datastore");
     assert!(checkpoints.lines().count() >= 2, "{checkpoints}");
-    let (intact, said) = verify(&url);
+    let (intact, said) = audit_verify(&url, &[]);
     assert!(intact, "{said}");
     assert!(said.contains("The audit trail is intact"), "{said}");
 
@@ -234,7 +185,7 @@ async fn verify_names_the_first_altered_event_however_the_trail_was_tampered_wit
             format!("{}.audit-checkpoints", copy_path.display()),
         )
         .unwrap();
-        let (intact, said) = verify(&format!("surrealkv://{}", copy_path.display()));
+        let (intact, said) = audit_verify(&format!("surrealkv://{}", copy_path.display()), &[]);
         assert!(!intact, "{name}: verify passed: {said}");
         assert!(said.contains(expected), "{name}: {said}");
         assert!(said.contains("altered"), "{name}: {said}");

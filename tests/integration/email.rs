@@ -318,7 +318,10 @@ async fn a_message_that_keeps_failing_becomes_a_dead_letter_that_an_admin_can_re
     mail_to(&sink, "carol@example.com", 1).await;
     let (status, body) = app.rpc_json(&admin, "resend_mail", &[("id", &id)]).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    let audit = store.audit_page(None, 50).await.unwrap();
+    let audit = store
+        .audit_search(&Default::default(), None, 50)
+        .await
+        .unwrap();
     assert!(
         audit
             .events
@@ -403,7 +406,10 @@ async fn tickets_email_takes_raw_mail_with_osticket_answers() {
         (StatusCode::BAD_REQUEST, "URL not supported")
     );
     // Each use of a key is in the audit trail, naming the key.
-    let audit = store.audit_page(None, 100).await.unwrap();
+    let audit = store
+        .audit_search(&Default::default(), None, 100)
+        .await
+        .unwrap();
     assert!(audit.events.iter().any(|e| {
         e.record.action == "ticket.created"
             && e.record

@@ -342,7 +342,7 @@ async fn a_rejecting_filter_answers_ticket_denied_and_opens_nothing() {
         (status, text.as_str()),
         (StatusCode::FORBIDDEN, "Ticket denied")
     );
-    let (_, audit) = app.rpc_json(&admin, "audit_page", &[]).await;
+    let (_, audit) = app.audit_page(&admin, serde_json::json!({})).await;
     let actions: Vec<&str> = audit["events"]
         .as_array()
         .unwrap()

@@ -259,7 +259,7 @@ async fn a_key_acting_as_an_agent_opens_lists_reads_changes_and_replies() {
     assert_eq!(reply["author"], "Sam Support", "the key acts as Sam");
 
     // The audit trail names the key and the account it acted as.
-    let (status, audit) = d.app.rpc_json(&d.admin, "audit_page", &[]).await;
+    let (status, audit) = d.app.audit_page(&d.admin, serde_json::json!({})).await;
     assert_eq!(status, StatusCode::OK, "{audit}");
     let text = audit.to_string();
     assert!(

@@ -155,7 +155,7 @@ async fn a_rejecting_filter_refuses_the_ticket_clearly_and_creates_nothing() {
     );
     let (_, list) = app.rpc_json(&alice, "my_tickets", &[("search", "")]).await;
     assert_eq!(list["tickets"], json!([]));
-    let (_, audit) = app.rpc_json(&admin, "audit_page", &[]).await;
+    let (_, audit) = app.audit_page(&admin, serde_json::json!({})).await;
     assert!(
         audit["events"]
             .as_array()
@@ -330,7 +330,7 @@ async fn settings_are_validated_per_field_audited_and_in_effect_at_once() {
     assert_eq!(session["helpdesk_name"], "Acme SOC");
     assert_eq!(session["registration_open"], false);
 
-    let (_, audit) = app.rpc_json(&admin, "audit_page", &[]).await;
+    let (_, audit) = app.audit_page(&admin, serde_json::json!({})).await;
     let event = audit["events"]
         .as_array()
         .unwrap()

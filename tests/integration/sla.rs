@@ -207,7 +207,7 @@ async fn a_ticket_breaches_once_and_each_escalation_step_runs_once_in_order() {
         .rpc_json(&admin, "agent_ticket", &[("number", number)])
         .await;
     assert_eq!(page["ticket"]["team_id"], "tier_1");
-    let (_, audit) = app.rpc_json(&admin, "audit_page", &[]).await;
+    let (_, audit) = app.audit_page(&admin, serde_json::json!({})).await;
     let escalations = audit["events"]
         .as_array()
         .unwrap()

@@ -286,7 +286,7 @@ async fn opening_and_viewing_a_ticket_is_audited() {
     let client = customer(&app, "cee@example.com").await;
     let number = open_incident(&app, &client, "Audited").await;
     fetch_ticket(&app, &client, &number).await;
-    let (_, page) = app.rpc_json(&admin, "audit_page", &[]).await;
+    let (_, page) = app.audit_page(&admin, serde_json::json!({})).await;
     let object = format!("ticket:{number}");
     let mut actions: Vec<&str> = page["events"]
         .as_array()

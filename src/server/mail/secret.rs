@@ -40,6 +40,12 @@ impl SecretKey {
         self.derive(b"signing").to_vec()
     }
 
+    /// The key that signs audit tombstones: a sub-key of its own, so no other signature made with
+    /// this key can pass for a tombstone's.
+    pub fn tombstone_signing(&self) -> Vec<u8> {
+        self.derive(b"audit-tombstone").to_vec()
+    }
+
     fn derive(&self, purpose: &[u8]) -> [u8; 32] {
         let mut hasher = Sha256::new();
         hasher.update(self.0);
@@ -90,5 +96,6 @@ mod tests {
         assert_eq!(SecretKey([8; 32]).open(&sealed), None);
         assert_eq!(key.open("not base64!"), None);
         assert_ne!(key.signing(), key.derive(b"sealing").to_vec());
+        assert_ne!(key.tombstone_signing(), key.signing());
     }
 }

@@ -5,7 +5,8 @@ use surrealdb::engine::any::Any;
 use surrealdb::method::Query;
 use surrealdb::types::SurrealValue;
 
-use super::{Store, StoreError};
+use super::{Binds, Store, StoreError};
+use crate::domain::audit::filter::{AuditCursor, AuditFilter};
 use crate::domain::audit::{
     ActorKind, AuditActor, AuditEvent, AuditRecord, GENESIS_HASH, Origin, SHARDS,
 };
@@ -50,7 +51,7 @@ pub(super) fn bind<'r>(query: Query<'r, Any>, record: &AuditRecord) -> Query<'r,
 }
 
 #[derive(SurrealValue)]
-struct EventRow {
+pub(super) struct EventRow {
     shard: i64,
     seq: i64,
     prev_hash: String,
@@ -69,7 +70,7 @@ struct EventRow {
 }
 
 impl EventRow {
-    fn into_event(self) -> Result<AuditEvent, StoreError> {
+    pub(super) fn into_event(self) -> Result<AuditEvent, StoreError> {
         let json = |text: Option<String>| -> Result<_, StoreError> {
             text.map(|t| {
                 serde_json::from_str(&t)
@@ -105,30 +106,83 @@ impl EventRow {
     }
 }
 
-/// One page of the trail, newest first, with the cursor for the next (older) page.
+/// One page of a search, newest first, with where the next (older) page starts.
 #[derive(Debug)]
 pub struct AuditPage {
     pub events: Vec<AuditEvent>,
-    pub older: Option<DateTime<Utc>>,
+    pub older: Option<AuditCursor>,
 }
 
-const FIELDS: &str = "shard, seq, prev_hash, hash, at, actor_kind, actor_id, actor_label, action, object_kind, object_id, before, after, ip, user_agent";
+pub(super) const FIELDS: &str = "shard, seq, prev_hash, hash, at, actor_kind, actor_id, actor_label, action, object_kind, object_id, before, after, ip, user_agent";
+
+/// The `WHERE` clause of a search (only the parts it uses, so the planner can pick an index) and
+/// its parameters.
+fn conditions(filter: &AuditFilter, after: Option<&AuditCursor>) -> (String, Binds) {
+    let mut clauses: Vec<&str> = Vec::new();
+    let mut binds = Binds::default();
+    let (kind, id) = filter.object_parts();
+    if let Some(kind) = kind {
+        clauses.push("object_kind = $object_kind");
+        binds = binds.with("object_kind", kind.to_string());
+    }
+    if let Some(id) = id {
+        clauses.push("object_id = $object_id");
+        binds = binds.with("object_id", id.to_string());
+    }
+    if !filter.actor.is_empty() {
+        clauses.push(
+            "(actor_id = $actor OR string::contains(string::lowercase(actor_label), $actor))",
+        );
+        binds = binds.with("actor", filter.actor.clone());
+    }
+    if !filter.action.is_empty() {
+        clauses.push("string::starts_with(action, $action)");
+        binds = binds.with("action", filter.action.clone());
+    }
+    if !filter.ip.is_empty() {
+        clauses.push("string::starts_with(ip ?? '', $ip)");
+        binds = binds.with("ip", filter.ip.clone());
+    }
+    if let Some(since) = filter.since() {
+        clauses.push("at >= $since");
+        binds = binds.with("since", since);
+    }
+    if let Some(until) = filter.until() {
+        clauses.push("at < $until");
+        binds = binds.with("until", until);
+    }
+    if let Some(cursor) = after {
+        clauses.push(
+            "(at < $c_at OR (at = $c_at AND (shard < $c_shard OR (shard = $c_shard AND seq < $c_seq))))",
+        );
+        binds = binds
+            .with("c_at", cursor.at)
+            .with("c_shard", i64::from(cursor.shard))
+            .with("c_seq", cursor.seq as i64);
+    }
+    let clause = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    (clause, binds)
+}
 
 impl Store {
-    /// Events newest first, strictly before `before` when given.
-    pub async fn audit_page(
+    /// Events matching `filter`, newest first, strictly older than `after` when given.
+    pub async fn audit_search(
         &self,
-        before: Option<DateTime<Utc>>,
+        filter: &AuditFilter,
+        after: Option<&AuditCursor>,
         limit: usize,
     ) -> Result<AuditPage, StoreError> {
+        let (clause, binds) = conditions(filter, after);
         let sql = format!(
-            "SELECT {FIELDS} FROM audit_event WHERE $before = NONE OR at < $before ORDER BY at DESC LIMIT $limit"
+            "SELECT {FIELDS} FROM audit_event {clause} ORDER BY at DESC, shard DESC, seq DESC LIMIT $limit"
         );
-        let rows: Vec<EventRow> = self
-            .db
-            .query(sql)
-            .bind(("before", before))
-            .bind(("limit", limit as i64 + 1))
+        let rows: Vec<EventRow> = binds
+            .with("limit", limit as i64 + 1)
+            .onto(self.db.query(sql))
             .await?
             .take(0)?;
         let mut events = rows
@@ -137,11 +191,28 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         let older = if events.len() > limit {
             events.truncate(limit);
-            events.last().map(|e| e.record.at)
+            events.last().map(|e| AuditCursor {
+                at: e.record.at,
+                shard: e.shard,
+                seq: e.seq,
+            })
         } else {
             None
         };
         Ok(AuditPage { events, older })
+    }
+
+    /// How many events match `filter` (older than `after` when given).
+    pub async fn audit_count(
+        &self,
+        filter: &AuditFilter,
+        after: Option<&AuditCursor>,
+    ) -> Result<u64, StoreError> {
+        let (clause, binds) = conditions(filter, after);
+        let sql =
+            format!("RETURN (SELECT count() AS n FROM audit_event {clause} GROUP ALL)[0].n ?? 0");
+        let count: Option<i64> = binds.onto(self.db.query(sql)).await?.take(0)?;
+        Ok(count.unwrap_or(0).max(0) as u64)
     }
 
     /// Every event of one shard in chain order, for verification.

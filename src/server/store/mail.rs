@@ -189,17 +189,20 @@ impl Store {
             .collect()
     }
 
-    pub async fn mail_sent(&self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.db
-            .query(
-                "UPDATE type::record('outbox', $id) SET status = 'sent', sent_at = $at,
-                    attempts += 1, lease_until = NONE, last_error = NONE RETURN NONE",
-            )
-            .bind(("id", id.to_string()))
-            .bind(("at", at))
-            .await?
-            .check()?;
-        Ok(())
+    pub async fn mail_sent(
+        &self,
+        id: &str,
+        at: DateTime<Utc>,
+        record: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        let binds = Binds::default().with("id", id.to_string()).with("at", at);
+        self.audited_write(
+            "UPDATE type::record('outbox', $id) SET status = 'sent', sent_at = $at,
+                attempts += 1, lease_until = NONE, last_error = NONE RETURN NONE;",
+            binds,
+            record,
+        )
+        .await
     }
 
     /// Records a failed attempt: due again at `retry_at`, or dead when that is none.

@@ -18,6 +18,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, V9_EMAIL),
     (10, V10_ALERTS),
     (11, V11_WEBHOOKS),
+    (12, V12_AUDIT_SEARCH),
+    (13, V13_AUDIT_TOMBSTONES),
+    (14, V14_AUDIT_STREAM),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -551,6 +554,41 @@ DEFINE FIELD last_error ON webhook_delivery TYPE option<string>;
 DEFINE FIELD lease_until ON webhook_delivery TYPE option<datetime>;
 DEFINE INDEX webhook_delivery_due ON webhook_delivery FIELDS status, next_at;
 DEFINE INDEX webhook_delivery_created ON webhook_delivery FIELDS created_at;
+";
+
+/// What the audit page filters on: each lookup an index, newest first within it.
+const V12_AUDIT_SEARCH: &str = "
+DEFINE INDEX audit_object ON audit_event FIELDS object_kind, object_id, at;
+DEFINE INDEX audit_actor ON audit_event FIELDS actor_id, at;
+DEFINE INDEX audit_action ON audit_event FIELDS action, at;
+DEFINE INDEX audit_ip ON audit_event FIELDS ip, at;
+";
+
+/// Retention: per shard (record id = shard), the signed tombstone standing in for the events
+/// pruned from the start of its chain. Extended by each prune, so not `READONLY`: its signature is
+/// what makes an edit evident.
+const V13_AUDIT_TOMBSTONES: &str = "
+DEFINE TABLE audit_tombstone SCHEMAFULL;
+DEFINE FIELD through_seq ON audit_tombstone TYPE int ASSERT $value >= 1;
+DEFINE FIELD hash ON audit_tombstone TYPE string;
+DEFINE FIELD pruned ON audit_tombstone TYPE int ASSERT $value >= 1;
+DEFINE FIELD oldest_at ON audit_tombstone TYPE datetime;
+DEFINE FIELD newest_at ON audit_tombstone TYPE datetime;
+DEFINE FIELD at ON audit_tombstone TYPE datetime;
+DEFINE FIELD signature ON audit_tombstone TYPE string;
+";
+
+/// Streaming the trail to SIEMs (`audit.stream`): per target (its canonical spelling) and shard,
+/// the last event the target acknowledged; and which process streams a target, until when.
+const V14_AUDIT_STREAM: &str = "
+DEFINE TABLE audit_stream_cursor SCHEMAFULL;
+DEFINE FIELD target ON audit_stream_cursor TYPE string;
+DEFINE FIELD shard ON audit_stream_cursor TYPE int ASSERT $value >= 0;
+DEFINE FIELD seq ON audit_stream_cursor TYPE int ASSERT $value >= 0;
+DEFINE INDEX audit_stream_cursor_target ON audit_stream_cursor FIELDS target, shard UNIQUE;
+DEFINE TABLE audit_stream_lease SCHEMAFULL;
+DEFINE FIELD holder ON audit_stream_lease TYPE string;
+DEFINE FIELD lease_until ON audit_stream_lease TYPE datetime;
 ";
 
 pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {

@@ -3,6 +3,8 @@
 mod alerts;
 mod attachments;
 mod audit;
+mod audit_retention;
+mod audit_stream;
 mod canned;
 mod catalog;
 mod guest_links;
@@ -25,6 +27,7 @@ mod webhooks;
 pub use alerts::AlertRecord;
 pub use attachments::{AttachmentMeta, NewAttachment};
 pub use audit::AuditPage;
+pub use audit_stream::StreamCursors;
 pub use catalog::Topic;
 pub use live::{PresenceNotice, TicketNotice};
 pub use mail::{Claimed, MailboxState, OutboxCounts, OutboxEntry, template_label};
@@ -39,7 +42,7 @@ pub use tickets::{
     AlertFacts, EntryEmail, NewEntry, NewTicket, Patch, SlaState, TicketReader, TicketWrite,
 };
 pub use users::{Credentials, NewUser};
-pub use webhooks::DueDelivery;
+pub use webhooks::{DeliveryAttempt, DueDelivery};
 
 use surrealdb::Surreal;
 use surrealdb::engine::any::{Any, connect};
@@ -146,6 +149,17 @@ impl Binds {
         self.0.push((name.into(), value.into_value()));
         self
     }
+
+    /// `query` with every parameter bound.
+    fn onto<'r>(
+        &self,
+        mut query: surrealdb::method::Query<'r, Any>,
+    ) -> surrealdb::method::Query<'r, Any> {
+        for (name, value) in &self.0 {
+            query = query.bind((name.clone(), value.clone()));
+        }
+        query
+    }
 }
 
 /// Whether a statement failed only because a concurrent transaction won the race (worth retrying).
@@ -250,11 +264,7 @@ impl Store {
         );
         let mut attempt = 0;
         loop {
-            let mut query = self.db.query(sql.as_str());
-            for (name, value) in &binds.0 {
-                query = query.bind((name.clone(), value.clone()));
-            }
-            let query = audit::bind(query, record);
+            let query = audit::bind(binds.onto(self.db.query(sql.as_str())), record);
             let mut response = query.await?;
             let errors = response.take_errors();
             if errors.is_empty() {

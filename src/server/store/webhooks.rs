@@ -18,6 +18,17 @@ pub(super) const DELIVERIES: &str = "FOR $hook IN (SELECT id, events FROM webhoo
         status: 'queued', attempts: 0, next_at: $audit_at, created_at: $audit_at } RETURN NONE;
 };";
 
+/// The outcome of one attempt to deliver.
+pub struct DeliveryAttempt<'a> {
+    pub id: &'a str,
+    pub at: DateTime<Utc>,
+    pub delivered: bool,
+    pub http_status: Option<u16>,
+    pub error: Option<&'a str>,
+    /// When to try again; none after a success or the last attempt.
+    pub retry_at: Option<DateTime<Utc>>,
+}
+
 /// A delivery claimed by the worker.
 #[derive(Debug)]
 pub struct DueDelivery {
@@ -103,30 +114,31 @@ impl Store {
     /// Records an attempt: delivered, due again at `retry_at`, or dead when that is none.
     pub async fn delivery_attempted(
         &self,
-        id: &str,
-        at: DateTime<Utc>,
-        delivered: bool,
-        http_status: Option<u16>,
-        error: Option<&str>,
-        retry_at: Option<DateTime<Utc>>,
+        attempt: &DeliveryAttempt<'_>,
+        record: &AuditRecord,
     ) -> Result<(), StoreError> {
-        self.db
-            .query(
-                "UPDATE type::record('webhook_delivery', $id) SET attempts += 1, lease_until = NONE,
-                    last_status = $http_status, last_error = $error,
-                    status = IF $delivered { 'delivered' } ELSE IF $retry_at { 'queued' } ELSE { 'dead' },
-                    delivered_at = IF $delivered { $at } ELSE { delivered_at },
-                    next_at = $retry_at ?? next_at RETURN NONE",
+        let binds = Binds::default()
+            .with("id", attempt.id.to_string())
+            .with("at", attempt.at)
+            .with("delivered", attempt.delivered)
+            .with("http_status", attempt.http_status.map(i64::from))
+            .with(
+                "error",
+                attempt
+                    .error
+                    .map(|e| e.chars().take(500).collect::<String>()),
             )
-            .bind(("id", id.to_string()))
-            .bind(("at", at))
-            .bind(("delivered", delivered))
-            .bind(("http_status", http_status.map(i64::from)))
-            .bind(("error", error.map(|e| e.chars().take(500).collect::<String>())))
-            .bind(("retry_at", retry_at))
-            .await?
-            .check()?;
-        Ok(())
+            .with("retry_at", attempt.retry_at);
+        self.audited_write(
+            "UPDATE type::record('webhook_delivery', $id) SET attempts += 1, lease_until = NONE,
+                last_status = $http_status, last_error = $error,
+                status = IF $delivered { 'delivered' } ELSE IF $retry_at { 'queued' } ELSE { 'dead' },
+                delivered_at = IF $delivered { $at } ELSE { delivered_at },
+                next_at = $retry_at ?? next_at RETURN NONE;",
+            binds,
+            record,
+        )
+        .await
     }
 
     /// Sends a delivery again (any state), due now.

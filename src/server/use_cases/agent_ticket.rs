@@ -8,7 +8,7 @@ use crate::domain::config::role::Permission;
 use crate::domain::form::{FieldKind, FieldValue};
 use crate::domain::live::Activity;
 use crate::domain::permission::{Action, Resource, authorize};
-use crate::domain::ticket::{EntryKind, Ticket};
+use crate::domain::ticket::{EntryKind, Source, Ticket};
 use crate::error::AppError;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
@@ -78,7 +78,8 @@ pub async fn view(
         "ticket.viewed",
         caller.origin.clone(),
     )
-    .object("ticket", &ticket.number);
+    .object("ticket", &ticket.number)
+    .after(json!({ "via": if caller.channel() == Source::Api { "api" } else { "agent" } }));
     state.store.append_audit(&record).await.map_err(internal)?;
     let thread = state
         .store

@@ -1,10 +1,12 @@
 //! Checking an API key the way osTicket does, before the body is read: known (by its hash),
 //! active, from an allowed address, with the scope the endpoint needs. Each refusal has
-//! osTicket's exact wording; each use is noted on the key.
+//! osTicket's exact wording; each use is noted on the key, each refusal of a known key audited.
 
 use std::net::IpAddr;
 
-use crate::domain::audit::{ActorKind, AuditActor};
+use serde_json::json;
+
+use crate::domain::audit::{ActorKind, AuditActor, AuditRecord, Origin};
 use crate::domain::config::api_key::ApiKeyDef;
 use crate::domain::permission::{KeyActor, SignedInUser};
 use crate::error::AppError;
@@ -77,12 +79,50 @@ async fn check(
     };
     let allowed = ip.is_some_and(|ip| def.ranges().iter().any(|range| range.contains(ip)));
     if !allowed {
-        return Ok(Err(KeyRefusal::Invalid));
+        return refused(
+            state,
+            &row.key,
+            &def,
+            ip,
+            "address not allowed",
+            KeyRefusal::Invalid,
+        )
+        .await;
     }
     if !def.active {
-        return Ok(Err(KeyRefusal::Inactive));
+        return refused(state, &row.key, &def, ip, "inactive", KeyRefusal::Inactive).await;
     }
     Ok(Ok((row.key, def)))
+}
+
+/// Audits the refusal of a known key (a stolen key tried from elsewhere, a revoked key still in
+/// use, a missing scope). Unknown keys are not audited: anyone can send those, as often as they like.
+async fn refused<T>(
+    state: &AppState,
+    key: &str,
+    def: &ApiKeyDef,
+    ip: Option<IpAddr>,
+    why: &str,
+    refusal: KeyRefusal,
+) -> Result<Result<T, KeyRefusal>, AppError> {
+    let client = ApiClient {
+        key: key.to_string(),
+        name: def.name.clone(),
+    };
+    let origin = Origin {
+        ip: ip.map(|ip| ip.to_string()),
+        user_agent: None,
+    };
+    let record = AuditRecord::new(
+        state.clock.now(),
+        client.audit_actor(),
+        "api_key.refused",
+        origin,
+    )
+    .object("api_key", key)
+    .after(json!({ "reason": why }));
+    state.store.append_audit(&record).await.map_err(internal)?;
+    Ok(Err(refusal))
 }
 
 /// A key for an endpoint that needs `scope` (the osTicket API, alerts, mail).
@@ -97,7 +137,8 @@ pub async fn authenticate(
         Err(refusal) => return Ok(Err(refusal)),
     };
     if !def.scopes.iter().any(|s| s == scope) {
-        return Ok(Err(KeyRefusal::NotAuthorized));
+        let why = format!("lacks the {scope} scope");
+        return refused(state, &key, &def, ip, &why, KeyRefusal::NotAuthorized).await;
     }
     used(state, &key).await?;
     Ok(Ok(ApiClient {
@@ -118,10 +159,19 @@ pub async fn acting(
         Err(refusal) => return Ok(Err(refusal)),
     };
     if !def.acts() {
-        return Ok(Err(KeyRefusal::NotAuthorized));
+        return refused(
+            state,
+            &key,
+            &def,
+            ip,
+            "has no REST scope",
+            KeyRefusal::NotAuthorized,
+        )
+        .await;
     }
     let Some(account) = staff_by_email(state, &def.acts_as).await? else {
-        return Ok(Err(KeyRefusal::NoAccount));
+        let why = "acts as an account that is no longer active staff";
+        return refused(state, &key, &def, ip, why, KeyRefusal::NoAccount).await;
     };
     used(state, &key).await?;
     Ok(Ok(KeyActor {

@@ -183,9 +183,13 @@ async fn send(
         caller.audit_actor(),
         "attachment.downloaded",
         caller.origin.clone(),
-    )
-    .object("attachment", id)
-    .after(json!({ "ticket": meta.ticket_number, "name": meta.name, "size": meta.size }));
+    );
+    // Filed under its ticket when it has one, so the ticket's History shows who downloaded what.
+    let record = match &meta.ticket_number {
+        Some(number) => record.object("ticket", number),
+        None => record.object("attachment", id),
+    }
+    .after(json!({ "attachment": id, "name": meta.name, "size": meta.size }));
     state.store.append_audit(&record).await.map_err(internal)?;
     Ok(Download {
         name: meta.name,

@@ -1,32 +1,153 @@
 //! Reading and verifying the audit trail.
 
-use chrono::{DateTime, Utc};
-
 use std::collections::HashMap;
 
-use crate::domain::audit::{Checkpoint, SHARDS, verify_checkpoints, verify_shard};
+use serde_json::json;
+
+use crate::domain::audit::export::ExportFormat;
+use crate::domain::audit::filter::{AuditCursor, AuditFilter};
+use crate::domain::audit::narrative::describe;
+use crate::domain::audit::tombstone::{verify_checkpoints_after, verify_shard_after};
+use crate::domain::audit::{AuditRecord, Checkpoint, SHARDS};
 use crate::domain::permission::{Action, Resource, authorize};
 use crate::error::AppError;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
-use crate::server_fns::audit::{AuditEventView, AuditPageView, AuditVerification};
+use crate::server::use_cases::agent_ticket::reachable;
+use crate::server_fns::audit::{
+    AuditEventView, AuditPageView, AuditVerification, HistoryEntry, HistoryPage,
+};
 
 pub const PAGE_SIZE: usize = 50;
+/// How many events an export reads per round trip.
+const EXPORT_BATCH: usize = 1000;
 
+/// A page of the events `filter` matches, newest first, older than `after` when given.
 pub async fn audit_page(
     state: &AppState,
     caller: &Caller,
-    before: Option<DateTime<Utc>>,
+    filter: AuditFilter,
+    after: Option<AuditCursor>,
 ) -> Result<AuditPageView, AppError> {
     authorize(&caller.actor, Action::ReadAudit, &Resource::System)?;
+    let filter = checked(filter)?;
     let page = state
         .store
-        .audit_page(before, PAGE_SIZE)
+        .audit_search(&filter, after.as_ref(), PAGE_SIZE)
         .await
         .map_err(internal)?;
     Ok(AuditPageView {
         events: page.events.into_iter().map(AuditEventView::from).collect(),
         older: page.older,
+    })
+}
+
+fn checked(filter: AuditFilter) -> Result<AuditFilter, AppError> {
+    let filter = filter.normalize();
+    filter
+        .validate()
+        .map_err(|fields| AppError::Invalid { fields })?;
+    Ok(filter)
+}
+
+/// A ticket's History tab: its events told as sentences, newest first, for staff who may read it.
+pub async fn ticket_history(
+    state: &AppState,
+    caller: &Caller,
+    number: &str,
+    after: Option<AuditCursor>,
+) -> Result<HistoryPage, AppError> {
+    let ticket = reachable(state, caller, number, Action::ReadTicket).await?;
+    let filter = AuditFilter::for_object("ticket", &ticket.number);
+    let (page, catalog) = tokio::try_join!(
+        state.store.audit_search(&filter, after.as_ref(), PAGE_SIZE),
+        state.store.catalog()
+    )
+    .map_err(internal)?;
+    Ok(HistoryPage {
+        entries: page
+            .events
+            .into_iter()
+            .map(|event| HistoryEntry {
+                at: event.record.at,
+                sentence: describe(&event.record, &catalog),
+                action: event.record.action,
+                ip: event.record.origin.ip.unwrap_or_default(),
+            })
+            .collect(),
+        older: page.older,
+    })
+}
+
+/// An export under way: how many events it will hold, and their lines, read batch by batch.
+pub struct Export {
+    pub total: u64,
+    pub format: ExportFormat,
+    pub lines: std::pin::Pin<Box<dyn futures::Stream<Item = Result<String, AppError>> + Send>>,
+}
+
+/// Every event `filter` matches, newest first, as CSV or JSON lines; the export itself is audited
+/// (who exported what) before the first line is read.
+pub async fn export(
+    state: &AppState,
+    caller: &Caller,
+    filter: AuditFilter,
+    format: ExportFormat,
+) -> Result<Export, AppError> {
+    authorize(&caller.actor, Action::ReadAudit, &Resource::System)?;
+    let filter = checked(filter)?;
+    let now = state.clock.now();
+    let record = AuditRecord::new(
+        now,
+        caller.audit_actor(),
+        "audit.exported",
+        caller.origin.clone(),
+    )
+    .after(json!({
+        "format": format.extension(),
+        "filter": filter.query_pairs().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
+    }));
+    state.store.append_audit(&record).await.map_err(internal)?;
+    // Everything up to this export's own event, so the count and the lines agree however many
+    // events arrive while it streams.
+    let bound = AuditCursor {
+        at: now,
+        shard: u8::MAX,
+        seq: i64::MAX as u64,
+    };
+    let total = state
+        .store
+        .audit_count(&filter, Some(&bound))
+        .await
+        .map_err(internal)?;
+    let store = state.store.clone();
+    // The cursor moves batch by batch, so memory stays flat however large the export.
+    let batches = futures::stream::try_unfold((Some(bound), true), move |(cursor, first)| {
+        let store = store.clone();
+        let filter = filter.clone();
+        async move {
+            let Some(after) = cursor else {
+                return Ok(None);
+            };
+            let page = store
+                .audit_search(&filter, Some(&after), EXPORT_BATCH)
+                .await
+                .map_err(internal)?;
+            let mut text = if first {
+                format.header().to_string()
+            } else {
+                String::new()
+            };
+            for event in &page.events {
+                text.push_str(&format.line(event));
+            }
+            Ok(Some((text, (page.older, false))))
+        }
+    });
+    Ok(Export {
+        total,
+        format,
+        lines: Box::pin(batches),
     })
 }
 
@@ -58,16 +179,22 @@ async fn verify_unchecked(state: &AppState) -> Result<AuditVerification, AppErro
         },
         None => Vec::new(),
     };
-    let mut verification = AuditVerification {
-        checkpoints: checkpoints.len() as u64,
-        ..AuditVerification::default()
-    };
+    let mut verification = AuditVerification::default();
+    // A chain pruned by retention starts from its signed tombstone instead of the genesis hash.
+    let tombstones = state.store.audit_tombstones().await.map_err(internal)?;
+    let key = state.secret.tombstone_signing();
     for shard in 0..SHARDS {
         let events = state.store.audit_shard(shard).await.map_err(internal)?;
-        match verify_shard(shard, &events)
-            .and_then(|count| verify_checkpoints(shard, &events, &checkpoints).map(|()| count))
-        {
-            Ok(count) => verification.events += count,
+        let tombstone = tombstones.iter().find(|t| t.shard == shard);
+        match verify_shard_after(shard, tombstone, &key, &events).and_then(|count| {
+            verify_checkpoints_after(shard, tombstone, &events, &checkpoints)
+                .map(|compared| (count, compared))
+        }) {
+            Ok((count, compared)) => {
+                verification.events += count;
+                verification.checkpoints += compared;
+                verification.pruned += tombstone.map_or(0, |t| t.pruned);
+            }
             Err(broken) => verification.breaks.push(broken),
         }
     }

@@ -1,6 +1,8 @@
 //! Guest access: a customer without an account asks for a link by email and ticket number, and the
 //! link opens that one ticket (view and reply) until it expires or is revoked.
 
+use serde_json::json;
+
 use crate::domain::audit::AuditRecord;
 use crate::domain::user::Email;
 use crate::error::AppError;
@@ -101,7 +103,8 @@ pub async fn guest_ticket(
         "ticket.viewed",
         guest.origin.clone(),
     )
-    .object("ticket", &ticket.number);
+    .object("ticket", &ticket.number)
+    .after(json!({ "via": "guest_link" }));
     state.store.append_audit(&record).await.map_err(internal)?;
     customer_view(state, ticket).await
 }

@@ -7,6 +7,8 @@ pub mod agent_ticket;
 pub mod alerts;
 pub mod api_keys;
 pub mod attachments;
+pub mod audit_retention;
+pub mod audit_stream;
 pub mod audit_trail;
 pub mod directory;
 pub mod general_settings;

@@ -38,9 +38,17 @@ pub async fn deliver_due(state: &AppState, transport: &Transport) -> Result<usiz
     for message in claimed {
         match smtp::send(transport, &message.mail).await {
             Ok(()) => {
+                let now = state.clock.now();
+                let record =
+                    AuditRecord::new(now, AuditActor::system(), "email.sent", Origin::default())
+                        .object("outbox", &message.id)
+                        .after(
+                            json!({ "to": message.mail.to, "subject": message.mail.subject,
+                        "ticket": message.mail.ticket, "attempt": message.attempts + 1 }),
+                        );
                 state
                     .store
-                    .mail_sent(&message.id, state.clock.now())
+                    .mail_sent(&message.id, now, &record)
                     .await
                     .map_err(internal)?;
                 sent += 1;

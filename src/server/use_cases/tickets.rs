@@ -650,7 +650,8 @@ pub async fn customer_ticket(
         "ticket.viewed",
         caller.origin.clone(),
     )
-    .object("ticket", &ticket.number);
+    .object("ticket", &ticket.number)
+    .after(json!({ "via": "portal" }));
     state.store.append_audit(&record).await.map_err(internal)?;
     customer_view(state, ticket).await
 }

@@ -3,15 +3,16 @@
 //! read the log and replay any delivery.
 
 use chrono::Duration;
+use serde_json::json;
 
-use crate::domain::audit::AuditRecord;
+use crate::domain::audit::{AuditActor, AuditRecord, Origin};
 use crate::domain::permission::{Action, Resource, authorize};
 use crate::domain::webhooks::Delivery;
 use crate::domain::webhooks::sign;
 use crate::error::AppError;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
-use crate::server::store::{Refusal, StoreError};
+use crate::server::store::{DeliveryAttempt, Refusal, StoreError};
 use crate::server::use_cases::outbox::backoff;
 
 /// Attempts before a delivery is dead.
@@ -55,16 +56,26 @@ pub async fn deliver_due(state: &AppState, client: &reqwest::Client) -> Result<u
         let attempts = d.attempts + 1;
         let retry_at = (!ok && attempts < MAX_ATTEMPTS)
             .then(|| state.clock.now() + backoff(Duration::seconds(FIRST_RETRY_SECONDS), attempts));
+        let attempt = DeliveryAttempt {
+            id: &d.id,
+            at: state.clock.now(),
+            delivered: ok,
+            http_status: status,
+            error: error.as_deref(),
+            retry_at,
+        };
+        let action = match (ok, retry_at) {
+            (true, _) => "webhook.delivered",
+            (false, Some(_)) => "webhook.failed",
+            (false, None) => "webhook.dead",
+        };
+        let record = AuditRecord::new(attempt.at, AuditActor::system(), action, Origin::default())
+            .object("webhook_delivery", &d.id)
+            .after(json!({ "event": d.event, "url": d.url, "attempt": attempts,
+                "status": status, "error": error, "retry_at": retry_at }));
         state
             .store
-            .delivery_attempted(
-                &d.id,
-                state.clock.now(),
-                ok,
-                status,
-                error.as_deref(),
-                retry_at,
-            )
+            .delivery_attempted(&attempt, &record)
             .await
             .map_err(internal)?;
         if ok {

@@ -2,6 +2,7 @@
 //! and talks HTTP to it like a browser or curl would.
 #![allow(dead_code)]
 
+pub mod datastore;
 pub mod dovecot;
 pub mod smtp_sink;
 
@@ -329,6 +330,16 @@ impl TestApp {
             .unwrap();
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The audit page's first page for `filter` (`{}` for everything), as `client` sees it.
+    pub async fn audit_page(&self, client: &Client, filter: Value) -> (StatusCode, Value) {
+        self.rpc_body(
+            client,
+            "audit_page",
+            serde_json::json!({ "filter": filter, "after": null }),
+        )
+        .await
     }
 
     /// Opens the live event stream as `client`.

@@ -4,6 +4,7 @@
 
 mod alert_panel;
 mod composer;
+mod history;
 mod presence;
 mod properties;
 mod thread;
@@ -23,6 +24,7 @@ use crate::ui::live::use_feed;
 
 use alert_panel::AlertDetails;
 use composer::Composer;
+use history::TicketHistory;
 use presence::Colleagues;
 use properties::Properties;
 use thread::AgentThread;
@@ -46,6 +48,7 @@ pub fn AgentTicketPage() -> impl IntoView {
     let tab = StoredValue::new(String::new());
     Effect::new(move |_| tab.set_value(presence::new_tab_id()));
     let loaded = RwSignal::new(None::<AgentTicket>);
+    let pane = RwSignal::new(Pane::Thread);
     let me = RwSignal::new(String::new());
     Effect::new(move |_| {
         if let Some(Ok(t)) = ticket.get() {
@@ -70,9 +73,19 @@ pub fn AgentTicketPage() -> impl IntoView {
             <Colleagues number feed me tab initial=Signal::derive(move || loaded.get().map(|t| t.colleagues).unwrap_or_default()) />
             <div class="ticket-workspace">
                 <div class="ticket-workspace__main">
-                    <Transition fallback=|| ()>
-                        {move || ticket.get().and_then(Result::ok).map(|t| view! { <AgentThread entries=t.thread number=t.ticket.number /> })}
-                    </Transition>
+                    <div class="tabs" role="tablist" aria-label="Ticket">
+                        <button type="button" role="tab" class="tab" aria-selected=move || (pane.get() == Pane::Thread).to_string()
+                            on:click=move |_| pane.set(Pane::Thread)>"Thread"</button>
+                        <button type="button" role="tab" class="tab" aria-selected=move || (pane.get() == Pane::History).to_string()
+                            on:click=move |_| pane.set(Pane::History)>"History"</button>
+                    </div>
+                    <Show when=move || pane.get() == Pane::History fallback=move || view! {
+                        <Transition fallback=|| ()>
+                            {move || ticket.get().and_then(Result::ok).map(|t| view! { <AgentThread entries=t.thread number=t.ticket.number /> })}
+                        </Transition>
+                    }>
+                        <TicketHistory number changed=Signal::from(changed) />
+                    </Show>
                     <Show when=move || loaded.with(|t| t.as_ref().is_some_and(|t| t.works))
                         fallback=|| view! { <p class="alert alert--info" role="note">"You can read this ticket (your role may search every department) but not work on it: it belongs to a department you are not in."</p> }>
                         <Composer number version workspace tab
@@ -96,6 +109,13 @@ pub fn AgentTicketPage() -> impl IntoView {
             </div>
         </Show>
     }
+}
+
+/// What the main column shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pane {
+    Thread,
+    History,
 }
 
 #[component]

@@ -1,0 +1,62 @@
+//! Export the current search as CSV or JSON lines, streamed, with a progress bar counting events.
+
+use leptos::prelude::*;
+
+use crate::domain::audit::filter::AuditFilter;
+use crate::ui::downloads::{Progress, save_with_progress};
+
+#[derive(Clone, PartialEq)]
+enum State {
+    Idle,
+    Running(Progress),
+    Done(u64),
+    Failed(String),
+}
+
+#[component]
+pub fn ExportPanel(filter: Memo<AuditFilter>) -> impl IntoView {
+    let state = RwSignal::new(State::Idle);
+    let start = move |format: &'static str| {
+        let url = format!(
+            "/admin/audit/export?format={format}&{}",
+            filter.get_untracked().query_string()
+        );
+        let name = format!("docket-audit.{format}");
+        state.set(State::Running(Progress::default()));
+        leptos::task::spawn_local(async move {
+            let outcome = save_with_progress(&url, &name, |p| state.set(State::Running(p))).await;
+            state.set(match outcome {
+                Ok(()) => match state.get_untracked() {
+                    State::Running(p) => State::Done(p.lines.saturating_sub(header_lines(format))),
+                    _ => State::Done(0),
+                },
+                Err(e) => State::Failed(e.to_string()),
+            });
+        });
+    };
+    let running = move || matches!(state.get(), State::Running(_));
+    view! {
+        <div class="toolbar" aria-label="Export">
+            <span class="muted">"Export these results:"</span>
+            <button type="button" class="button" disabled=running on:click=move |_| start("csv")>"CSV"</button>
+            <button type="button" class="button" disabled=running on:click=move |_| start("jsonl")>"JSON lines"</button>
+            {move || match state.get() {
+                State::Idle => ().into_any(),
+                State::Running(p) => {
+                    let total = p.total.unwrap_or(0).max(1);
+                    view! {
+                        <progress max=total value=p.lines.min(total) aria-label="Export progress"></progress>
+                        <span role="status">{format!("Exporting: {} of {} events", p.lines, p.total.map(|t| t.to_string()).unwrap_or_else(|| "?".into()))}</span>
+                    }.into_any()
+                }
+                State::Done(n) => view! { <span role="status">{format!("Exported {n} event{}.", if n == 1 { "" } else { "s" })}</span> }.into_any(),
+                State::Failed(message) => view! { <span class="field__error" role="alert">{message}</span> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// Lines before the first event (the CSV header).
+fn header_lines(format: &str) -> u64 {
+    u64::from(format == "csv")
+}
