@@ -18,11 +18,16 @@ LET $audit_head = (SELECT seq, hash FROM ONLY type::record('audit_head', $audit_
 LET $audit_seq = ($audit_head.seq ?? 0) + 1;
 LET $audit_prev = $audit_head.hash ?? $audit_genesis;
 LET $audit_hash = crypto::sha256(string::concat(<string> $audit_shard, '|', <string> $audit_seq, '|', $audit_prev, '|', $audit_body));
+LET $audit_rn = <string> (9223372036854775807 - time::nano($audit_at));
+LET $audit_rs = <string> (9223372036854775807 - $audit_seq);
+LET $audit_order = string::concat(string::repeat('0', 19 - string::len($audit_rn)), $audit_rn,
+    <string> (7 - $audit_shard), string::repeat('0', 19 - string::len($audit_rs)), $audit_rs);
 CREATE audit_event CONTENT {
     shard: $audit_shard, seq: $audit_seq, prev_hash: $audit_prev, hash: $audit_hash,
     at: $audit_at, actor_kind: $audit_actor_kind, actor_id: $audit_actor_id, actor_label: $audit_actor_label,
     action: $audit_action, object_kind: $audit_object_kind, object_id: $audit_object_id,
-    before: $audit_before, after: $audit_after, ip: $audit_ip, user_agent: $audit_user_agent
+    before: $audit_before, after: $audit_after, ip: $audit_ip, user_agent: $audit_user_agent,
+    order_key: $audit_order
 } RETURN NONE;
 UPSERT type::record('audit_head', $audit_shard) CONTENT { seq: $audit_seq, hash: $audit_hash } RETURN NONE;
 ";
@@ -115,6 +120,27 @@ pub struct AuditPage {
 
 pub(super) const FIELDS: &str = "shard, seq, prev_hash, hash, at, actor_kind, actor_id, actor_label, action, object_kind, object_id, before, after, ip, user_agent";
 
+/// Where an event sorts, newest first, as text: the time, then the chain and sequence number,
+/// each counted down from the largest value so a plain ascending index scan reads newest first.
+/// [`APPEND`] computes the same key in SurrealQL.
+fn order_key(cursor: &AuditCursor) -> String {
+    format!(
+        "{}{}{:019}",
+        time_key(cursor.at),
+        7 - cursor.shard.min(7),
+        i64::MAX - i64::try_from(cursor.seq).unwrap_or(i64::MAX)
+    )
+}
+
+/// The time part of [`order_key`]: every key of an event at `at` starts with it, and keys of
+/// older events sort after it.
+fn time_key(at: DateTime<Utc>) -> String {
+    format!(
+        "{:019}",
+        i64::MAX - at.timestamp_nanos_opt().unwrap_or(i64::MAX)
+    )
+}
+
 /// The `WHERE` clause of a search (only the parts it uses, so the planner can pick an index) and
 /// its parameters.
 fn conditions(filter: &AuditFilter, after: Option<&AuditCursor>) -> (String, Binds) {
@@ -143,22 +169,28 @@ fn conditions(filter: &AuditFilter, after: Option<&AuditCursor>) -> (String, Bin
         clauses.push("string::starts_with(ip ?? '', $ip)");
         binds = binds.with("ip", filter.ip.clone());
     }
+    // Dates and the cursor are ranges of the order key, so one index scan answers them.
     if let Some(since) = filter.since() {
-        clauses.push("at >= $since");
-        binds = binds.with("since", since);
-    }
-    if let Some(until) = filter.until() {
-        clauses.push("at < $until");
-        binds = binds.with("until", until);
-    }
-    if let Some(cursor) = after {
-        clauses.push(
-            "(at < $c_at OR (at = $c_at AND (shard < $c_shard OR (shard = $c_shard AND seq < $c_seq))))",
+        clauses.push("order_key < $since_key");
+        binds = binds.with(
+            "since_key",
+            time_key(since - chrono::Duration::nanoseconds(1)),
         );
-        binds = binds
-            .with("c_at", cursor.at)
-            .with("c_shard", i64::from(cursor.shard))
-            .with("c_seq", cursor.seq as i64);
+    }
+    let until = filter
+        .until()
+        .map(|until| time_key(until - chrono::Duration::nanoseconds(1)));
+    let after = after.map(order_key);
+    match (until, after) {
+        (Some(until), Some(after)) => {
+            clauses.push("order_key > $after_key");
+            binds = binds.with("after_key", until.max(after));
+        }
+        (Some(key), None) | (None, Some(key)) => {
+            clauses.push("order_key > $after_key");
+            binds = binds.with("after_key", key);
+        }
+        (None, None) => {}
     }
     let clause = if clauses.is_empty() {
         String::new()
@@ -177,9 +209,8 @@ impl Store {
         limit: usize,
     ) -> Result<AuditPage, StoreError> {
         let (clause, binds) = conditions(filter, after);
-        let sql = format!(
-            "SELECT {FIELDS} FROM audit_event {clause} ORDER BY at DESC, shard DESC, seq DESC LIMIT $limit"
-        );
+        let sql =
+            format!("SELECT {FIELDS} FROM audit_event {clause} ORDER BY order_key LIMIT $limit");
         let rows: Vec<EventRow> = binds
             .with("limit", limit as i64 + 1)
             .onto(self.db.query(sql))
@@ -257,5 +288,45 @@ impl Store {
     pub async fn append_audit(&self, record: &AuditRecord) -> Result<(), StoreError> {
         self.audited_write("", super::Binds::default(), record)
             .await
+    }
+}
+
+impl Store {
+    /// Bulk-writes `n` synthetic events (not on a valid chain) for `examples/audit_search.rs`:
+    /// 50 actors, 5,000 tickets, 7 addresses, one event type in 997 rare, a second apart going
+    /// back from now. Never called by Docket itself.
+    #[doc(hidden)]
+    pub async fn seed_audit_events_for_benchmark(&self, n: u64) -> Result<(), StoreError> {
+        const BATCH: u64 = 10_000;
+        let mut from = 1;
+        while from <= n {
+            let to = (from + BATCH).min(n + 1);
+            self.db
+                .query(
+                    "FOR $i IN $from..$to {
+                        LET $at = time::now() - <duration> string::concat(<string> $i, 's');
+                        LET $rn = <string> (9223372036854775807 - time::nano($at));
+                        LET $rs = <string> (9223372036854775807 - $i);
+                        CREATE audit_event CONTENT {
+                            shard: $i % 8, seq: $i, prev_hash: '', hash: '', at: $at,
+                            actor_kind: 'user', actor_id: string::concat('u', <string> ($i % 50)),
+                            actor_label: string::concat('agent', <string> ($i % 50), '@example.com'),
+                            action: IF $i % 997 = 0 { 'user.password_reset' }
+                                ELSE IF $i % 3 = 0 { 'ticket.priority_changed' } ELSE { 'ticket.viewed' },
+                            object_kind: 'ticket', object_id: <string> (100000 + $i % 5000),
+                            before: NONE, after: NONE, user_agent: NONE,
+                            ip: string::concat('10.0.', <string> ($i % 7), '.1'),
+                            order_key: string::concat(string::repeat('0', 19 - string::len($rn)), $rn,
+                                <string> (7 - $i % 8), string::repeat('0', 19 - string::len($rs)), $rs)
+                        } RETURN NONE;
+                    }",
+                )
+                .bind(("from", from as i64))
+                .bind(("to", to as i64))
+                .await?
+                .check()?;
+            from = to;
+        }
+        Ok(())
     }
 }
