@@ -44,7 +44,7 @@ test('an agent raises a ticket\'s priority and its History tab says so', async (
   const history = page.getByRole('region', { name: 'History' });
   // Newest first; the page reloading after the change is itself a view, so a view may lead.
   await expect(history.getByRole('listitem').filter({ hasText: `${agent.name} changed priority from Normal to High.` })).toHaveCount(1);
-  await expect(history).toContainText(`${agent.name} viewed the ticket in the agent workspace.`);
+  await expect(history).toContainText(`${agent.name} viewed the ticket in the agent workspace`);
   await expect(history).toContainText('from 127.0.0.1');
   await page.getByRole('tab', { name: 'Thread' }).click();
   await expect(page.getByRole('region', { name: 'Thread' })).toBeVisible();

@@ -43,6 +43,47 @@ pub fn describe(record: &AuditRecord, catalog: &Catalog) -> String {
     }
 }
 
+/// Records told as sentences, newest first, with runs of views by the same actor from the same
+/// place (a page that refreshes live reloads the ticket each time) told once with their count:
+/// "Priya Shah viewed the ticket in the agent workspace (4 times since 09:12:03)."
+/// Each sentence comes with the record it stands for (the newest of a run).
+pub fn history<'a>(
+    records: &[&'a AuditRecord],
+    catalog: &Catalog,
+) -> Vec<(&'a AuditRecord, String)> {
+    let mut told: Vec<(&AuditRecord, String, usize, chrono::DateTime<chrono::Utc>)> = Vec::new();
+    for record in records {
+        if let Some((newest, _, count, since)) = told.last_mut()
+            && same_view(newest, record)
+        {
+            *count += 1;
+            *since = record.at;
+            continue;
+        }
+        told.push((record, describe(record, catalog), 1, record.at));
+    }
+    told.into_iter()
+        .map(|(record, sentence, count, since)| match count {
+            1 => (record, sentence),
+            n => {
+                let base = sentence.trim_end_matches('.');
+                let since = since.format("%H:%M:%S");
+                (record, format!("{base} ({n} times since {since})."))
+            }
+        })
+        .collect()
+}
+
+/// Whether two records are the same person viewing the same way from the same address.
+fn same_view(a: &AuditRecord, b: &AuditRecord) -> bool {
+    a.action == "ticket.viewed"
+        && b.action == a.action
+        && a.object_id == b.object_id
+        && a.actor == b.actor
+        && a.origin == b.origin
+        && a.after == b.after
+}
+
 /// The actor's name: an agent's as configured now, else the label kept at the time.
 fn actor_name(record: &AuditRecord, catalog: &Catalog) -> String {
     record
@@ -199,6 +240,34 @@ mod tests {
         assert_eq!(
             describe(&r, &catalog()),
             "Priya Shah changed Affected host."
+        );
+    }
+
+    #[test]
+    fn repeated_views_by_one_person_are_told_once_with_their_count() {
+        let view = |minute: u32| AuditRecord {
+            at: chrono::DateTime::parse_from_rfc3339(&format!("2026-11-28T09:{minute:02}:00Z"))
+                .unwrap()
+                .with_timezone(&chrono::Utc),
+            ..record("ticket.viewed", None, Some(json!({"via": "agent"})))
+        };
+        let change = record(
+            "ticket.priority_changed",
+            Some(json!({"priority": "normal"})),
+            Some(json!({"priority": "high"})),
+        );
+        let (v3, v2, v1, v0) = (view(30), view(20), view(10), view(5));
+        let told: Vec<String> = history(&[&v3, &v2, &change, &v1, &v0], &catalog())
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        assert_eq!(
+            told,
+            [
+                "Priya Shah viewed the ticket in the agent workspace (2 times since 09:20:00).",
+                "Priya Shah changed priority from Normal to High.",
+                "Priya Shah viewed the ticket in the agent workspace (2 times since 09:05:00).",
+            ]
         );
     }
 

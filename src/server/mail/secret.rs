@@ -1,6 +1,7 @@
-//! The server's secret key: it signs the ticket tokens in our Message-IDs and encrypts mailbox
-//! passwords typed on the admin page. From `DOCKET_SECRET_KEY` when set (then a copy of the
-//! database alone cannot decrypt them), else a random key kept in the database.
+//! The server's secret key: it signs the ticket tokens in our Message-IDs and the audit trail's
+//! tombstones, and encrypts mailbox passwords typed on the admin page. From `security.secret_key`
+//! (`DOCKET_SECURITY_SECRET_KEY`) when set (then a copy of the database alone cannot decrypt or
+//! re-sign them), else a random key kept in the database.
 
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit};

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::domain::audit::export::ExportFormat;
 use crate::domain::audit::filter::{AuditCursor, AuditFilter};
-use crate::domain::audit::narrative::describe;
+use crate::domain::audit::narrative::history;
 use crate::domain::audit::tombstone::{verify_checkpoints_after, verify_shard_after};
 use crate::domain::audit::{AuditRecord, Checkpoint, SHARDS};
 use crate::domain::permission::{Action, Resource, authorize};
@@ -64,15 +64,15 @@ pub async fn ticket_history(
         state.store.catalog()
     )
     .map_err(internal)?;
+    let records: Vec<&AuditRecord> = page.events.iter().map(|e| &e.record).collect();
     Ok(HistoryPage {
-        entries: page
-            .events
+        entries: history(&records, &catalog)
             .into_iter()
-            .map(|event| HistoryEntry {
-                at: event.record.at,
-                sentence: describe(&event.record, &catalog),
-                action: event.record.action,
-                ip: event.record.origin.ip.unwrap_or_default(),
+            .map(|(record, sentence)| HistoryEntry {
+                at: record.at,
+                sentence,
+                action: record.action.clone(),
+                ip: record.origin.ip.clone().unwrap_or_default(),
             })
             .collect(),
         older: page.older,

@@ -8,7 +8,8 @@ use crate::ui::downloads::{Progress, save_with_progress};
 #[derive(Clone, PartialEq)]
 enum State {
     Idle,
-    Running(Progress),
+    /// Progress so far, and how many of its lines are not events (the CSV header).
+    Running(Progress, u64),
     Done(u64),
     Failed(String),
 }
@@ -22,19 +23,21 @@ pub fn ExportPanel(filter: Memo<AuditFilter>) -> impl IntoView {
             filter.get_untracked().query_string()
         );
         let name = format!("docket-audit.{format}");
-        state.set(State::Running(Progress::default()));
+        let header = header_lines(format);
+        state.set(State::Running(Progress::default(), header));
         leptos::task::spawn_local(async move {
-            let outcome = save_with_progress(&url, &name, |p| state.set(State::Running(p))).await;
+            let outcome =
+                save_with_progress(&url, &name, |p| state.set(State::Running(p, header))).await;
             state.set(match outcome {
                 Ok(()) => match state.get_untracked() {
-                    State::Running(p) => State::Done(p.lines.saturating_sub(header_lines(format))),
+                    State::Running(p, header) => State::Done(p.lines.saturating_sub(header)),
                     _ => State::Done(0),
                 },
                 Err(e) => State::Failed(e.to_string()),
             });
         });
     };
-    let running = move || matches!(state.get(), State::Running(_));
+    let running = move || matches!(state.get(), State::Running(..));
     view! {
         <div class="toolbar" aria-label="Export">
             <span class="muted">"Export these results:"</span>
@@ -42,11 +45,12 @@ pub fn ExportPanel(filter: Memo<AuditFilter>) -> impl IntoView {
             <button type="button" class="button" disabled=running on:click=move |_| start("jsonl")>"JSON lines"</button>
             {move || match state.get() {
                 State::Idle => ().into_any(),
-                State::Running(p) => {
+                State::Running(p, header) => {
                     let total = p.total.unwrap_or(0).max(1);
+                    let events = p.lines.saturating_sub(header);
                     view! {
-                        <progress max=total value=p.lines.min(total) aria-label="Export progress"></progress>
-                        <span role="status">{format!("Exporting: {} of {} events", p.lines, p.total.map(|t| t.to_string()).unwrap_or_else(|| "?".into()))}</span>
+                        <progress max=total value=events.min(total) aria-label="Export progress"></progress>
+                        <span role="status">{format!("Exporting: {} of {} events", events, p.total.map(|t| t.to_string()).unwrap_or_else(|| "?".into()))}</span>
                     }.into_any()
                 }
                 State::Done(n) => view! { <span role="status">{format!("Exported {n} event{}.", if n == 1 { "" } else { "s" })}</span> }.into_any(),
