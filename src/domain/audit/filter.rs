@@ -22,10 +22,10 @@ pub struct AuditFilter {
     pub to: Option<NaiveDate>,
 }
 
-/// The URL query keys, in the order they are written.
-const KEYS: [&str; 6] = ["actor", "object", "action", "ip", "from", "to"];
-
 impl AuditFilter {
+    /// The URL query keys, in the order they are written.
+    pub const KEYS: [&'static str; 6] = ["actor", "object", "action", "ip", "from", "to"];
+
     /// Only this object's events.
     pub fn for_object(kind: &str, id: &str) -> Self {
         Self {
@@ -110,7 +110,8 @@ impl AuditFilter {
             date(self.from),
             date(self.to),
         ];
-        KEYS.into_iter()
+        Self::KEYS
+            .into_iter()
             .zip(values)
             .filter(|(_, v)| !v.is_empty())
             .collect()

@@ -142,9 +142,6 @@ fn changed(who: &str, field: &str, record: &AuditRecord, catalog: &Catalog) -> S
     }
     let what = field.replace('_', " ").replace("due at", "due date");
     change_sentence(who, &what, &name(before), &name(after))
-        .trim_end_matches('.')
-        .to_string()
-        + "."
 }
 
 fn field_label(catalog: &Catalog, key: &str) -> String {

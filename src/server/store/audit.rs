@@ -18,16 +18,12 @@ LET $audit_head = (SELECT seq, hash FROM ONLY type::record('audit_head', $audit_
 LET $audit_seq = ($audit_head.seq ?? 0) + 1;
 LET $audit_prev = $audit_head.hash ?? $audit_genesis;
 LET $audit_hash = crypto::sha256(string::concat(<string> $audit_shard, '|', <string> $audit_seq, '|', $audit_prev, '|', $audit_body));
-LET $audit_rn = <string> (9223372036854775807 - time::nano($audit_at));
-LET $audit_rs = <string> (9223372036854775807 - $audit_seq);
-LET $audit_order = string::concat(string::repeat('0', 19 - string::len($audit_rn)), $audit_rn,
-    <string> (7 - $audit_shard), string::repeat('0', 19 - string::len($audit_rs)), $audit_rs);
 CREATE audit_event CONTENT {
     shard: $audit_shard, seq: $audit_seq, prev_hash: $audit_prev, hash: $audit_hash,
     at: $audit_at, actor_kind: $audit_actor_kind, actor_id: $audit_actor_id, actor_label: $audit_actor_label,
     action: $audit_action, object_kind: $audit_object_kind, object_id: $audit_object_id,
     before: $audit_before, after: $audit_after, ip: $audit_ip, user_agent: $audit_user_agent,
-    order_key: $audit_order
+    order_key: fn::audit_order_key($audit_at, $audit_shard, $audit_seq)
 } RETURN NONE;
 UPSERT type::record('audit_head', $audit_shard) CONTENT { seq: $audit_seq, hash: $audit_hash } RETURN NONE;
 ";
@@ -122,7 +118,7 @@ pub(super) const FIELDS: &str = "shard, seq, prev_hash, hash, at, actor_kind, ac
 
 /// Where an event sorts, newest first, as text: the time, then the chain and sequence number,
 /// each counted down from the largest value so a plain ascending index scan reads newest first.
-/// [`APPEND`] computes the same key in SurrealQL.
+/// The database computes the same key as `fn::audit_order_key` (see the migrations).
 fn order_key(cursor: &AuditCursor) -> String {
     format!(
         "{}{}{:019}",
@@ -177,20 +173,13 @@ fn conditions(filter: &AuditFilter, after: Option<&AuditCursor>) -> (String, Bin
             time_key(since - chrono::Duration::nanoseconds(1)),
         );
     }
+    // Both are lower bounds: the later one (in key order) decides.
     let until = filter
         .until()
         .map(|until| time_key(until - chrono::Duration::nanoseconds(1)));
-    let after = after.map(order_key);
-    match (until, after) {
-        (Some(until), Some(after)) => {
-            clauses.push("order_key > $after_key");
-            binds = binds.with("after_key", until.max(after));
-        }
-        (Some(key), None) | (None, Some(key)) => {
-            clauses.push("order_key > $after_key");
-            binds = binds.with("after_key", key);
-        }
-        (None, None) => {}
+    if let Some(key) = until.into_iter().chain(after.map(order_key)).max() {
+        clauses.push("order_key > $after_key");
+        binds = binds.with("after_key", key);
     }
     let clause = if clauses.is_empty() {
         String::new()
@@ -305,8 +294,6 @@ impl Store {
                 .query(
                     "FOR $i IN $from..$to {
                         LET $at = time::now() - <duration> string::concat(<string> $i, 's');
-                        LET $rn = <string> (9223372036854775807 - time::nano($at));
-                        LET $rs = <string> (9223372036854775807 - $i);
                         CREATE audit_event CONTENT {
                             shard: $i % 8, seq: $i, prev_hash: '', hash: '', at: $at,
                             actor_kind: 'user', actor_id: string::concat('u', <string> ($i % 50)),
@@ -316,8 +303,7 @@ impl Store {
                             object_kind: 'ticket', object_id: <string> (100000 + $i % 5000),
                             before: NONE, after: NONE, user_agent: NONE,
                             ip: string::concat('10.0.', <string> ($i % 7), '.1'),
-                            order_key: string::concat(string::repeat('0', 19 - string::len($rn)), $rn,
-                                <string> (7 - $i % 8), string::repeat('0', 19 - string::len($rs)), $rs)
+                            order_key: fn::audit_order_key($at, $i % 8, $i)
                         } RETURN NONE;
                     }",
                 )

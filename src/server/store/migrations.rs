@@ -556,17 +556,18 @@ DEFINE INDEX webhook_delivery_due ON webhook_delivery FIELDS status, next_at;
 DEFINE INDEX webhook_delivery_created ON webhook_delivery FIELDS created_at;
 ";
 
-/// The audit page's order: a key that sorts newest first (time, chain, sequence counted down; see
-/// `store::audit`), so a page is one ascending index range scan that stops at its limit; and a
+/// The audit page's order: a key that sorts newest first (time, chain, sequence counted down, each
+/// zero-padded; `fn::audit_order_key`, mirrored by `store::audit::order_key`), so a page is one ascending index range scan that stops at its limit; and a
 /// ticket's (or any object's) events by object.
 const V12_AUDIT_SEARCH: &str = "
-DEFINE FIELD order_key ON audit_event TYPE option<string>;
-FOR $event IN (SELECT id, at, shard, seq FROM audit_event) {
-    LET $rn = <string> (9223372036854775807 - time::nano($event.at));
-    LET $rs = <string> (9223372036854775807 - $event.seq);
-    UPDATE $event.id SET order_key = string::concat(string::repeat('0', 19 - string::len($rn)), $rn,
-        <string> (7 - $event.shard), string::repeat('0', 19 - string::len($rs)), $rs);
+DEFINE FUNCTION fn::audit_order_key($at: datetime, $shard: int, $seq: int) {
+    LET $rn = <string> (9223372036854775807 - time::nano($at));
+    LET $rs = <string> (9223372036854775807 - $seq);
+    RETURN string::concat(string::repeat('0', 19 - string::len($rn)), $rn, <string> (7 - $shard),
+        string::repeat('0', 19 - string::len($rs)), $rs);
 };
+DEFINE FIELD order_key ON audit_event TYPE option<string>;
+UPDATE audit_event SET order_key = fn::audit_order_key(at, shard, seq);
 DEFINE INDEX audit_order ON audit_event FIELDS order_key UNIQUE;
 DEFINE INDEX audit_object ON audit_event FIELDS object_kind, object_id;
 ";

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::audit::export::ExportFormat;
 use crate::domain::audit::filter::AuditFilter;
 use crate::ui::downloads::{Progress, save_with_progress};
 
@@ -17,13 +18,15 @@ enum State {
 #[component]
 pub fn ExportPanel(filter: Memo<AuditFilter>) -> impl IntoView {
     let state = RwSignal::new(State::Idle);
-    let start = move |format: &'static str| {
+    let start = move |format: ExportFormat| {
         let url = format!(
-            "/admin/audit/export?format={format}&{}",
+            "/admin/audit/export?format={}&{}",
+            format.extension(),
             filter.get_untracked().query_string()
         );
-        let name = format!("docket-audit.{format}");
-        let header = header_lines(format);
+        let name = format!("docket-audit.{}", format.extension());
+        // Lines before the first event (the CSV header).
+        let header = format.header().lines().count() as u64;
         state.set(State::Running(Progress::default(), header));
         leptos::task::spawn_local(async move {
             let outcome =
@@ -41,8 +44,8 @@ pub fn ExportPanel(filter: Memo<AuditFilter>) -> impl IntoView {
     view! {
         <div class="toolbar" aria-label="Export">
             <span class="muted">"Export these results:"</span>
-            <button type="button" class="button" disabled=running on:click=move |_| start("csv")>"CSV"</button>
-            <button type="button" class="button" disabled=running on:click=move |_| start("jsonl")>"JSON lines"</button>
+            <button type="button" class="button" disabled=running on:click=move |_| start(ExportFormat::Csv)>"CSV"</button>
+            <button type="button" class="button" disabled=running on:click=move |_| start(ExportFormat::JsonLines)>"JSON lines"</button>
             {move || match state.get() {
                 State::Idle => ().into_any(),
                 State::Running(p, header) => {
@@ -58,9 +61,4 @@ pub fn ExportPanel(filter: Memo<AuditFilter>) -> impl IntoView {
             }}
         </div>
     }
-}
-
-/// Lines before the first event (the CSV header).
-fn header_lines(format: &str) -> u64 {
-    u64::from(format == "csv")
 }

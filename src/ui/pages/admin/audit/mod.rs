@@ -23,7 +23,7 @@ pub fn AdminAuditPage() -> impl IntoView {
     let filter = Memo::new(move |_| {
         query.with(|q| {
             AuditFilter::from_query(
-                ["actor", "object", "action", "ip", "from", "to"]
+                AuditFilter::KEYS
                     .into_iter()
                     .filter_map(|k| q.get_str(k).map(|v| (k, v))),
             )
