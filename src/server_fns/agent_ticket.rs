@@ -18,6 +18,8 @@ pub struct Colleague {
     pub tab: String,
     pub name: String,
     pub activity: Activity,
+    /// When the tab last said so: a snapshot never overrides newer live news.
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A custom field staff can edit, with its current value as form inputs.

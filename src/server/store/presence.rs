@@ -17,6 +17,8 @@ pub struct Presence {
     pub tab: String,
     pub name: String,
     pub activity: Activity,
+    /// When the tab last said so.
+    pub at: DateTime<Utc>,
 }
 
 #[derive(SurrealValue)]
@@ -25,6 +27,7 @@ struct PresenceRow {
     tab: String,
     name: String,
     activity: String,
+    at: DateTime<Utc>,
 }
 
 fn activity_str(activity: Activity) -> &'static str {
@@ -103,7 +106,7 @@ impl Store {
     ) -> Result<Vec<Presence>, StoreError> {
         let rows: Vec<PresenceRow> = self
             .db
-            .query("SELECT user, tab, name, activity FROM presence WHERE ticket = $ticket AND at >= $stale AND activity != 'left' ORDER BY name")
+            .query("SELECT user, tab, name, activity, at FROM presence WHERE ticket = $ticket AND at >= $stale AND activity != 'left' ORDER BY name")
             .bind(("ticket", ticket.to_string()))
             .bind(("stale", now - PRESENCE_TTL))
             .await?
@@ -119,6 +122,7 @@ impl Store {
                 user: r.user,
                 tab: r.tab,
                 name: r.name,
+                at: r.at,
             })
             .collect())
     }

@@ -105,6 +105,7 @@ pub async fn view(
             tab: p.tab,
             name: p.name,
             activity: p.activity,
+            at: p.at,
         })
         .collect();
     let form = form_of(state, &ticket)

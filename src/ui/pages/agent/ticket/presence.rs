@@ -47,8 +47,13 @@ pub fn Colleagues(
     tab: StoredValue<String>,
     initial: Signal<Vec<Colleague>>,
 ) -> impl IntoView {
+    // Every tab heard of, departed ones included, so neither a snapshot read before a change nor
+    // a late event can bring back what is already known to be older.
     let others = RwSignal::new(Vec::<Colleague>::new());
-    Effect::new(move |_| others.set(initial.get()));
+    Effect::new(move |_| {
+        let snapshot = initial.get();
+        others.update(|list| merge_snapshot(list, snapshot));
+    });
     Effect::new(move |_| {
         if let Some(LiveEvent::Presence {
             ticket,
@@ -56,21 +61,22 @@ pub fn Colleagues(
             tab,
             name,
             activity,
-            ..
+            at,
         }) = feed.latest.get()
             && ticket == number.get_untracked()
             && user != me.get_untracked()
         {
             others.update(|list| {
-                list.retain(|c| c.user != user || c.tab != tab);
-                if activity != Activity::Left {
-                    list.push(Colleague {
+                hear(
+                    list,
+                    Colleague {
                         user,
                         tab,
                         name,
                         activity,
-                    });
-                }
+                        at,
+                    },
+                )
             });
         }
     });
@@ -107,10 +113,36 @@ pub fn Colleagues(
     .into_any()
 }
 
-/// One line per person, in order of arrival: typing if any of their tabs is.
+/// Takes in news of one tab unless what is known of it is newer.
+fn hear(list: &mut Vec<Colleague>, news: Colleague) {
+    match list
+        .iter_mut()
+        .find(|c| c.user == news.user && c.tab == news.tab)
+    {
+        Some(known) if known.at > news.at => {}
+        Some(known) => *known = news,
+        None => list.push(news),
+    }
+}
+
+/// A fresh list from the server: tabs it no longer has are gone (left or stale), unless heard
+/// of after it was read; what it has is taken in unless already known newer.
+fn merge_snapshot(list: &mut Vec<Colleague>, snapshot: Vec<Colleague>) {
+    let read_at = snapshot.iter().map(|c| c.at).max();
+    list.retain(|c| {
+        snapshot.iter().any(|s| s.user == c.user && s.tab == c.tab)
+            || read_at.is_some_and(|t| c.at > t)
+    });
+    for news in snapshot {
+        hear(list, news);
+    }
+}
+
+/// One line per person, in order of arrival: typing if any of their tabs is. Departed tabs are
+/// not shown.
 fn people(tabs: &[Colleague]) -> Vec<(String, bool)> {
     let mut people: Vec<(String, String, bool)> = Vec::new();
-    for c in tabs {
+    for c in tabs.iter().filter(|c| c.activity != Activity::Left) {
         let typing = c.activity == Activity::Typing;
         match people.iter_mut().find(|(user, _, _)| *user == c.user) {
             Some(person) => person.2 |= typing,
@@ -121,4 +153,49 @@ fn people(tabs: &[Colleague]) -> Vec<(String, bool)> {
         .into_iter()
         .map(|(_, name, typing)| (name, typing))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, TimeZone, Utc};
+
+    fn at(s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, s).unwrap()
+    }
+
+    fn tab(user: &str, activity: Activity, s: u32) -> Colleague {
+        Colleague {
+            user: user.into(),
+            tab: format!("{user}-tab"),
+            name: user.to_uppercase(),
+            activity,
+            at: at(s),
+        }
+    }
+
+    #[test]
+    fn a_snapshot_read_before_typing_does_not_undo_it() {
+        let mut list = vec![tab("ana", Activity::Viewing, 1)];
+        hear(&mut list, tab("ana", Activity::Typing, 5));
+        merge_snapshot(&mut list, vec![tab("ana", Activity::Viewing, 1)]);
+        assert_eq!(people(&list), vec![("ANA".to_string(), true)]);
+    }
+
+    #[test]
+    fn older_news_is_ignored_and_newer_taken() {
+        let mut list = vec![tab("ana", Activity::Typing, 5)];
+        hear(&mut list, tab("ana", Activity::Viewing, 3));
+        assert_eq!(people(&list), vec![("ANA".to_string(), true)]);
+        hear(&mut list, tab("ana", Activity::Left, 9));
+        assert!(people(&list).is_empty());
+    }
+
+    #[test]
+    fn a_snapshot_drops_tabs_it_no_longer_has_unless_heard_of_later() {
+        let mut list = vec![tab("ana", Activity::Viewing, 1), tab("ben", Activity::Viewing, 8)];
+        merge_snapshot(&mut list, vec![tab("cy", Activity::Viewing, 4)]);
+        let names: Vec<_> = people(&list).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, vec!["BEN", "CY"]);
+    }
 }
