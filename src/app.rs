@@ -11,7 +11,7 @@ use crate::ui::pages::admin::{
     AdminAuditPage, AdminEmailPage, AdminIntegrationsPage, AdminOverviewPage, AdminSettingsPage,
     AdminUsersPage,
 };
-use crate::ui::pages::agent::{AgentPeoplePage, AgentQueuePage, AgentTicketPage};
+use crate::ui::pages::agent::{AgentPeoplePage, AgentQueuePage, AgentReportsPage, AgentTicketPage};
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::portal::{
     CheckStatusPage, ForgotPasswordPage, GuestTicketPage, MyTicketsPage, NewTicketPage,
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/agent") view=AgentLayout>
                     <Route path=path!("") view=AgentQueuePage />
                     <Route path=path!("people") view=AgentPeoplePage />
+                    <Route path=path!("reports") view=AgentReportsPage />
                     <Route path=path!("tickets/:number") view=AgentTicketPage />
                 </ParentRoute>
                 <ParentRoute path=path!("/admin") view=AdminLayout>

@@ -25,6 +25,9 @@ pub struct Catalog {
     pub organizations: Vec<Named>,
     /// Custom fields of every form: key is the field name, name its label.
     pub fields: Vec<Named>,
+    /// Resolution classes, in their order.
+    #[serde(default)]
+    pub resolutions: Vec<crate::domain::config::resolution::ResolutionClass>,
 }
 
 /// Whether `key` names one of `list`.

@@ -141,6 +141,9 @@ pub struct Ticket {
     pub status_log: Vec<StatusChange>,
     /// When the earlier running SLA clock falls due, as the SLA job last stored it.
     pub sla_due: Option<chrono::DateTime<chrono::Utc>>,
+    /// How a closed ticket ended (a resolution class key).
+    #[serde(default)]
+    pub resolution: Option<String>,
 }
 
 /// The ticket entered `status` (a key) at `at`.

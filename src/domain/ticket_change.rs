@@ -27,6 +27,9 @@ pub enum TicketChange {
     },
     Status {
         status: String,
+        /// How the ticket ended (a resolution class key), when the status closes it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resolution: Option<String>,
     },
     Priority {
         priority: String,
@@ -206,7 +209,8 @@ mod tests {
         );
         assert!(
             !TicketChange::Status {
-                status: "open".into()
+                status: "open".into(),
+                resolution: None,
             }
             .staff_only()
         );

@@ -23,7 +23,7 @@ use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use crate::app::{App, shell};
 use crate::error::AppError;
 use crate::server::state::AppState;
-use crate::server::{alert_api, audit_export, files, osticket, rest};
+use crate::server::{alert_api, audit_export, files, osticket, report_export, rest};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/files/{id}", get(files::download))
         .route("/guest/{token}/files/{id}", get(files::guest_download))
         .route("/admin/audit/export", get(audit_export::export))
+        .route("/agent/reports/export", get(report_export::export))
         .merge(rest::routes())
         .route("/api/alert", post(alert_api::thehive))
         .route("/api/{*rest}", any(|| async { (StatusCode::BAD_REQUEST, "URL not supported") }))

@@ -14,6 +14,7 @@ pub mod live;
 pub mod mail;
 pub mod osticket;
 pub mod problem;
+pub mod report_export;
 pub mod request;
 pub mod rest;
 pub mod rpc;
@@ -113,6 +114,7 @@ pub async fn serve(
         .local_addr()
         .map_err(|source| ServeError::Listen { addr, source })?;
     jobs::sla::spawn(state.clone());
+    jobs::metrics::spawn(state.clone());
     jobs::outbox::spawn(state.clone());
     jobs::mailboxes::spawn(state.clone());
     jobs::webhooks::spawn(state.clone());

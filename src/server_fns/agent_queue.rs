@@ -95,6 +95,8 @@ pub struct Workspace {
     pub agents: Vec<Named>,
     pub teams: Vec<Named>,
     pub canned: Vec<CannedResponse>,
+    /// How a close may classify the ticket (required for alerts).
+    pub resolutions: Vec<crate::domain::config::resolution::ResolutionClass>,
 }
 
 /// The result of a bulk change for one ticket.

@@ -105,6 +105,7 @@ pub async fn post_to_ticket(
     message: String,
     #[server(default)] attachments: Vec<String>,
     #[server(default)] status: Option<String>,
+    #[server(default)] resolution: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{rpc, use_cases::agent_ticket};
     let (state, caller) = rpc::context().await?;
@@ -113,6 +114,7 @@ pub async fn post_to_ticket(
         message: &message,
         attachments: &attachments,
         status: status.as_deref(),
+        resolution: resolution.as_deref(),
     };
     agent_ticket::post(&state, &caller, &number, Some(version), post).await
 }

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod email;
 pub mod guest_access;
 pub mod integrations;
+pub mod reports;
 pub mod settings;
 pub mod setup;
 pub mod tickets;

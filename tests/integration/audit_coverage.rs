@@ -160,6 +160,11 @@ const SERVER_FNS: &[(&str, Audit)] = &[
         Reads("reads the trail; taking a copy away is the audited export"),
     ),
     ("/rpc/ticket_history", Reads("reads a ticket's trail")),
+    // Reports.
+    (
+        "/rpc/load_dashboard",
+        Reads("reads counts and response times; no ticket's content"),
+    ),
     (
         "/rpc/verify_audit",
         Reads("recomputes the hash chains, changing nothing"),

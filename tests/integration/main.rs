@@ -19,6 +19,7 @@ mod email;
 mod guest_access;
 mod health;
 mod osticket_api;
+mod reports;
 mod rest_api;
 mod settings;
 mod sla;

@@ -151,27 +151,7 @@ fn csv_line(event: &AuditEvent) -> String {
         event.prev_hash.clone(),
         event.hash.clone(),
     ];
-    let mut line = cells
-        .iter()
-        .map(|c| csv_cell(c))
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push('\n');
-    line
-}
-
-/// A cell quoted when it needs to be; one a spreadsheet would run as a formula gets a leading `'`.
-fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
+    crate::domain::csv::line(&cells)
 }
 
 #[cfg(test)]

@@ -121,7 +121,7 @@ impl AuditFilter {
     pub fn query_string(&self) -> String {
         self.query_pairs()
             .into_iter()
-            .map(|(key, value)| format!("{key}={}", percent_encode(&value)))
+            .map(|(key, value)| format!("{key}={}", crate::domain::query_string::encode(&value)))
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -143,20 +143,6 @@ impl AuditFilter {
         }
         filter
     }
-}
-
-/// `text` with everything but unreserved characters (RFC 3986) percent-encoded, for a URL query.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(byte as char)
-            }
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
 }
 
 /// Where a page ended: the last event's time and chain position. Events sort newest first by

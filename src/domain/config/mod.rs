@@ -10,6 +10,7 @@ pub mod general;
 pub mod help_topic;
 pub mod organization;
 pub mod priority;
+pub mod resolution;
 pub mod role;
 pub mod status;
 pub mod team;
@@ -33,6 +34,7 @@ pub enum Section {
     Forms,
     Statuses,
     Priorities,
+    Resolutions,
     SlaPlans,
     Schedules,
     Filters,
@@ -45,7 +47,7 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 18] = [
+    pub const ALL: [Section; 19] = [
         Section::General,
         Section::Departments,
         Section::Teams,
@@ -55,6 +57,7 @@ impl Section {
         Section::Forms,
         Section::Statuses,
         Section::Priorities,
+        Section::Resolutions,
         Section::SlaPlans,
         Section::Schedules,
         Section::Filters,
@@ -78,6 +81,7 @@ impl Section {
             Section::Forms => "forms",
             Section::Statuses => "statuses",
             Section::Priorities => "priorities",
+            Section::Resolutions => "resolutions",
             Section::SlaPlans => "sla-plans",
             Section::Schedules => "schedules",
             Section::Filters => "filters",
@@ -105,6 +109,7 @@ impl Section {
             Section::Forms => "Forms",
             Section::Statuses => "Statuses",
             Section::Priorities => "Priorities",
+            Section::Resolutions => "Resolution classes",
             Section::SlaPlans => "SLA plans",
             Section::Schedules => "Schedules",
             Section::Filters => "Ticket filters",
@@ -129,6 +134,7 @@ impl Section {
             Section::Forms => "form",
             Section::Statuses => "status",
             Section::Priorities => "priority",
+            Section::Resolutions => "resolution class",
             Section::SlaPlans => "SLA plan",
             Section::Schedules => "schedule",
             Section::Filters => "filter",
@@ -158,6 +164,9 @@ impl Section {
             Section::Forms => "Custom fields that help topics ask for.",
             Section::Statuses => "Ticket statuses, their state and whether they pause the SLA.",
             Section::Priorities => "Priorities from least to most urgent, and the default.",
+            Section::Resolutions => {
+                "How tickets ended, chosen on closing (required for alerts); which count as false positives."
+            }
             Section::SlaPlans => "Response and resolution targets, pauses and escalations.",
             Section::Schedules => "Business hours and holidays the SLA clocks count.",
             Section::Filters => "Rules that route, tag, assign or reject new tickets.",

@@ -333,6 +333,9 @@ pub struct TicketPatch {
     pub version: Option<u64>,
     /// A status key.
     pub status: Option<String>,
+    /// With a closing status: how the ticket ended (a resolution class key; required for
+    /// tickets opened by alerts).
+    pub resolution: Option<String>,
     /// A priority key.
     pub priority: Option<String>,
     /// A department key: transfers the ticket.
@@ -365,6 +368,9 @@ pub struct NewMessage {
     pub message: String,
     /// A status key to set with it.
     pub status: Option<String>,
+    /// With a closing status: how the ticket ended (a resolution class key; required for
+    /// tickets opened by alerts).
+    pub resolution: Option<String>,
     /// Post only if the ticket is still at this version (else 409).
     pub version: Option<u64>,
 }

@@ -229,7 +229,10 @@ pub async fn update(
         });
     }
     if let Some(status) = patch.status {
-        changes.push(TicketChange::Status { status });
+        changes.push(TicketChange::Status {
+            status,
+            resolution: patch.resolution.clone(),
+        });
     }
     if let Some(priority) = patch.priority {
         changes.push(TicketChange::Priority { priority });
@@ -302,6 +305,7 @@ pub async fn post_message(
             message: &message.message,
             attachments: &[],
             status: message.status.as_deref(),
+            resolution: message.resolution.as_deref(),
         },
     )
     .await?;

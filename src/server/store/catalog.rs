@@ -4,6 +4,7 @@ use surrealdb::types::SurrealValue;
 
 use super::{Store, StoreError};
 use crate::domain::catalog::Catalog;
+use crate::domain::config::resolution::ResolutionClass;
 use crate::domain::form::FieldDef;
 use crate::domain::ticket::{Named, State, Status};
 
@@ -95,6 +96,13 @@ const TOPIC_FIELDS: &str = "record::id(id) AS key, (IF parent { string::concat(p
     (IF department.sla_plan { record::id(department.sla_plan) } ELSE { NONE }) AS department_sla_plan,
     (IF assign_agent.active { record::id(assign_agent) } ELSE { NONE }) AS assign_agent,
     (IF assign_team.active { record::id(assign_team) } ELSE { NONE }) AS assign_team";
+
+#[derive(SurrealValue)]
+struct ResolutionRow {
+    key: String,
+    name: String,
+    false_positive: bool,
+}
 
 impl Store {
     /// Active public help topics, in display order, with their fields.
@@ -278,7 +286,8 @@ impl Store {
                  SELECT record::id(id) AS key, title AS name, sort FROM canned_response WHERE active ORDER BY sort;
                  SELECT record::id(id) AS key, name FROM role WHERE active ORDER BY name;
                  SELECT record::id(id) AS key, name FROM organization WHERE active ORDER BY name;
-                 SELECT record::id(form) AS form, definition, name FROM form_field WHERE form.active ORDER BY name;"
+                 SELECT record::id(form) AS form, definition, name FROM form_field WHERE form.active ORDER BY name;
+                 SELECT record::id(id) AS key, name, false_positive, sort FROM resolution_class WHERE active ORDER BY sort, key;"
             ))
             .await?;
         let mut named = |i: usize| -> Result<Vec<Named>, StoreError> {
@@ -310,6 +319,15 @@ impl Store {
                 });
             }
         }
+        let resolutions: Vec<ResolutionRow> = response.take(12)?;
+        catalog.resolutions = resolutions
+            .into_iter()
+            .map(|r| ResolutionClass {
+                key: r.key,
+                name: r.name,
+                false_positive: r.false_positive,
+            })
+            .collect();
         catalog.statuses = self.statuses().await?;
         Ok(catalog)
     }

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (12, V12_AUDIT_SEARCH),
     (13, V13_AUDIT_TOMBSTONES),
     (14, V14_AUDIT_STREAM),
+    (15, V15_REPORTS),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -597,6 +598,41 @@ DEFINE INDEX audit_stream_cursor_target ON audit_stream_cursor FIELDS target, sh
 DEFINE TABLE audit_stream_lease SCHEMAFULL;
 DEFINE FIELD holder ON audit_stream_lease TYPE string;
 DEFINE FIELD lease_until ON audit_stream_lease TYPE datetime;
+";
+
+/// Reports: resolution classes (seeded with the SOC's usual five), when staff first acted on a
+/// ticket, and the per-day rollups the metrics job keeps. Existing tickets are counted by the
+/// job's first rebuild (there is no `metric_meta` yet).
+const V15_REPORTS: &str = "
+DEFINE TABLE resolution_class SCHEMAFULL;
+DEFINE FIELD name ON resolution_class TYPE string ASSERT string::len($value) > 0;
+DEFINE FIELD active ON resolution_class TYPE bool;
+DEFINE FIELD false_positive ON resolution_class TYPE bool;
+DEFINE FIELD sort ON resolution_class TYPE int;
+CREATE resolution_class:true_positive_impact CONTENT { name: 'True positive, with impact', active: true, false_positive: false, sort: 10 };
+CREATE resolution_class:true_positive CONTENT { name: 'True positive, no impact', active: true, false_positive: false, sort: 20 };
+CREATE resolution_class:false_positive CONTENT { name: 'False positive', active: true, false_positive: true, sort: 30 };
+CREATE resolution_class:benign CONTENT { name: 'Benign (expected activity)', active: true, false_positive: false, sort: 40 };
+CREATE resolution_class:duplicate CONTENT { name: 'Duplicate', active: true, false_positive: false, sort: 50 };
+DEFINE FIELD resolution ON ticket TYPE option<string>;
+DEFINE FIELD acknowledged_at ON ticket TYPE option<datetime>;
+UPDATE ticket SET acknowledged_at = first_response_at WHERE first_response_at != NONE;
+-- Changed since the metrics job last counted it; what it counted (domain::metrics::TicketFacts, JSON).
+DEFINE FIELD stats_dirty ON ticket TYPE bool DEFAULT true;
+DEFINE FIELD stats_facts ON ticket TYPE option<string>;
+DEFINE INDEX ticket_stats_dirty ON ticket FIELDS stats_dirty;
+-- Id [scope, day]: a scope's (every department '*', or one) tallies of a day (domain::metrics::DayTally, JSON).
+DEFINE TABLE metric_day SCHEMAFULL;
+DEFINE FIELD tallies ON metric_day TYPE string;
+DEFINE FIELD rev ON metric_day TYPE int;
+-- Id [scope]: the scope's open tickets by creation day (domain::metrics::OpenTally, JSON).
+DEFINE TABLE metric_open SCHEMAFULL;
+DEFINE FIELD tallies ON metric_open TYPE string;
+DEFINE FIELD rev ON metric_open TYPE int;
+-- What the rollups were counted with; a change means counting everything again.
+DEFINE TABLE metric_meta SCHEMAFULL;
+DEFINE FIELD version ON metric_meta TYPE int;
+DEFINE FIELD time_zone ON metric_meta TYPE string;
 ";
 
 pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {

@@ -87,6 +87,8 @@ pub struct NewEntry<'a> {
     pub attachments: &'a [String],
     pub author_id: Option<&'a str>,
     pub author_name: &'a str,
+    /// Written by an agent or admin: the ticket's first such entry acknowledges it (MTTA).
+    pub by_staff: bool,
     pub body: &'a str,
     pub source: Source,
     /// For an entry that came by email: its Message-ID and how it found its ticket.
@@ -156,6 +158,7 @@ pub(super) struct TicketRow {
     sla_plan: Option<String>,
     status_log: Vec<StatusLogRow>,
     sla_due: Option<DateTime<Utc>>,
+    resolution: Option<String>,
 }
 
 #[derive(SurrealValue)]
@@ -176,7 +179,7 @@ pub(super) const TICKET_FIELDS: &str = "number, subject, record::id(requester) A
     referred.map(|$d| record::id($d)) AS referred, due_at, first_response_at, merged_into.number AS merged_into,
     links.map(|$l| $l.number) AS links,
     (IF organization { record::id(organization) } ELSE { NONE }) AS organization,
-    (IF sla_plan { record::id(sla_plan) } ELSE { NONE }) AS sla_plan, status_log ?? [] AS status_log, sla_due";
+    (IF sla_plan { record::id(sla_plan) } ELSE { NONE }) AS sla_plan, status_log ?? [] AS status_log, sla_due, resolution";
 
 impl TicketRow {
     pub(super) fn into_ticket(self) -> Result<Ticket, StoreError> {
@@ -229,6 +232,7 @@ impl TicketRow {
                 })
                 .collect(),
             sla_due: self.sla_due,
+            resolution: self.resolution,
         })
     }
 }
@@ -260,7 +264,9 @@ struct AttachmentRow {
 /// ticket's version and notes what changed for live events, and attaches the uploads
 /// `$entry_attachments` that `$entry_author` made and has not sent yet (all or nothing).
 pub(super) const ADD_ENTRY: &str = "LET $bumped = (UPDATE ONLY $ticket SET entries += 1, version += 1, changed = $entry_changed,
-        staff_only = $entry_staff_only, updated_at = $entry_at, sla_dirty = true RETURN entries, version);
+        staff_only = $entry_staff_only, updated_at = $entry_at, sla_dirty = true, stats_dirty = true,
+        acknowledged_at = IF $entry_by_staff { acknowledged_at ?? $entry_at } ELSE { acknowledged_at }
+        RETURN entries, version);
     LET $entry = (CREATE ONLY thread_entry CONTENT { ticket: $ticket, seq: $bumped.entries, version: $bumped.version,
     kind: $entry_kind, author: IF $entry_author { type::record('user', $entry_author) } ELSE { NONE }, author_name: $entry_author_name,
     body: $entry_body, format: 'text', source: $entry_source, at: $entry_at,
@@ -275,6 +281,7 @@ pub(super) fn entry_binds(binds: Binds, entry: &NewEntry<'_>, changed: &[&str]) 
         .with("entry_kind", entry.kind.as_str())
         .with("entry_author", entry.author_id.map(str::to_string))
         .with("entry_author_name", entry.author_name.to_string())
+        .with("entry_by_staff", entry.by_staff)
         .with("entry_body", entry.body.to_string())
         .with("entry_source", entry.source.as_str())
         .with("entry_at", entry.at)
@@ -304,6 +311,8 @@ pub enum Patch<'a> {
     Tags(&'a [String]),
     /// Account ids copied on the ticket.
     Collaborators(&'a [String]),
+    /// The resolution class of a close (after the status patch that closes).
+    Resolution(&'a str),
     /// Records the first agent response, if none is recorded yet.
     FirstResponse(DateTime<Utc>),
     /// The alert fired again.
@@ -324,6 +333,7 @@ impl Patch<'_> {
                 format!(
                     "status = type::record('status', ${p}), state = ${p}_state,
                      closed_at = IF ${p}_state = 'closed' {{ closed_at ?? $entry_at }} ELSE {{ NONE }},
+                     resolution = IF ${p}_state = 'closed' {{ resolution }} ELSE {{ NONE }},
                      status_log = array::append(status_log ?? [], {{ status: ${p}, at: $entry_at }})"
                 ),
                 binds.with(p.clone(), status.key.clone()).with(
@@ -361,6 +371,10 @@ impl Patch<'_> {
                 format!("collaborators = ${p}.map(|$c| type::record('user', $c))"),
                 binds.with(p, ids.to_vec()),
             ),
+            Patch::Resolution(class) => (
+                format!("resolution = ${p}"),
+                binds.with(p, class.to_string()),
+            ),
             Patch::FirstResponse(at) => (
                 format!("first_response_at = first_response_at ?? ${p}"),
                 binds.with(p, *at),
@@ -397,6 +411,7 @@ impl Patch<'_> {
             Patch::Due(_) => "due_at",
             Patch::Tags(_) => "tags",
             Patch::Collaborators(_) => "collaborators",
+            Patch::Resolution(_) => "resolution",
             Patch::FirstResponse(_) => "first_response_at",
             Patch::Occurrence(_) => "occurrences",
             Patch::Fields { .. } => "fields",
@@ -474,6 +489,7 @@ impl Store {
             kind: EntryKind::CustomerMessage,
             author_id: Some(ticket.requester_id),
             author_name: ticket.author_name,
+            by_staff: false,
             body: ticket.message,
             source: ticket.source,
             email: ticket.email,
@@ -734,7 +750,9 @@ impl Store {
         let mut response = self
             .db
             .query(
-                "UPDATE ticket SET sla_first_response_due = $first, sla_resolution_due = $resolution,
+                "UPDATE ticket SET stats_dirty = stats_dirty OR sla_first_response_met != $first_met
+                        OR sla_resolution_met != $resolution_met,
+                    sla_first_response_due = $first, sla_resolution_due = $resolution,
                     sla_due = IF $first AND $resolution { time::min([$first, $resolution]) } ELSE { $first ?? $resolution },
                     sla_next_at = $next, sla_first_response_met = $first_met, sla_resolution_met = $resolution_met,
                     sla_dirty = false, changed = []

@@ -326,6 +326,7 @@ pub async fn workspace(state: &AppState, caller: &Caller) -> Result<Workspace, A
             .collect(),
         teams: store.teams().await.map_err(internal)?,
         canned: store.canned_responses().await.map_err(internal)?,
+        resolutions: store.catalog().await.map_err(internal)?.resolutions,
     })
 }
 

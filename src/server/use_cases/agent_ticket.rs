@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use crate::domain::audit::AuditRecord;
+use crate::domain::config::resolution::resolution_for_close;
 use crate::domain::config::role::Permission;
 use crate::domain::form::{FieldKind, FieldValue};
 use crate::domain::live::Activity;
@@ -170,6 +171,8 @@ pub struct Post<'a> {
     pub attachments: &'a [String],
     /// A status to set with the post.
     pub status: Option<&'a str>,
+    /// How the ticket ended, when the status closes it.
+    pub resolution: Option<&'a str>,
 }
 
 pub async fn post(
@@ -205,6 +208,18 @@ pub async fn post(
     {
         permitted(caller, &ticket, Permission::TicketClose)?;
     }
+    let class = match status.as_ref().filter(|s| s.key != ticket.status.key) {
+        Some(s) if s.state == crate::domain::ticket::State::Closed => {
+            let classes = state.store.catalog().await.map_err(internal)?.resolutions;
+            resolution_for_close(
+                post.resolution,
+                ticket.source == crate::domain::ticket::Source::Alert,
+                &classes,
+            )
+            .map_err(|e| AppError::invalid("resolution", e.to_string()))?
+        }
+        _ => None,
+    };
     let now = state.clock.now();
     let (kind, action) = match post.kind {
         PostKind::Reply => (EntryKind::AgentReply, "ticket.replied"),
@@ -216,6 +231,7 @@ pub async fn post(
     }
     if let Some(status) = status.as_ref().filter(|s| s.key != ticket.status.key) {
         patches.push(Patch::Status(status));
+        patches.extend(class.as_deref().map(Patch::Resolution));
     }
     let record = AuditRecord::new(now, caller.audit_actor(), action, caller.origin.clone())
         .object("ticket", &ticket.number)
@@ -232,6 +248,7 @@ pub async fn post(
             attachments: post.attachments,
             author_id: Some(&user.id),
             author_name: &user.name,
+            by_staff: true,
             body: &body,
             source: caller.channel(),
             email: None,

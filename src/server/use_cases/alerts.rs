@@ -245,6 +245,7 @@ async fn repeat(
             attachments: &[],
             author_id: None,
             author_name: &settings.name,
+            by_staff: false,
             body: &body,
             source: Source::Alert,
             email: None,

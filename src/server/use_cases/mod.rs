@@ -18,6 +18,7 @@ pub mod live_events;
 pub mod notifications;
 pub mod outbox;
 pub mod password_links;
+pub mod reports;
 pub mod settings;
 pub mod setup;
 pub mod sla;

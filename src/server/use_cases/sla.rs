@@ -209,6 +209,7 @@ async fn take_step(
             attachments: &[],
             author_id: None,
             author_name: "Docket SLA",
+            by_staff: false,
             body: &sentence,
             source: Source::Other,
             email: None,

@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::domain::audit::AuditRecord;
+use crate::domain::config::resolution::resolution_for_close;
 use crate::domain::config::role::Permission;
 use crate::domain::form::{FieldDef, FieldEdit, FieldValue, edit_fields};
 use crate::domain::permission::{Action, Actor, Resource, SignedInUser, authorize};
-use crate::domain::ticket::{EntryKind, State, Ticket};
+use crate::domain::ticket::{EntryKind, Source, State, Ticket};
 use crate::domain::ticket_change::{TicketChange, change_sentence, parse_tags};
 use crate::domain::user::Role;
 use crate::error::AppError;
@@ -112,8 +113,9 @@ async fn write(
     .before(json!({ change.field(): resolved.before }))
     .after(match &resolved.patch {
         // A status change says whether it closes the ticket (webhooks' ticket.closed).
-        ResolvedPatch::Status(status) => json!({ "status": resolved.after,
-            "state": if status.state == State::Closed { "closed" } else { "open" } }),
+        ResolvedPatch::Status(status, class) => json!({ "status": resolved.after,
+            "state": if status.state == State::Closed { "closed" } else { "open" },
+            "resolution": class }),
         _ => json!({ change.field(): resolved.after }),
     });
     let patches = resolved.patches();
@@ -136,6 +138,7 @@ async fn write(
             attachments: &[],
             author_id: Some(&user.id),
             author_name: &user.name,
+            by_staff: true,
             body: &resolved.sentence,
             source: caller.channel(),
             email: None,
@@ -160,7 +163,8 @@ struct Resolved {
 }
 
 enum ResolvedPatch {
-    Status(crate::domain::ticket::Status),
+    /// The status and, for a close, the resolution class.
+    Status(crate::domain::ticket::Status, Option<String>),
     Priority(String),
     Assignee(Option<String>),
     Team(Option<String>),
@@ -183,14 +187,19 @@ impl Resolved {
             ResolvedPatch::Assignee(None) | ResolvedPatch::Team(None) => Permission::TicketRelease,
             ResolvedPatch::Department(_) => Permission::TicketTransfer,
             ResolvedPatch::Refer(_) => Permission::TicketRefer,
-            ResolvedPatch::Status(s) if s.state == State::Closed => Permission::TicketClose,
+            ResolvedPatch::Status(s, _) if s.state == State::Closed => Permission::TicketClose,
             _ => Permission::TicketEdit,
         }
     }
 
     fn patches(&self) -> Vec<Patch<'_>> {
+        if let ResolvedPatch::Status(s, class) = &self.patch {
+            let mut patches = vec![Patch::Status(s)];
+            patches.extend(class.as_deref().map(Patch::Resolution));
+            return patches;
+        }
         vec![match &self.patch {
-            ResolvedPatch::Status(s) => Patch::Status(s),
+            ResolvedPatch::Status(..) => unreachable!("handled above"),
             ResolvedPatch::Priority(p) => Patch::Priority(p),
             ResolvedPatch::Assignee(a) => Patch::Assignee(a.as_deref()),
             ResolvedPatch::Team(t) => Patch::Team(t.as_deref()),
@@ -348,7 +357,7 @@ async fn resolve(
                 kind,
             }
         }
-        TicketChange::Status { status } => {
+        TicketChange::Status { status, resolution } => {
             let target = store
                 .status(status)
                 .await
@@ -357,12 +366,23 @@ async fn resolve(
             if target.key == ticket.status.key {
                 return Ok(None);
             }
+            let class = if target.state == State::Closed {
+                let classes = store.catalog().await.map_err(internal)?.resolutions;
+                resolution_for_close(
+                    resolution.as_deref(),
+                    ticket.source == Source::Alert,
+                    &classes,
+                )
+                .map_err(|e| AppError::invalid("resolution", e.to_string()))?
+            } else {
+                None
+            };
             Resolved {
                 after_name: None,
                 sentence: change_sentence(me, "the status", &ticket.status.name, &target.name),
                 before: json!(ticket.status.key),
                 after: json!(target.key),
-                patch: ResolvedPatch::Status(target),
+                patch: ResolvedPatch::Status(target, class),
                 kind,
             }
         }

@@ -25,6 +25,7 @@ fn pair<'a>(
         attachments: &[],
         author_id: Some(&user.id),
         author_name: &user.name,
+        by_staff: true,
         body,
         source: Source::Web,
         email: None,

@@ -3,6 +3,7 @@
 mod account_table;
 mod area_guard;
 mod attachment_list;
+mod chart;
 mod custom_field;
 mod field;
 mod form_alert;
@@ -15,6 +16,7 @@ mod ticket_view;
 pub use account_table::AccountTable;
 pub use area_guard::AreaGuard;
 pub use attachment_list::AttachmentList;
+pub use chart::ChartSvg;
 pub use custom_field::CustomField;
 pub use field::{Field, FieldKind};
 pub use form_alert::FormAlert;

@@ -21,6 +21,7 @@ pub fn AgentLayout() -> impl IntoView {
                     <nav class="side-nav" aria-label="Agent dashboard">
                         <A href="/agent" exact=true>"Queue"</A>
                         <A href="/agent/people">"People"</A>
+                        <A href="/agent/reports">"Reports"</A>
                         <ConnectionBadge feed />
                     </nav>
                     <main id="main" class="workspace__main">

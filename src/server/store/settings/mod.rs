@@ -116,6 +116,7 @@ impl Store {
                 match section {
                     Section::HelpTopics
                     | Section::Statuses
+                    | Section::Resolutions
                     | Section::Filters
                     | Section::Canned => "sort",
                     Section::Priorities => "urgency",
@@ -257,26 +258,26 @@ impl Store {
         let moving = match (section, change.replacement) {
             (Section::Departments, Some(_)) => format!(
                 "{take_over}
-                 UPDATE ticket SET department = $to, version += 1, changed = ['department'], staff_only = false,
+                 UPDATE ticket SET department = $to, version += 1, stats_dirty = true, changed = ['department'], staff_only = false,
                     updated_at = $at, sla_dirty = true WHERE department = $rec AND state = 'open';
                  UPDATE help_topic SET department = $to WHERE department = $rec;"
             ),
             (Section::Statuses, Some(_)) => format!(
                 "{take_over}
-                 UPDATE ticket SET status = $to, state = $to.state, version += 1, changed = ['status'],
+                 UPDATE ticket SET status = $to, state = $to.state, version += 1, stats_dirty = true, changed = ['status'],
                     staff_only = false, updated_at = $at, sla_dirty = true,
                     status_log = array::append(status_log ?? [], {{ status: record::id($to), at: $at }})
                     WHERE status = $rec;"
             ),
             (Section::Teams, Some(_)) => format!(
                 "{take_over}
-                 UPDATE ticket SET team = $to, version += 1, changed = ['team'], staff_only = true,
+                 UPDATE ticket SET team = $to, version += 1, stats_dirty = true, changed = ['team'], staff_only = true,
                     updated_at = $at WHERE team = $rec AND state = 'open';
                  UPDATE help_topic SET assign_team = $to WHERE assign_team = $rec;"
             ),
             (Section::SlaPlans, Some(_)) => format!(
                 "{take_over}
-                 UPDATE ticket SET sla_plan = $to, version += 1, changed = ['sla_plan'], staff_only = true,
+                 UPDATE ticket SET sla_plan = $to, version += 1, stats_dirty = true, changed = ['sla_plan'], staff_only = true,
                     updated_at = $at, sla_dirty = true WHERE sla_plan = $rec AND state = 'open';
                  UPDATE help_topic SET sla_plan = $to WHERE sla_plan = $rec;
                  UPDATE department SET sla_plan = $to WHERE sla_plan = $rec;"
@@ -289,7 +290,7 @@ impl Store {
             ),
             (Section::Priorities, Some(_)) => format!(
                 "{take_over}
-                 UPDATE ticket SET priority = $to, version += 1, changed = ['priority'], staff_only = false,
+                 UPDATE ticket SET priority = $to, version += 1, stats_dirty = true, changed = ['priority'], staff_only = false,
                     updated_at = $at, sla_dirty = true WHERE priority = $rec AND state = 'open';
                  UPDATE help_topic SET priority = $to WHERE priority = $rec;"
             ),

@@ -14,6 +14,7 @@ pub(super) fn table(section: Section) -> &'static str {
         Section::Forms => "form",
         Section::Statuses => "status",
         Section::Priorities => "priority",
+        Section::Resolutions => "resolution_class",
         Section::SlaPlans => "sla_plan",
         Section::Schedules => "schedule",
         Section::Filters => "ticket_filter",
@@ -72,6 +73,9 @@ pub(super) fn projection(section: Section) -> String {
             customer_may_reopen: customer_may_reopen, sort: sort }"
             .into(),
         Section::Priorities => "{ name: name, active: active ?? true, urgency: urgency }".into(),
+        Section::Resolutions => {
+            "{ name: name, active: active ?? true, false_positive: false_positive, sort: sort }".into()
+        }
         Section::Canned => format!(
             "{{ title: title, active: active, department: {}, body: body }}",
             key_of("department")
@@ -133,6 +137,9 @@ pub(super) fn write(section: Section) -> String {
         Section::Statuses => "UPSERT $rec MERGE { name: $item.name, active: $item.active, state: $item.state,
                 pauses_sla: $item.pauses_sla, customer_may_reopen: $item.customer_may_reopen, sort: $item.sort }"
             .into(),
+        Section::Resolutions => "UPSERT $rec MERGE { name: $item.name, active: $item.active,
+                false_positive: $item.false_positive, sort: $item.sort }"
+            .into(),
         Section::Priorities => "UPSERT $rec MERGE { name: $item.name, active: $item.active,
                 urgency: $item.urgency, is_default: $rec.is_default ?? false }"
             .into(),
@@ -190,7 +197,11 @@ pub(super) fn holders(section: Section) -> &'static str {
 
 pub(super) fn order(section: Section) -> &'static str {
     match section {
-        Section::HelpTopics | Section::Statuses | Section::Filters | Section::Canned => "sort, key",
+        Section::HelpTopics
+        | Section::Statuses
+        | Section::Resolutions
+        | Section::Filters
+        | Section::Canned => "sort, key",
         Section::Priorities => "urgency, key",
         _ => "name, key",
     }

@@ -14,6 +14,7 @@ use crate::domain::config::general::General;
 use crate::domain::config::help_topic::HelpTopic;
 use crate::domain::config::organization::Organization;
 use crate::domain::config::priority::PriorityDef;
+use crate::domain::config::resolution::ResolutionDef;
 use crate::domain::config::role::RoleDef;
 use crate::domain::config::status::StatusDef;
 use crate::domain::config::team::Team;
@@ -39,6 +40,7 @@ pub(super) fn schema(section: Section, catalog: &Catalog) -> Schema {
         Section::Forms => FormDef::schema(),
         Section::Statuses => StatusDef::schema(),
         Section::Priorities => PriorityDef::schema(),
+        Section::Resolutions => ResolutionDef::schema(),
         Section::SlaPlans => SlaPlan::schema(catalog),
         Section::Schedules => Schedule::schema(),
         Section::Filters => crate::domain::routing::schema(catalog),
@@ -66,6 +68,7 @@ pub(super) async fn blank(state: &AppState, section: Section) -> Result<Value, A
         Section::Forms => to_value(&FormDef::blank()),
         Section::Statuses => to_value(&StatusDef::blank()),
         Section::Priorities => to_value(&PriorityDef::blank()),
+        Section::Resolutions => to_value(&ResolutionDef::blank()),
         Section::SlaPlans => to_value(&SlaPlan::blank()),
         Section::Schedules => to_value(&Schedule::blank()),
         Section::Filters => to_value(&Filter::blank()),
@@ -132,6 +135,7 @@ pub(super) fn check(
         Section::Forms => check_as::<FormDef>(section, raw, key, catalog),
         Section::Statuses => check_as::<StatusDef>(section, raw, key, catalog),
         Section::Priorities => check_as::<PriorityDef>(section, raw, key, catalog),
+        Section::Resolutions => check_as::<ResolutionDef>(section, raw, key, catalog),
         Section::SlaPlans => check_as::<SlaPlan>(section, raw, key, catalog),
         Section::Schedules => check_as::<Schedule>(section, raw, key, catalog),
         Section::Filters => check_as::<Filter>(section, raw, key, catalog),

@@ -23,6 +23,12 @@ pub fn BulkBar(
         bulk.dispatch(BulkChange { numbers, change });
     };
     let closed = closing_status(&workspace.statuses).map(|s| s.key.clone());
+    // The resolution class a bulk close records (alert tickets need one).
+    let resolution = RwSignal::new(String::new());
+    let status_change = move |status: String| TicketChange::Status {
+        status,
+        resolution: Some(resolution.get_untracked()).filter(|r| !r.is_empty()),
+    };
     let ws = StoredValue::new(workspace);
     let picker = move |label: &'static str,
                        id: &'static str,
@@ -49,9 +55,19 @@ pub fn BulkBar(
                 {picker("Assign team…", "bulk-team",
                     ws.with_value(|w| w.teams.iter().map(|t| (t.key.clone(), t.name.clone())).collect()),
                     |team| TicketChange::AssignTeam { team: Some(team) })}
-                {picker("Set status…", "bulk-status",
-                    ws.with_value(|w| w.statuses.iter().map(|s| (s.key.clone(), s.name.clone())).collect()),
-                    |status| TicketChange::Status { status })}
+                <label for="bulk-status" class="visually-hidden">"Set status…"</label>
+                <select id="bulk-status" on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    if !value.is_empty() { apply(status_change(value)); }
+                }>
+                    <option value="" selected=true>"Set status…"</option>
+                    {ws.with_value(|w| w.statuses.iter().map(|s| view! { <option value=s.key.clone()>{s.name.clone()}</option> }).collect_view())}
+                </select>
+                <label for="bulk-resolution" class="visually-hidden">"Resolution for closing"</label>
+                <select id="bulk-resolution" on:change=move |ev| resolution.set(event_target_value(&ev))>
+                    <option value="" selected=true>"Resolution for closing…"</option>
+                    {ws.with_value(|w| w.resolutions.iter().map(|c| view! { <option value=c.key.clone()>{c.name.clone()}</option> }).collect_view())}
+                </select>
                 {picker("Set priority…", "bulk-priority",
                     ws.with_value(|w| w.priorities.iter().map(|p| (p.key.clone(), p.name.clone())).collect()),
                     |priority| TicketChange::Priority { priority })}
@@ -59,7 +75,7 @@ pub fn BulkBar(
                     ws.with_value(|w| w.departments.iter().map(|d| (d.key.clone(), d.name.clone())).collect()),
                     |department| TicketChange::Transfer { department, comment: String::new() })}
                 {closed.clone().map(|status| view! {
-                    <button type="button" class="button" on:click=move |_| apply(TicketChange::Status { status: status.clone() })>"Close"</button>
+                    <button type="button" class="button" on:click=move |_| apply(status_change(status.clone()))>"Close"</button>
                 })}
                 <button type="button" class="button button--quiet" on:click=move |_| selected.set(HashSet::new())>"Clear selection"</button>
             </div>

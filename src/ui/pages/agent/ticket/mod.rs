@@ -7,6 +7,7 @@ mod composer;
 mod history;
 mod presence;
 mod properties;
+mod status;
 mod thread;
 
 use leptos::prelude::*;

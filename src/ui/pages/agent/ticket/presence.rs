@@ -193,7 +193,10 @@ mod tests {
 
     #[test]
     fn a_snapshot_drops_tabs_it_no_longer_has_unless_heard_of_later() {
-        let mut list = vec![tab("ana", Activity::Viewing, 1), tab("ben", Activity::Viewing, 8)];
+        let mut list = vec![
+            tab("ana", Activity::Viewing, 1),
+            tab("ben", Activity::Viewing, 8),
+        ];
         merge_snapshot(&mut list, vec![tab("cy", Activity::Viewing, 4)]);
         let names: Vec<_> = people(&list).into_iter().map(|(n, _)| n).collect();
         assert_eq!(names, vec!["BEN", "CY"]);

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::status::StatusField;
 use crate::domain::config::role::Permission;
 use crate::domain::form::FieldKind;
 use crate::domain::ticket_change::TicketChange;
@@ -130,10 +131,9 @@ pub fn Properties(
                 <p class="field__hint" role="note">{format!("Your role in {} does not allow you to {} this ticket.", t.department_name, missing.join(", "))}</p>
             })}
             <FormAlert error fields=&[] />
-            {select("prop-status", "Status", t.status.key.clone(),
-                workspace.statuses.iter().map(|s| (s.key.clone(), s.name.clone())).collect(),
-                |status| TicketChange::Status { status },
-                may(Permission::TicketEdit) || may(Permission::TicketClose))}
+            <StatusField ticket=t.clone() workspace=workspace.clone() apply=Callback::new(apply)
+                enabled=may(Permission::TicketEdit) || may(Permission::TicketClose)
+                error=Signal::derive(move || error.get().and_then(|e| e.field_message("resolution"))) />
             {select("prop-priority", "Priority", t.priority.clone(),
                 workspace.priorities.iter().map(|p| (p.key.clone(), p.name.clone())).collect(),
                 |priority| TicketChange::Priority { priority }, may(Permission::TicketEdit))}

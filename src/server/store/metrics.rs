@@ -1,0 +1,484 @@
+//! The reports' rollups: per scope and day tallies, each scope's open backlog, the facts each
+//! ticket was last counted with, and what they were counted under (definitions, time zone).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use surrealdb::types::SurrealValue;
+
+use super::{Store, StoreError, is_conflict, refusal_of};
+use crate::domain::metrics::facts::{AlertOrigin, Period, TicketFacts};
+use crate::domain::metrics::tally::{DayTally, OpenTally, Tallies};
+use crate::domain::ticket::{Source, State, Status};
+
+/// A ticket to count (again): its facts now, what it was counted with before, and what the
+/// write must find unchanged.
+pub struct Uncounted {
+    pub number: String,
+    pub facts: TicketFacts,
+    pub counted: Option<TicketFacts>,
+    guard: Guard,
+}
+
+/// The fields the facts were read from; counting is refused if any moved meanwhile.
+#[derive(Clone)]
+struct Guard {
+    version: i64,
+    first_met: Option<bool>,
+    resolution_met: Option<bool>,
+    counted: Option<String>,
+}
+
+/// A rollup document as read, with the revision its rewrite must find.
+pub struct Doc<T> {
+    pub tallies: T,
+    rev: Option<i64>,
+}
+
+/// The rollups a batch of counting touches, read together.
+pub struct Docs {
+    pub days: BTreeMap<(String, NaiveDate), Doc<DayTally>>,
+    pub open: BTreeMap<String, Doc<OpenTally>>,
+}
+
+#[derive(SurrealValue)]
+struct FactsRow {
+    number: String,
+    version: i64,
+    created_at: DateTime<Utc>,
+    department: String,
+    source: String,
+    priority: String,
+    status: String,
+    state: String,
+    assignee: Option<String>,
+    alert_source: Option<String>,
+    alert_rule: Option<String>,
+    resolution: Option<String>,
+    first_response_at: Option<DateTime<Utc>>,
+    acknowledged_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+    status_log: Vec<LogRow>,
+    first_met: Option<bool>,
+    resolution_met: Option<bool>,
+    observables: Option<String>,
+    replies: Vec<ReplyRow>,
+    stats_facts: Option<String>,
+}
+
+#[derive(SurrealValue)]
+struct LogRow {
+    status: String,
+    at: DateTime<Utc>,
+}
+
+#[derive(SurrealValue)]
+struct ReplyRow {
+    agent: Option<String>,
+    at: DateTime<Utc>,
+}
+
+#[derive(SurrealValue)]
+struct DocRow {
+    key: Vec<String>,
+    tallies: String,
+    rev: i64,
+}
+
+#[derive(SurrealValue)]
+struct MetaRow {
+    version: i64,
+    time_zone: String,
+}
+
+const FACTS_FIELDS: &str = "number, version, created_at, record::id(department) AS department, source,
+    record::id(priority) AS priority, record::id(status) AS status, state,
+    (IF assignee { record::id(assignee) } ELSE { NONE }) AS assignee, alert_source, alert_rule, resolution,
+    first_response_at, acknowledged_at, closed_at, status_log ?? [] AS status_log,
+    sla_first_response_met AS first_met, sla_resolution_met AS resolution_met, observables,
+    (SELECT (IF author { record::id(author) } ELSE { NONE }) AS agent, at FROM thread_entry
+        WHERE ticket = $parent.id AND kind = 'agent_reply') AS replies,
+    stats_facts";
+
+impl FactsRow {
+    /// The facts, with each status of the log read as it is configured now (`statuses`).
+    fn into_uncounted(self, statuses: &[Status]) -> Result<Uncounted, StoreError> {
+        let corrupt =
+            |what: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{what}: {e}"));
+        let counted = self
+            .stats_facts
+            .as_deref()
+            .map(serde_json::from_str::<TicketFacts>)
+            .transpose()
+            .map_err(|e| corrupt("counted facts", &e))?;
+        let open = super::catalog::parse_state(&self.state)? == State::Open;
+        let periods = self
+            .status_log
+            .iter()
+            .map(|entry| {
+                let status = statuses.iter().find(|s| s.key == entry.status);
+                Period {
+                    at: entry.at,
+                    open: status.map_or(open, |s| s.state == State::Open),
+                    pauses: status.is_some_and(|s| s.pauses_sla),
+                }
+            })
+            .collect();
+        let observables = match self.observables.as_deref() {
+            None => Vec::new(),
+            Some(json) => serde_json::from_str::<Vec<serde_json::Value>>(json)
+                .map_err(|e| corrupt("observables", &e))?
+                .iter()
+                .filter_map(|o| {
+                    Some(format!(
+                        "{}:{}",
+                        o.get("kind")?.as_str()?,
+                        o.get("value")?.as_str()?
+                    ))
+                })
+                .collect(),
+        };
+        let facts = TicketFacts {
+            created_at: self.created_at,
+            department: self.department,
+            source: Source::parse(&self.source)
+                .ok_or_else(|| StoreError::Corrupt(format!("source {}", self.source)))?,
+            priority: self.priority,
+            status: self.status,
+            open,
+            assignee: self.assignee,
+            alert: self.alert_source.map(|source| AlertOrigin {
+                source,
+                rule: self.alert_rule,
+            }),
+            resolution: self.resolution,
+            first_response_at: self.first_response_at,
+            acknowledged_at: self.acknowledged_at,
+            closed_at: self.closed_at,
+            periods,
+            first_response_met: self.first_met,
+            resolution_met: self.resolution_met,
+            observables,
+            replies: self
+                .replies
+                .into_iter()
+                .filter_map(|r| Some((r.agent?, r.at)))
+                .collect(),
+        };
+        Ok(Uncounted {
+            number: self.number,
+            facts,
+            counted,
+            guard: Guard {
+                version: self.version,
+                first_met: self.first_met,
+                resolution_met: self.resolution_met,
+                counted: self.stats_facts,
+            },
+        })
+    }
+}
+
+fn to_json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn day_key(scope: &str, day: NaiveDate) -> Vec<String> {
+    vec![scope.to_string(), day.to_string()]
+}
+
+impl Store {
+    /// The definitions version and time zone the rollups were counted with; none before the
+    /// first count.
+    pub async fn metrics_basis(&self) -> Result<Option<(u32, String)>, StoreError> {
+        let row: Option<MetaRow> = self
+            .db
+            .query("SELECT version, time_zone FROM ONLY metric_meta:current")
+            .await?
+            .take(0)?;
+        Ok(row.map(|r| (u32::try_from(r.version).unwrap_or(0), r.time_zone)))
+    }
+
+    /// Forgets every rollup and marks every ticket to be counted again, under a new basis.
+    pub async fn recount_metrics(&self, version: u32, time_zone: &str) -> Result<(), StoreError> {
+        self.db
+            .query(
+                "BEGIN TRANSACTION;
+                 DELETE metric_day; DELETE metric_open;
+                 UPDATE ticket SET stats_facts = NONE, stats_dirty = true RETURN NONE;
+                 UPSERT metric_meta:current CONTENT { version: $version, time_zone: $time_zone };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("version", i64::from(version)))
+            .bind(("time_zone", time_zone.to_string()))
+            .await?
+            .check()?;
+        Ok(())
+    }
+
+    /// Up to `limit` tickets changed since they were last counted, with their facts (statuses
+    /// read as `statuses` define them).
+    pub async fn uncounted_tickets(
+        &self,
+        limit: usize,
+        statuses: &[Status],
+    ) -> Result<Vec<Uncounted>, StoreError> {
+        let rows: Vec<FactsRow> = self
+            .db
+            .query(format!(
+                "SELECT {FACTS_FIELDS} FROM ticket WHERE stats_dirty = true LIMIT $limit"
+            ))
+            .bind(("limit", limit as i64))
+            .await?
+            .take(0)?;
+        rows.into_iter()
+            .map(|r| r.into_uncounted(statuses))
+            .collect()
+    }
+
+    /// Every ticket's facts now, for checking the rollups against a full recount.
+    pub async fn every_ticket_facts(
+        &self,
+        statuses: &[Status],
+    ) -> Result<Vec<TicketFacts>, StoreError> {
+        let rows: Vec<FactsRow> = self
+            .db
+            .query(format!("SELECT {FACTS_FIELDS} FROM ticket"))
+            .await?
+            .take(0)?;
+        rows.into_iter()
+            .map(|r| r.into_uncounted(statuses).map(|u| u.facts))
+            .collect()
+    }
+
+    /// How many tickets wait to be counted, up to `cap`.
+    pub async fn uncounted_count(&self, cap: usize) -> Result<usize, StoreError> {
+        let n: Option<i64> = self
+            .db
+            .query("RETURN array::len(SELECT VALUE id FROM ticket WHERE stats_dirty = true LIMIT $cap)")
+            .bind(("cap", cap as i64))
+            .await?
+            .take(0)?;
+        Ok(n.unwrap_or(0) as usize)
+    }
+
+    /// The day documents of `days` (scope, day) and the open documents of `scopes`; missing
+    /// ones come back empty.
+    pub async fn metric_docs(
+        &self,
+        days: &[(String, NaiveDate)],
+        scopes: &[String],
+    ) -> Result<Docs, StoreError> {
+        let day_ids: Vec<Vec<String>> = days.iter().map(|(s, d)| day_key(s, *d)).collect();
+        let scope_ids: Vec<Vec<String>> = scopes.iter().map(|s| vec![s.clone()]).collect();
+        let mut response = self
+            .db
+            .query(
+                "SELECT record::id(id) AS key, tallies, rev FROM $days.map(|$k| type::record('metric_day', $k));
+                 SELECT record::id(id) AS key, tallies, rev FROM $scopes.map(|$k| type::record('metric_open', $k));",
+            )
+            .bind(("days", day_ids))
+            .bind(("scopes", scope_ids))
+            .await?;
+        let day_rows: Vec<DocRow> = response.take(0)?;
+        let open_rows: Vec<DocRow> = response.take(1)?;
+        let parse = |what: &str, json: &str| -> Result<serde_json::Value, StoreError> {
+            serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+        };
+        let mut docs = Docs {
+            days: days
+                .iter()
+                .map(|k| {
+                    (
+                        k.clone(),
+                        Doc {
+                            tallies: DayTally::default(),
+                            rev: None,
+                        },
+                    )
+                })
+                .collect(),
+            open: scopes
+                .iter()
+                .map(|s| {
+                    (
+                        s.clone(),
+                        Doc {
+                            tallies: OpenTally::default(),
+                            rev: None,
+                        },
+                    )
+                })
+                .collect(),
+        };
+        for row in day_rows {
+            let (Some(scope), Some(day)) =
+                (row.key.first(), row.key.get(1).and_then(|d| d.parse().ok()))
+            else {
+                return Err(StoreError::Corrupt(format!("metric_day key {:?}", row.key)));
+            };
+            let tallies = serde_json::from_value(parse("day tallies", &row.tallies)?)
+                .map_err(|e| StoreError::Corrupt(format!("day tallies: {e}")))?;
+            docs.days.insert(
+                (scope.clone(), day),
+                Doc {
+                    tallies,
+                    rev: Some(row.rev),
+                },
+            );
+        }
+        for row in open_rows {
+            let scope = row.key.first().cloned().unwrap_or_default();
+            let tallies = serde_json::from_value(parse("open tallies", &row.tallies)?)
+                .map_err(|e| StoreError::Corrupt(format!("open tallies: {e}")))?;
+            docs.open.insert(
+                scope,
+                Doc {
+                    tallies,
+                    rev: Some(row.rev),
+                },
+            );
+        }
+        Ok(docs)
+    }
+
+    /// Stores the rollups `docs` (as read, then changed) and marks `counted` tickets counted
+    /// with their facts, in one transaction. False when anything moved since it was read (a
+    /// ticket changed, another process counted): nothing is written, count again.
+    pub async fn save_counts(
+        &self,
+        counted: &[Uncounted],
+        docs: &Docs,
+    ) -> Result<bool, StoreError> {
+        let tickets: Vec<serde_json::Value> = counted
+            .iter()
+            .map(|u| {
+                serde_json::json!({
+                    "number": u.number, "version": u.guard.version,
+                    "first_met": u.guard.first_met, "resolution_met": u.guard.resolution_met,
+                    "before": u.guard.counted, "facts": to_json(&u.facts),
+                })
+            })
+            .collect();
+        let days: Vec<serde_json::Value> = docs
+            .days
+            .iter()
+            .map(|((scope, day), doc)| {
+                serde_json::json!({ "key": day_key(scope, *day), "rev": doc.rev, "tallies": to_json(&doc.tallies) })
+            })
+            .collect();
+        let open: Vec<serde_json::Value> = docs
+            .open
+            .iter()
+            .map(|(scope, doc)| serde_json::json!({ "key": [scope], "rev": doc.rev, "tallies": to_json(&doc.tallies) }))
+            .collect();
+        let mut response = self
+            .db
+            .query(
+                "BEGIN TRANSACTION;
+                 FOR $t IN $tickets {
+                    LET $done = (UPDATE ticket SET stats_facts = $t.facts, stats_dirty = false
+                        WHERE number = $t.number AND version = $t.version
+                          AND (sla_first_response_met ?? 'none') = ($t.first_met ?? 'none')
+                          AND (sla_resolution_met ?? 'none') = ($t.resolution_met ?? 'none')
+                          AND (stats_facts ?? '') = ($t.before ?? '') RETURN VALUE id);
+                    IF array::len($done) = 0 { THROW 'docket:stale' };
+                 };
+                 FOR $d IN $days {
+                    LET $rec = type::record('metric_day', $d.key);
+                    IF !$d.rev { CREATE $rec CONTENT { tallies: $d.tallies, rev: 1 } RETURN NONE; }
+                    ELSE IF array::len(UPDATE $rec SET tallies = $d.tallies, rev = rev + 1 WHERE rev = $d.rev RETURN VALUE id) = 0
+                        { THROW 'docket:stale' };
+                 };
+                 FOR $o IN $open {
+                    LET $rec = type::record('metric_open', $o.key);
+                    IF !$o.rev { CREATE $rec CONTENT { tallies: $o.tallies, rev: 1 } RETURN NONE; }
+                    ELSE IF array::len(UPDATE $rec SET tallies = $o.tallies, rev = rev + 1 WHERE rev = $o.rev RETURN VALUE id) = 0
+                        { THROW 'docket:stale' };
+                 };
+                 COMMIT TRANSACTION;",
+            )
+            .bind(("tickets", tickets))
+            .bind(("days", days))
+            .bind(("open", open))
+            .await?;
+        let errors = response.take_errors();
+        if errors.is_empty() {
+            return Ok(true);
+        }
+        // Lost a race: to a ticket's change, another process's count, or a concurrent create.
+        let lost = errors.values().any(|e| {
+            is_conflict(e) || refusal_of(e).is_some() || e.message().contains("already exists")
+        });
+        if lost {
+            return Ok(false);
+        }
+        Err(super::cause(errors).expect("errors is not empty").into())
+    }
+
+    /// Every rollup as stored, empty ones left out: to check against a full recount.
+    pub async fn stored_tallies(&self) -> Result<Tallies, StoreError> {
+        let mut response = self
+            .db
+            .query(
+                "SELECT record::id(id) AS key, tallies, rev FROM metric_day;
+                 SELECT record::id(id) AS key, tallies, rev FROM metric_open;",
+            )
+            .await?;
+        let day_rows: Vec<DocRow> = response.take(0)?;
+        let open_rows: Vec<DocRow> = response.take(1)?;
+        let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("rollup: {e}"));
+        let mut tallies = Tallies::default();
+        for row in day_rows {
+            let day: DayTally = serde_json::from_str(&row.tallies).map_err(corrupt)?;
+            let key = (
+                row.key.first().cloned().unwrap_or_default(),
+                row.key
+                    .get(1)
+                    .and_then(|d| d.parse().ok())
+                    .unwrap_or_default(),
+            );
+            if !day.0.is_empty() {
+                tallies.days.insert(key, day);
+            }
+        }
+        for row in open_rows {
+            let open: OpenTally = serde_json::from_str(&row.tallies).map_err(corrupt)?;
+            if !open.0.is_empty() {
+                tallies
+                    .open
+                    .insert(row.key.first().cloned().unwrap_or_default(), open);
+            }
+        }
+        Ok(tallies)
+    }
+
+    /// The day tallies of `scopes` from `from` to `to`, summed per day, and their open backlog.
+    pub async fn metric_range(
+        &self,
+        scopes: &[String],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(BTreeMap<NaiveDate, DayTally>, OpenTally), StoreError> {
+        let mut keys = Vec::new();
+        for scope in scopes {
+            let mut day = from;
+            while day <= to {
+                keys.push((scope.clone(), day));
+                day += chrono::Duration::days(1);
+            }
+        }
+        let docs = self.metric_docs(&keys, scopes).await?;
+        let mut days: BTreeMap<NaiveDate, DayTally> = BTreeMap::new();
+        for ((_, day), doc) in docs.days {
+            if !doc.tallies.0.is_empty() {
+                days.entry(day).or_default().merge(&doc.tallies, 1);
+            }
+        }
+        let mut open = OpenTally::default();
+        for doc in docs.open.values() {
+            open.merge(&doc.tallies, 1);
+        }
+        Ok((days, open))
+    }
+}
