@@ -150,7 +150,12 @@ async fn a_repeat_counts_on_the_same_ticket_and_reopens_it_when_closed() {
         .await;
     let version = ticket["ticket"]["version"].as_u64().unwrap();
     let (status, body) = app
-        .rpc_body(&admin, "change_ticket", json!({ "number": number, "version": version, "change": { "change": "status", "status": "closed" } }))
+        .rpc_body(
+            &admin,
+            "change_ticket",
+            json!({ "number": number, "version": version,
+            "change": { "change": "status", "status": "closed", "resolution": "true_positive" } }),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, third) = send(&app, &key, "/api/v1/alerts/wazuh", &raw).await;

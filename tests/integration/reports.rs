@@ -431,6 +431,21 @@ async fn a_chart_downloads_as_csv_with_the_rows_of_its_table() {
         "Day,Opened,Closed\n2026-03-01,0,0\n2026-03-02,1,0\n2026-03-03,2,0\n2026-03-04,0,0\n"
     );
 
+    // By week, whole weeks come from the week rollups and agree with the days.
+    let weekly = desk
+        .admin
+        .get(app.url("/agent/reports/export?chart=volume&from=2026-02-23&to=2026-03-08&by=week"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        weekly,
+        "Week,Opened,Closed\nWeek of 2026-02-23,0,0\nWeek of 2026-03-02,3,0\n"
+    );
+
     let unknown = desk
         .admin
         .get(app.url("/agent/reports/export?chart=nope"))

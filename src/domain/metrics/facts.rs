@@ -27,6 +27,9 @@ pub struct TicketFacts {
     pub acknowledged_at: Option<DateTime<Utc>>,
     /// The last close, while closed.
     pub closed_at: Option<DateTime<Utc>>,
+    /// The agent whose change made that close (none when a customer or automation closed it).
+    #[serde(default)]
+    pub closed_by: Option<String>,
     /// Every status the ticket entered, oldest first.
     pub periods: Vec<Period>,
     /// Whether each SLA clock was met, once it stopped.
@@ -89,11 +92,10 @@ impl TicketFacts {
             .map(|at| self.working_seconds(self.created_at, at))
     }
 
-    /// Agents who acted on the ticket, by the moment: each reply, and the close by the
-    /// assignee.
+    /// Agents who acted on the ticket, by the moment: each reply, and the close.
     pub fn handled(&self) -> Vec<(String, DateTime<Utc>)> {
         let mut handled = self.replies.clone();
-        if let (false, Some(agent), Some(at)) = (self.open, &self.assignee, self.closed_at) {
+        if let (false, Some(agent), Some(at)) = (self.open, &self.closed_by, self.closed_at) {
             handled.push((agent.clone(), at));
         }
         handled
@@ -128,6 +130,7 @@ pub(super) mod tests {
             first_response_at: None,
             acknowledged_at: None,
             closed_at: None,
+            closed_by: None,
             periods: vec![period(at(9, 0), true, false)],
             first_response_met: None,
             resolution_met: None,
@@ -186,11 +189,11 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn an_agent_handles_a_ticket_by_replying_or_by_closing_it_as_assignee() {
+    fn an_agent_handles_a_ticket_by_replying_or_by_closing_it() {
         let t = TicketFacts {
             open: false,
             closed_at: Some(at(11, 0)),
-            assignee: Some("ana".into()),
+            closed_by: Some("ana".into()),
             replies: vec![("ben".into(), at(10, 0))],
             ..ticket()
         };

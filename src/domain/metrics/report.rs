@@ -430,7 +430,11 @@ impl Report<'_> {
         Chart {
             id: format!("response_by_{}", dim.as_str()),
             part: Part::Response,
-            title: format!("MTTA and MTTR by {}", axis.to_lowercase()),
+            // Alert sources map an alert's severity to the ticket's priority.
+            title: match dim {
+                Dim::Priority => "MTTA and MTTR by priority (severity)".to_string(),
+                _ => format!("MTTA and MTTR by {}", axis.to_lowercase()),
+            },
             kind: ChartKind::Bar,
             axis: axis.to_string(),
             categories: rows.iter().map(|(k, _)| self.names.of(k)).collect(),

@@ -208,24 +208,41 @@ impl OpenTally {
     }
 }
 
-/// Tallies by scope and day, and open tallies by scope: a ticket's contribution, a delta, or
-/// the sum over all tickets.
+/// Tallies by scope and day, the same summed by scope and ISO week (keyed by its Monday, so a
+/// long range reads a week at a time), and open tallies by scope: a ticket's contribution, a
+/// delta, or the sum over all tickets.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tallies {
     pub days: BTreeMap<(String, NaiveDate), DayTally>,
+    pub weeks: BTreeMap<(String, NaiveDate), DayTally>,
     pub open: BTreeMap<String, OpenTally>,
+}
+
+/// `into + sign * from`, key by key, dropping what becomes empty.
+fn merge_keyed(
+    into: &mut BTreeMap<(String, NaiveDate), DayTally>,
+    from: &BTreeMap<(String, NaiveDate), DayTally>,
+    sign: i64,
+) {
+    for (key, day) in from {
+        let mine = into.entry(key.clone()).or_default();
+        mine.merge(day, sign);
+        if mine.0.is_empty() {
+            into.remove(key);
+        }
+    }
+}
+
+/// The Monday of `day`'s ISO week.
+pub fn week_of(day: NaiveDate) -> NaiveDate {
+    super::filter::Granularity::Week.period_start(day)
 }
 
 impl Tallies {
     /// `self + sign * other`, dropping whatever becomes zero.
     pub fn merge(&mut self, other: &Tallies, sign: i64) {
-        for (key, day) in &other.days {
-            let mine = self.days.entry(key.clone()).or_default();
-            mine.merge(day, sign);
-            if mine.0.is_empty() {
-                self.days.remove(key);
-            }
-        }
+        merge_keyed(&mut self.days, &other.days, sign);
+        merge_keyed(&mut self.weeks, &other.weeks, sign);
         for (scope, open) in &other.open {
             let mine = self.open.entry(scope.clone()).or_default();
             mine.merge(open, sign);
@@ -245,7 +262,7 @@ impl Tallies {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.days.is_empty() && self.open.is_empty()
+        self.days.is_empty() && self.weeks.is_empty() && self.open.is_empty()
     }
 }
 
@@ -344,11 +361,12 @@ pub fn contribution(t: &TicketFacts, tz: Tz) -> Tallies {
     let mut tallies = Tallies::default();
     for scope in [ALL_SCOPE, t.department.as_str()] {
         for (on, tally) in &by_day {
-            tallies
-                .days
-                .entry((scope.to_string(), *on))
-                .or_default()
-                .merge(tally, 1);
+            for (rollup, at) in [(&mut tallies.days, *on), (&mut tallies.weeks, week_of(*on))] {
+                rollup
+                    .entry((scope.to_string(), at))
+                    .or_default()
+                    .merge(tally, 1);
+            }
         }
         if !open.0.is_empty() {
             tallies
@@ -385,6 +403,7 @@ mod tests {
             open: false,
             status: "closed".into(),
             assignee: Some("ana".into()),
+            closed_by: Some("ana".into()),
             resolution: Some("false_positive".into()),
             acknowledged_at: Some(at(9, 5)),
             closed_at: Some(at(9, 30)),
@@ -402,6 +421,12 @@ mod tests {
     fn a_closed_alert_counts_on_its_day_in_both_its_scopes_under_each_of_its_dimensions() {
         let tallies = contribution(&closed_alert(), utc());
         assert_eq!(tallies.days.len(), 2, "the * scope and the department's");
+        assert_eq!(tallies.weeks, {
+            // 2 November 2026 is a Monday: its week is keyed by that day, and equals it.
+            let mut weeks = tallies.days.clone();
+            weeks.retain(|(_, d), _| *d == day(2));
+            weeks
+        });
         assert!(tallies.open.is_empty(), "a closed ticket is no backlog");
         let day = &tallies.days[&(ALL_SCOPE.to_string(), day(2))];
         let rule = &day.0[&DimKey::new(Dim::Rule, "wazuh/5710")];

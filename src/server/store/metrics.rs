@@ -8,7 +8,8 @@ use surrealdb::types::SurrealValue;
 
 use super::{Store, StoreError, is_conflict, refusal_of};
 use crate::domain::metrics::facts::{AlertOrigin, Period, TicketFacts};
-use crate::domain::metrics::tally::{DayTally, OpenTally, Tallies};
+use crate::domain::metrics::filter::Granularity;
+use crate::domain::metrics::tally::{DayTally, OpenTally, Tallies, week_of};
 use crate::domain::ticket::{Source, State, Status};
 
 /// A ticket to count (again): its facts now, what it was counted with before, and what the
@@ -38,6 +39,8 @@ pub struct Doc<T> {
 /// The rollups a batch of counting touches, read together.
 pub struct Docs {
     pub days: BTreeMap<(String, NaiveDate), Doc<DayTally>>,
+    /// By scope and the Monday of the week.
+    pub weeks: BTreeMap<(String, NaiveDate), Doc<DayTally>>,
     pub open: BTreeMap<String, Doc<OpenTally>>,
 }
 
@@ -58,6 +61,7 @@ struct FactsRow {
     first_response_at: Option<DateTime<Utc>>,
     acknowledged_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
+    closed_by: Option<String>,
     status_log: Vec<LogRow>,
     first_met: Option<bool>,
     resolution_met: Option<bool>,
@@ -94,7 +98,7 @@ struct MetaRow {
 const FACTS_FIELDS: &str = "number, version, created_at, record::id(department) AS department, source,
     record::id(priority) AS priority, record::id(status) AS status, state,
     (IF assignee { record::id(assignee) } ELSE { NONE }) AS assignee, alert_source, alert_rule, resolution,
-    first_response_at, acknowledged_at, closed_at, status_log ?? [] AS status_log,
+    first_response_at, acknowledged_at, closed_at, closed_by, status_log ?? [] AS status_log,
     sla_first_response_met AS first_met, sla_resolution_met AS resolution_met, observables,
     (SELECT (IF author { record::id(author) } ELSE { NONE }) AS agent, at FROM thread_entry
         WHERE ticket = $parent.id AND kind = 'agent_reply') AS replies,
@@ -155,6 +159,7 @@ impl FactsRow {
             first_response_at: self.first_response_at,
             acknowledged_at: self.acknowledged_at,
             closed_at: self.closed_at,
+            closed_by: self.closed_by,
             periods,
             first_response_met: self.first_met,
             resolution_met: self.resolution_met,
@@ -187,6 +192,18 @@ fn day_key(scope: &str, day: NaiveDate) -> Vec<String> {
     vec![scope.to_string(), day.to_string()]
 }
 
+/// `[scope, day]` read back.
+fn dated_key(key: &[String]) -> Result<(String, NaiveDate), StoreError> {
+    match (key.first(), key.get(1).and_then(|d| d.parse().ok())) {
+        (Some(scope), Some(day)) => Ok((scope.clone(), day)),
+        _ => Err(StoreError::Corrupt(format!("rollup key {key:?}"))),
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("rollup: {e}")))
+}
+
 impl Store {
     /// The definitions version and time zone the rollups were counted with; none before the
     /// first count.
@@ -204,7 +221,7 @@ impl Store {
         self.db
             .query(
                 "BEGIN TRANSACTION;
-                 DELETE metric_day; DELETE metric_open;
+                 DELETE metric_day; DELETE metric_week; DELETE metric_open;
                  UPDATE ticket SET stats_facts = NONE, stats_dirty = true RETURN NONE;
                  UPSERT metric_meta:current CONTENT { version: $version, time_zone: $time_zone };
                  COMMIT TRANSACTION;",
@@ -262,32 +279,34 @@ impl Store {
         Ok(n.unwrap_or(0) as usize)
     }
 
-    /// The day documents of `days` (scope, day) and the open documents of `scopes`; missing
-    /// ones come back empty.
+    /// The day documents of `days` and week documents of `weeks` (scope, day or Monday) and the
+    /// open documents of `scopes`; missing ones come back empty.
     pub async fn metric_docs(
         &self,
         days: &[(String, NaiveDate)],
+        weeks: &[(String, NaiveDate)],
         scopes: &[String],
     ) -> Result<Docs, StoreError> {
-        let day_ids: Vec<Vec<String>> = days.iter().map(|(s, d)| day_key(s, *d)).collect();
+        let ids = |keys: &[(String, NaiveDate)]| -> Vec<Vec<String>> {
+            keys.iter().map(|(s, d)| day_key(s, *d)).collect()
+        };
         let scope_ids: Vec<Vec<String>> = scopes.iter().map(|s| vec![s.clone()]).collect();
         let mut response = self
             .db
             .query(
                 "SELECT record::id(id) AS key, tallies, rev FROM $days.map(|$k| type::record('metric_day', $k));
+                 SELECT record::id(id) AS key, tallies, rev FROM $weeks.map(|$k| type::record('metric_week', $k));
                  SELECT record::id(id) AS key, tallies, rev FROM $scopes.map(|$k| type::record('metric_open', $k));",
             )
-            .bind(("days", day_ids))
+            .bind(("days", ids(days)))
+            .bind(("weeks", ids(weeks)))
             .bind(("scopes", scope_ids))
             .await?;
         let day_rows: Vec<DocRow> = response.take(0)?;
-        let open_rows: Vec<DocRow> = response.take(1)?;
-        let parse = |what: &str, json: &str| -> Result<serde_json::Value, StoreError> {
-            serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
-        };
-        let mut docs = Docs {
-            days: days
-                .iter()
+        let week_rows: Vec<DocRow> = response.take(1)?;
+        let open_rows: Vec<DocRow> = response.take(2)?;
+        let empty = |keys: &[(String, NaiveDate)]| {
+            keys.iter()
                 .map(|k| {
                     (
                         k.clone(),
@@ -297,7 +316,11 @@ impl Store {
                         },
                     )
                 })
-                .collect(),
+                .collect()
+        };
+        let mut docs = Docs {
+            days: empty(days),
+            weeks: empty(weeks),
             open: scopes
                 .iter()
                 .map(|s| {
@@ -311,30 +334,24 @@ impl Store {
                 })
                 .collect(),
         };
-        for row in day_rows {
-            let (Some(scope), Some(day)) =
-                (row.key.first(), row.key.get(1).and_then(|d| d.parse().ok()))
-            else {
-                return Err(StoreError::Corrupt(format!("metric_day key {:?}", row.key)));
-            };
-            let tallies = serde_json::from_value(parse("day tallies", &row.tallies)?)
-                .map_err(|e| StoreError::Corrupt(format!("day tallies: {e}")))?;
-            docs.days.insert(
-                (scope.clone(), day),
-                Doc {
-                    tallies,
-                    rev: Some(row.rev),
-                },
-            );
+        for (rows, into) in [(day_rows, &mut docs.days), (week_rows, &mut docs.weeks)] {
+            for row in rows {
+                let key = dated_key(&row.key)?;
+                into.insert(
+                    key,
+                    Doc {
+                        tallies: parse(&row.tallies)?,
+                        rev: Some(row.rev),
+                    },
+                );
+            }
         }
         for row in open_rows {
             let scope = row.key.first().cloned().unwrap_or_default();
-            let tallies = serde_json::from_value(parse("open tallies", &row.tallies)?)
-                .map_err(|e| StoreError::Corrupt(format!("open tallies: {e}")))?;
             docs.open.insert(
                 scope,
                 Doc {
-                    tallies,
+                    tallies: parse(&row.tallies)?,
                     rev: Some(row.rev),
                 },
             );
@@ -343,7 +360,7 @@ impl Store {
     }
 
     /// Stores the rollups `docs` (as read, then changed) and marks `counted` tickets counted
-    /// with their facts, in one transaction. False when anything moved since it was read (a
+    /// with their facts, in one transaction (clearing `changed`: bookkeeping is no live event). False when anything moved since it was read (a
     /// ticket changed, another process counted): nothing is written, count again.
     pub async fn save_counts(
         &self,
@@ -367,6 +384,13 @@ impl Store {
                 serde_json::json!({ "key": day_key(scope, *day), "rev": doc.rev, "tallies": to_json(&doc.tallies) })
             })
             .collect();
+        let weeks: Vec<serde_json::Value> = docs
+            .weeks
+            .iter()
+            .map(|((scope, day), doc)| {
+                serde_json::json!({ "key": day_key(scope, *day), "rev": doc.rev, "tallies": to_json(&doc.tallies) })
+            })
+            .collect();
         let open: Vec<serde_json::Value> = docs
             .open
             .iter()
@@ -377,7 +401,7 @@ impl Store {
             .query(
                 "BEGIN TRANSACTION;
                  FOR $t IN $tickets {
-                    LET $done = (UPDATE ticket SET stats_facts = $t.facts, stats_dirty = false
+                    LET $done = (UPDATE ticket SET stats_facts = $t.facts, stats_dirty = false, changed = []
                         WHERE number = $t.number AND version = $t.version
                           AND (sla_first_response_met ?? 'none') = ($t.first_met ?? 'none')
                           AND (sla_resolution_met ?? 'none') = ($t.resolution_met ?? 'none')
@@ -390,6 +414,12 @@ impl Store {
                     ELSE IF array::len(UPDATE $rec SET tallies = $d.tallies, rev = rev + 1 WHERE rev = $d.rev RETURN VALUE id) = 0
                         { THROW 'docket:stale' };
                  };
+                 FOR $w IN $weeks {
+                    LET $rec = type::record('metric_week', $w.key);
+                    IF !$w.rev { CREATE $rec CONTENT { tallies: $w.tallies, rev: 1 } RETURN NONE; }
+                    ELSE IF array::len(UPDATE $rec SET tallies = $w.tallies, rev = rev + 1 WHERE rev = $w.rev RETURN VALUE id) = 0
+                        { THROW 'docket:stale' };
+                 };
                  FOR $o IN $open {
                     LET $rec = type::record('metric_open', $o.key);
                     IF !$o.rev { CREATE $rec CONTENT { tallies: $o.tallies, rev: 1 } RETURN NONE; }
@@ -400,6 +430,7 @@ impl Store {
             )
             .bind(("tickets", tickets))
             .bind(("days", days))
+            .bind(("weeks", weeks))
             .bind(("open", open))
             .await?;
         let errors = response.take_errors();
@@ -422,28 +453,27 @@ impl Store {
             .db
             .query(
                 "SELECT record::id(id) AS key, tallies, rev FROM metric_day;
+                 SELECT record::id(id) AS key, tallies, rev FROM metric_week;
                  SELECT record::id(id) AS key, tallies, rev FROM metric_open;",
             )
             .await?;
         let day_rows: Vec<DocRow> = response.take(0)?;
-        let open_rows: Vec<DocRow> = response.take(1)?;
-        let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("rollup: {e}"));
+        let week_rows: Vec<DocRow> = response.take(1)?;
+        let open_rows: Vec<DocRow> = response.take(2)?;
         let mut tallies = Tallies::default();
-        for row in day_rows {
-            let day: DayTally = serde_json::from_str(&row.tallies).map_err(corrupt)?;
-            let key = (
-                row.key.first().cloned().unwrap_or_default(),
-                row.key
-                    .get(1)
-                    .and_then(|d| d.parse().ok())
-                    .unwrap_or_default(),
-            );
-            if !day.0.is_empty() {
-                tallies.days.insert(key, day);
+        for (rows, into) in [
+            (day_rows, &mut tallies.days),
+            (week_rows, &mut tallies.weeks),
+        ] {
+            for row in rows {
+                let day: DayTally = parse(&row.tallies)?;
+                if !day.0.is_empty() {
+                    into.insert(dated_key(&row.key)?, day);
+                }
             }
         }
         for row in open_rows {
-            let open: OpenTally = serde_json::from_str(&row.tallies).map_err(corrupt)?;
+            let open: OpenTally = parse(&row.tallies)?;
             if !open.0.is_empty() {
                 tallies
                     .open
@@ -453,32 +483,42 @@ impl Store {
         Ok(tallies)
     }
 
-    /// The day tallies of `scopes` from `from` to `to`, summed per day, and their open backlog.
+    /// The tallies of `scopes` from `from` to `to`, summed per day, and their open backlog.
+    /// Counting `by` week, a week wholly inside the range is read as one week document, keyed
+    /// by its Monday (edge weeks day by day): a year is about 52 reads, not 365.
     pub async fn metric_range(
         &self,
         scopes: &[String],
         from: NaiveDate,
         to: NaiveDate,
+        by: Granularity,
     ) -> Result<(BTreeMap<NaiveDate, DayTally>, OpenTally), StoreError> {
-        let mut keys = Vec::new();
+        let (mut days, mut weeks) = (Vec::new(), Vec::new());
         for scope in scopes {
             let mut day = from;
             while day <= to {
-                keys.push((scope.clone(), day));
+                let monday = week_of(day);
+                let sunday = monday + chrono::Duration::days(6);
+                if by == Granularity::Week && monday >= from && sunday <= to {
+                    weeks.push((scope.clone(), monday));
+                    day = sunday;
+                } else {
+                    days.push((scope.clone(), day));
+                }
                 day += chrono::Duration::days(1);
             }
         }
-        let docs = self.metric_docs(&keys, scopes).await?;
-        let mut days: BTreeMap<NaiveDate, DayTally> = BTreeMap::new();
-        for ((_, day), doc) in docs.days {
+        let docs = self.metric_docs(&days, &weeks, scopes).await?;
+        let mut summed: BTreeMap<NaiveDate, DayTally> = BTreeMap::new();
+        for ((_, day), doc) in docs.days.into_iter().chain(docs.weeks) {
             if !doc.tallies.0.is_empty() {
-                days.entry(day).or_default().merge(&doc.tallies, 1);
+                summed.entry(day).or_default().merge(&doc.tallies, 1);
             }
         }
         let mut open = OpenTally::default();
         for doc in docs.open.values() {
             open.merge(&doc.tallies, 1);
         }
-        Ok((days, open))
+        Ok((summed, open))
     }
 }

@@ -616,6 +616,8 @@ CREATE resolution_class:benign CONTENT { name: 'Benign (expected activity)', act
 CREATE resolution_class:duplicate CONTENT { name: 'Duplicate', active: true, false_positive: false, sort: 50 };
 DEFINE FIELD resolution ON ticket TYPE option<string>;
 DEFINE FIELD acknowledged_at ON ticket TYPE option<datetime>;
+-- The agent or admin whose change closed the ticket (a user id), while closed.
+DEFINE FIELD closed_by ON ticket TYPE option<string>;
 UPDATE ticket SET acknowledged_at = first_response_at WHERE first_response_at != NONE;
 -- Changed since the metrics job last counted it; what it counted (domain::metrics::TicketFacts, JSON).
 DEFINE FIELD stats_dirty ON ticket TYPE bool DEFAULT true;
@@ -625,6 +627,10 @@ DEFINE INDEX ticket_stats_dirty ON ticket FIELDS stats_dirty;
 DEFINE TABLE metric_day SCHEMAFULL;
 DEFINE FIELD tallies ON metric_day TYPE string;
 DEFINE FIELD rev ON metric_day TYPE int;
+-- Id [scope, Monday]: the same summed over the ISO week starting that day.
+DEFINE TABLE metric_week SCHEMAFULL;
+DEFINE FIELD tallies ON metric_week TYPE string;
+DEFINE FIELD rev ON metric_week TYPE int;
 -- Id [scope]: the scope's open tickets by creation day (domain::metrics::OpenTally, JSON).
 DEFINE TABLE metric_open SCHEMAFULL;
 DEFINE FIELD tallies ON metric_open TYPE string;

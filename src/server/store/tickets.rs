@@ -334,6 +334,7 @@ impl Patch<'_> {
                     "status = type::record('status', ${p}), state = ${p}_state,
                      closed_at = IF ${p}_state = 'closed' {{ closed_at ?? $entry_at }} ELSE {{ NONE }},
                      resolution = IF ${p}_state = 'closed' {{ resolution }} ELSE {{ NONE }},
+                     closed_by = IF ${p}_state = 'closed' AND $entry_by_staff {{ $entry_author }} ELSE {{ NONE }},
                      status_log = array::append(status_log ?? [], {{ status: ${p}, at: $entry_at }})"
                 ),
                 binds.with(p.clone(), status.key.clone()).with(

@@ -56,11 +56,20 @@ pub async fn count_changed(state: &AppState) -> Result<usize, AppError> {
         );
     }
     let days: Vec<_> = delta.days.keys().cloned().collect();
+    let weeks: Vec<_> = delta.weeks.keys().cloned().collect();
     let scopes: Vec<_> = delta.open.keys().cloned().collect();
-    let mut docs = store.metric_docs(&days, &scopes).await.map_err(internal)?;
-    for (key, change) in &delta.days {
-        if let Some(doc) = docs.days.get_mut(key) {
-            doc.tallies.merge(change, 1);
+    let mut docs = store
+        .metric_docs(&days, &weeks, &scopes)
+        .await
+        .map_err(internal)?;
+    for (docs, changes) in [
+        (&mut docs.days, &delta.days),
+        (&mut docs.weeks, &delta.weeks),
+    ] {
+        for (key, change) in changes {
+            if let Some(doc) = docs.get_mut(key) {
+                doc.tallies.merge(change, 1);
+            }
         }
     }
     for (scope, change) in &delta.open {
@@ -111,7 +120,7 @@ pub async fn dashboard(
         .map_err(|fields| AppError::Invalid { fields })?;
     let (days, open) = state
         .store
-        .metric_range(&scopes, range.from, range.to)
+        .metric_range(&scopes, range.from, range.to, range.by)
         .await
         .map_err(internal)?;
     let catalog = state.store.catalog().await.map_err(internal)?;

@@ -44,15 +44,17 @@ fn scale(max: f64, unit: Unit) -> (f64, f64) {
     }
 }
 
-/// The label shown under the axis: long ones shortened.
-fn short(label: &str) -> String {
+/// The label shown under the axis, in at most `room` characters: dates without their year,
+/// long names cut short (the full name is in the tooltip and the table).
+fn short(label: &str, room: usize) -> String {
     let label = label.strip_prefix("Week of ").unwrap_or(label);
     let label = label
         .get(5..)
         .filter(|_| label.len() == 10 && label.as_bytes()[4] == b'-')
         .unwrap_or(label);
-    if label.chars().count() > 14 {
-        format!("{}…", label.chars().take(13).collect::<String>())
+    if label.chars().count() > room {
+        let kept: String = label.chars().take(room.saturating_sub(1)).collect();
+        format!("{kept}…")
     } else {
         label.to_string()
     }
@@ -92,6 +94,8 @@ pub fn ChartSvg(chart: Chart) -> impl IntoView {
         })
         .collect_view();
     let every = n.div_ceil(MAX_LABELS).max(1);
+    // About 6 units of width per character at the labels' size.
+    let room = ((band * every as f64 / 6.5) as usize).clamp(4, 16);
     let labels = chart
         .categories
         .iter()
@@ -99,7 +103,7 @@ pub fn ChartSvg(chart: Chart) -> impl IntoView {
         .filter(|(i, _)| i % every == 0)
         .map(|(i, label)| {
             let x = LEFT + band * (i as f64 + 0.5);
-            view! { <text class="chart__label" x=x y=HEIGHT - BOTTOM + 16.0 text-anchor="middle">{short(label)}</text> }
+            view! { <text class="chart__label" x=x y=HEIGHT - BOTTOM + 16.0 text-anchor="middle">{short(label, room)}</text> }
         })
         .collect_view();
 
@@ -190,6 +194,7 @@ pub fn ChartSvg(chart: Chart) -> impl IntoView {
             }.into_any()
         }}
     }
+    .into_any()
 }
 
 #[cfg(test)]
@@ -207,8 +212,8 @@ mod tests {
 
     #[test]
     fn labels_drop_the_year_and_stay_short() {
-        assert_eq!(short("2026-11-02"), "11-02");
-        assert_eq!(short("Week of 2026-11-02"), "11-02");
-        assert_eq!(short("A very long department name"), "A very long d…");
+        assert_eq!(short("2026-11-02", 8), "11-02");
+        assert_eq!(short("Week of 2026-11-02", 8), "11-02");
+        assert_eq!(short("A very long department name", 14), "A very long d…");
     }
 }

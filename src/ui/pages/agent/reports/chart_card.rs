@@ -46,4 +46,5 @@ pub fn ChartCard(
             </details>
         </article>
     }
+    .into_any()
 }

@@ -97,6 +97,8 @@ fn Report(dashboard: Dashboard, filter: ReportFilter) -> impl IntoView {
                     </div>
                 </section>
             }
+            .into_any()
         }).collect_view()}
     }
+    .into_any()
 }

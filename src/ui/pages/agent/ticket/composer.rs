@@ -132,7 +132,7 @@ pub fn Composer(
                 <label class="check"><input type="radio" name="composer-kind" disabled=move || !may_reply.get() prop:checked=move || kind.get() == PostKind::Reply on:change=move |_| kind.set(PostKind::Reply) />" Reply"</label>
                 <label class="check"><input type="radio" name="composer-kind" prop:checked=move || kind.get() == PostKind::Note on:change=move |_| kind.set(PostKind::Note) />" Internal note"</label>
             </div>
-            <FormAlert error fields=&["message", "attachments", "status"] />
+            <FormAlert error fields=&["message", "attachments", "status", "resolution"] />
             {move || {
                 sent.track();
                 view! {
@@ -171,6 +171,14 @@ pub fn Composer(
                                         <option value="">"(leave as it is)"</option>
                                         {ws.statuses.into_iter().map(|s| view! { <option value=s.key>{s.name}</option> }).collect_view()}
                                     </select>
+                                </div>
+                                <div class="field">
+                                    <label for="composer-resolution">"Resolution, when that closes it"</label>
+                                    <select id="composer-resolution" name="resolution">
+                                        <option value="">"(not classified)"</option>
+                                        {ws.resolutions.into_iter().map(|c| view! { <option value=c.key>{c.name}</option> }).collect_view()}
+                                    </select>
+                                    <p class="field__hint">"Required to close a ticket a SIEM alert opened."</p>
                                 </div>
                             })}
                         </Transition>
