@@ -13,3 +13,12 @@ pub fn encode(text: &str) -> String {
     }
     out
 }
+
+/// `key=value` pairs joined with `&`, each value encoded.
+pub fn join(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(key, value)| format!("{key}={}", encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}

@@ -119,11 +119,7 @@ impl AuditFilter {
 
     /// The non-empty parts as a URL query (`actor=priya%40example.com&action=ticket.`).
     pub fn query_string(&self) -> String {
-        self.query_pairs()
-            .into_iter()
-            .map(|(key, value)| format!("{key}={}", crate::domain::query_string::encode(&value)))
-            .collect::<Vec<_>>()
-            .join("&")
+        crate::domain::query_string::join(&self.query_pairs())
     }
 
     /// The filter read back from query pairs; unknown keys and unreadable dates are ignored.

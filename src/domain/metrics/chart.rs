@@ -128,26 +128,28 @@ impl Chart {
         self.series.iter().filter(|s| s.plotted)
     }
 
-    /// The chart as a table people read: a header, then a row per category.
-    pub fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let mut header = vec![self.axis.clone()];
-        header.extend(self.series.iter().map(|s| s.name.clone()));
-        let rows = self
-            .categories
+    /// A row per category: its name, then each series' value written by `cell`.
+    fn rows(&self, cell: impl Fn(&Series, Option<f64>) -> String) -> Vec<Vec<String>> {
+        self.categories
             .iter()
             .enumerate()
             .map(|(i, category)| {
                 let mut row = vec![category.clone()];
-                row.extend(self.series.iter().map(|s| {
-                    s.values
-                        .get(i)
-                        .copied()
-                        .flatten()
-                        .map_or_else(|| "–".to_string(), |v| s.unit.format(v))
-                }));
+                row.extend(
+                    self.series
+                        .iter()
+                        .map(|s| cell(s, s.values.get(i).copied().flatten())),
+                );
                 row
             })
-            .collect();
+            .collect()
+    }
+
+    /// The chart as a table people read: a header, then a row per category.
+    pub fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut header = vec![self.axis.clone()];
+        header.extend(self.series.iter().map(|s| s.name.clone()));
+        let rows = self.rows(|s, v| v.map_or_else(|| "–".to_string(), |v| s.unit.format(v)));
         (header, rows)
     }
 
@@ -159,23 +161,17 @@ impl Chart {
                 .iter()
                 .map(|s| format!("{}{}", s.name, s.unit.header_suffix())),
         );
-        let mut out = crate::domain::csv::line(&header);
-        for (i, category) in self.categories.iter().enumerate() {
-            let mut row = vec![category.clone()];
-            row.extend(self.series.iter().map(|s| {
-                s.values
-                    .get(i)
-                    .copied()
-                    .flatten()
-                    .map(|v| match s.unit {
-                        Unit::Percent => format!("{:.1}", v),
-                        _ => format!("{}", v.round() as i64),
-                    })
-                    .unwrap_or_default()
-            }));
-            out.push_str(&crate::domain::csv::line(&row));
-        }
-        out
+        let rows = self.rows(|s, v| {
+            v.map(|v| match s.unit {
+                Unit::Percent => format!("{v:.1}"),
+                _ => format!("{}", v.round() as i64),
+            })
+            .unwrap_or_default()
+        });
+        std::iter::once(header)
+            .chain(rows)
+            .map(|row| crate::domain::csv::line(&row))
+            .collect()
     }
 
     /// The largest stacked or single value plotted, for the chart's scale.

@@ -137,11 +137,7 @@ impl ReportFilter {
     }
 
     pub fn query_string(&self) -> String {
-        self.query_pairs()
-            .into_iter()
-            .map(|(key, value)| format!("{key}={}", crate::domain::query_string::encode(&value)))
-            .collect::<Vec<_>>()
-            .join("&")
+        crate::domain::query_string::join(&self.query_pairs())
     }
 
     /// The filter read back from query pairs; unknown keys and unreadable values are ignored.

@@ -424,9 +424,6 @@ impl Report<'_> {
             .into_iter()
             .filter(|(_, t)| !t.mtta.is_empty() || !t.mttr.is_empty())
             .collect();
-        let p = |f: &dyn Fn(&Tally) -> Option<i64>| -> Vec<Option<f64>> {
-            rows.iter().map(|(_, t)| f(t).map(|s| s as f64)).collect()
-        };
         Chart {
             id: format!("response_by_{}", dim.as_str()),
             part: Part::Response,
@@ -438,58 +435,34 @@ impl Report<'_> {
             kind: ChartKind::Bar,
             axis: axis.to_string(),
             categories: rows.iter().map(|(k, _)| self.names.of(k)).collect(),
-            series: vec![
-                plotted("MTTA median", Unit::Seconds, p(&|t| t.mtta.percentile(50))),
-                plotted(
-                    "MTTA 90th percentile",
-                    Unit::Seconds,
-                    p(&|t| t.mtta.percentile(90)),
-                ),
-                plotted("MTTR median", Unit::Seconds, p(&|t| t.mttr.percentile(50))),
-                plotted(
-                    "MTTR 90th percentile",
-                    Unit::Seconds,
-                    p(&|t| t.mttr.percentile(90)),
-                ),
-                unplotted(
-                    "Acknowledged",
-                    Unit::Count,
-                    rows.iter().map(|(_, t)| count(t.mtta.count())).collect(),
-                ),
-                unplotted(
-                    "Resolved",
-                    Unit::Count,
-                    rows.iter().map(|(_, t)| count(t.mttr.count())).collect(),
-                ),
-            ],
+            series: [
+                response_series(rows.iter().map(|(_, t)| t)),
+                vec![
+                    unplotted(
+                        "Acknowledged",
+                        Unit::Count,
+                        rows.iter().map(|(_, t)| count(t.mtta.count())).collect(),
+                    ),
+                    unplotted(
+                        "Resolved",
+                        Unit::Count,
+                        rows.iter().map(|(_, t)| count(t.mttr.count())).collect(),
+                    ),
+                ],
+            ]
+            .concat(),
         }
     }
 
     fn response_trend(&self) -> Chart {
         let all = self.per_period(&DimKey::new(Dim::All, ""));
-        let p = |f: &dyn Fn(&Tally) -> Option<i64>| -> Vec<Option<f64>> {
-            all.iter().map(|t| f(t).map(|s| s as f64)).collect()
-        };
         let mut chart = self.chart(
             "response_trend",
             Part::Response,
             "MTTA and MTTR over time",
             ChartKind::Line,
         );
-        chart.series = vec![
-            plotted("MTTA median", Unit::Seconds, p(&|t| t.mtta.percentile(50))),
-            plotted(
-                "MTTA 90th percentile",
-                Unit::Seconds,
-                p(&|t| t.mtta.percentile(90)),
-            ),
-            plotted("MTTR median", Unit::Seconds, p(&|t| t.mttr.percentile(50))),
-            plotted(
-                "MTTR 90th percentile",
-                Unit::Seconds,
-                p(&|t| t.mttr.percentile(90)),
-            ),
-        ];
+        chart.series = response_series(all.iter());
         chart
     }
 
@@ -703,6 +676,35 @@ impl Report<'_> {
         chart.series = self.stacked(Dim::Agent, |t| t.handled);
         chart
     }
+}
+
+/// MTTA and MTTR, median and 90th percentile, of each tally.
+fn response_series<'t>(tallies: impl Iterator<Item = &'t Tally> + Clone) -> Vec<Series> {
+    let column = |f: fn(&Tally) -> Option<i64>| -> Vec<Option<f64>> {
+        tallies.clone().map(|t| f(t).map(|s| s as f64)).collect()
+    };
+    vec![
+        plotted(
+            "MTTA median",
+            Unit::Seconds,
+            column(|t| t.mtta.percentile(50)),
+        ),
+        plotted(
+            "MTTA 90th percentile",
+            Unit::Seconds,
+            column(|t| t.mtta.percentile(90)),
+        ),
+        plotted(
+            "MTTR median",
+            Unit::Seconds,
+            column(|t| t.mttr.percentile(50)),
+        ),
+        plotted(
+            "MTTR 90th percentile",
+            Unit::Seconds,
+            column(|t| t.mttr.percentile(90)),
+        ),
+    ]
 }
 
 fn series_of(name: String, values: impl Iterator<Item = Option<f64>>) -> Series {
