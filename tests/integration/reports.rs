@@ -460,3 +460,79 @@ async fn a_chart_downloads_as_csv_with_the_rows_of_its_table() {
         .unwrap();
     assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn two_processes_counting_at_once_still_equal_a_recount() {
+    let desk = desk().await;
+    let beside = crate::common::spawn_beside(&desk.app).await;
+    let (a, b) = (&desk.app.running.state, &beside.running.state);
+    for round in 0..6 {
+        for i in 0..5 {
+            let number = desk.open_ticket(&format!("Round {round} ticket {i}")).await;
+            if i % 2 == 0 {
+                desk.post(&number, "reply").await;
+            }
+        }
+        let (first, second) = tokio::join!(reports::count_changed(a), reports::count_changed(b));
+        first.unwrap();
+        second.unwrap();
+        desk.app.advance(chrono::Duration::hours(5));
+    }
+    desk.assert_rollups_match_a_recount(0).await;
+}
+
+#[tokio::test]
+async fn an_admin_defined_resolution_class_is_offered_and_counts_as_configured() {
+    let desk = desk().await;
+    let app = &desk.app;
+    let item =
+        json!({ "name": "Needs tuning", "active": true, "false_positive": true, "sort": 35 });
+    let (status, saved) = app
+        .rpc_body(
+            &desk.admin,
+            "save_settings_item",
+            json!({ "section": "resolutions", "key": null, "item": item }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let key = saved["key"].as_str().unwrap().to_string();
+    let (_, workspace) = app.rpc_json(&desk.priya, "workspace", &[]).await;
+    assert!(
+        workspace["resolutions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["key"] == key.as_str()),
+        "{workspace}"
+    );
+    let number = desk.alert("31101", "198.51.100.77").await;
+    let (status, body) = desk
+        .change(
+            &number,
+            json!({ "change": "status", "status": "closed", "resolution": key }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    reports::count_all(&app.running.state).await.unwrap();
+    let (_, dashboard) = app
+        .rpc_body(&desk.admin, "load_dashboard", json!({ "filter": {} }))
+        .await;
+    let noisy = dashboard["charts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "noisy_rules")
+        .unwrap();
+    assert_eq!(noisy["categories"], json!(["wazuh: 31101"]), "{noisy}");
+    assert_eq!(noisy["series"][0]["values"], json!([1.0]), "{noisy}");
+
+    // An empty name is refused at its field, and nothing is saved.
+    let (status, body) = app
+        .rpc_body(
+            &desk.admin,
+            "save_settings_item",
+            json!({ "section": "resolutions", "key": null, "item": { "name": " ", "active": true, "false_positive": false, "sort": 1 } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}

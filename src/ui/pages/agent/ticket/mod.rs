@@ -50,6 +50,9 @@ pub fn AgentTicketPage() -> impl IntoView {
     Effect::new(move |_| tab.set_value(presence::new_tab_id()));
     let loaded = RwSignal::new(None::<AgentTicket>);
     let pane = RwSignal::new(Pane::Thread);
+    // A closing status chosen, waiting for its resolution class: kept here so that a live
+    // refresh of the ticket (which draws the properties anew) does not forget it.
+    let closing = RwSignal::new(None::<String>);
     let me = RwSignal::new(String::new());
     Effect::new(move |_| {
         if let Some(Ok(t)) = ticket.get() {
@@ -102,7 +105,7 @@ pub fn AgentTicketPage() -> impl IntoView {
                     </Transition>
                     <Transition fallback=|| ()>
                         {move || match (ticket.get().and_then(Result::ok), workspace.get().and_then(Result::ok)) {
-                            (Some(t), Some(ws)) => Some(view! { <Properties ticket=t workspace=ws version /> }),
+                            (Some(t), Some(ws)) => Some(view! { <Properties ticket=t workspace=ws version closing /> }),
                             _ => None,
                         }}
                     </Transition>

@@ -20,6 +20,8 @@ pub fn Properties(
     ticket: AgentTicket,
     workspace: Workspace,
     version: RwSignal<u64>,
+    /// The closing status waiting for its resolution class (see [`StatusField`]).
+    closing: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let t = ticket.ticket;
     let number = t.number.clone();
@@ -131,7 +133,7 @@ pub fn Properties(
                 <p class="field__hint" role="note">{format!("Your role in {} does not allow you to {} this ticket.", t.department_name, missing.join(", "))}</p>
             })}
             <FormAlert error fields=&[] />
-            <StatusField ticket=t.clone() workspace=workspace.clone() apply=Callback::new(apply)
+            <StatusField ticket=t.clone() workspace=workspace.clone() apply=Callback::new(apply) closing
                 enabled=may(Permission::TicketEdit) || may(Permission::TicketClose)
                 error=Signal::derive(move || error.get().and_then(|e| e.field_message("resolution"))) />
             {select("prop-priority", "Priority", t.priority.clone(),

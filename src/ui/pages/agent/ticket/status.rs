@@ -15,12 +15,17 @@ pub fn StatusField(
     enabled: bool,
     /// The server's word on the resolution (e.g. required for an alert).
     error: Signal<Option<String>>,
+    /// A closing status chosen but not saved yet, while the class is asked for (owned by the
+    /// page, so a live refresh keeps it).
+    closing: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let statuses = StoredValue::new(workspace.statuses.clone());
     let classes = workspace.resolutions.clone();
     let is_alert = ticket.source == Source::Alert;
-    // A closing status chosen but not saved yet: its key, while the class is asked for.
-    let closing = RwSignal::new(None::<String>);
+    // Once the ticket has that status, the close is done.
+    if closing.get_untracked().as_deref() == Some(ticket.status.key.as_str()) {
+        closing.set(None);
+    }
     let current = StoredValue::new(ticket.status.key.clone());
     let resolution_name = ticket.resolution.as_ref().map(|key| {
         classes
