@@ -169,20 +169,20 @@ async fn main() {
         for (key, doc) in docs.days.iter_mut() {
             doc.tallies = sum.days[key].clone();
         }
-        assert!(store.save_counts(&[], &docs).await.expect("write"));
+        assert!(store.save_counts(0, &[], &docs).await.expect("write"));
     }
     for chunk in weeks.chunks(200) {
         let mut docs = store.metric_docs(&[], chunk, &[]).await.expect("read");
         for (key, doc) in docs.weeks.iter_mut() {
             doc.tallies = sum.weeks[key].clone();
         }
-        assert!(store.save_counts(&[], &docs).await.expect("write"));
+        assert!(store.save_counts(0, &[], &docs).await.expect("write"));
     }
     let mut docs = store.metric_docs(&[], &[], &scopes).await.expect("read");
     for (scope, doc) in docs.open.iter_mut() {
         doc.tallies = sum.open[scope].clone();
     }
-    assert!(store.save_counts(&[], &docs).await.expect("write"));
+    assert!(store.save_counts(0, &[], &docs).await.expect("write"));
     println!(
         "counted {n} tickets into {} day rollups in {:.1?} ({url})",
         days.len(),

@@ -536,3 +536,60 @@ async fn an_admin_defined_resolution_class_is_offered_and_counts_as_configured()
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
+
+#[tokio::test]
+async fn changing_the_time_zone_counts_every_ticket_again_in_the_new_days() {
+    let desk = desk().await;
+    let app = &desk.app;
+    // 09:00 UTC on 2 March, then 03:00 UTC on 3 March: still 2 March in New York (UTC-5).
+    desk.open_ticket("Morning").await;
+    app.advance(chrono::Duration::hours(18));
+    desk.open_ticket("Late").await;
+    reports::count_all(&app.running.state).await.unwrap();
+    let volume = || async {
+        desk.admin
+            .get(app.url("/agent/reports/export?chart=volume&from=2026-03-02&to=2026-03-03"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        volume().await,
+        "Day,Opened,Closed\n2026-03-02,1,0\n2026-03-03,1,0\n"
+    );
+
+    let (_, page) = app
+        .rpc_body(
+            &desk.admin,
+            "settings_section",
+            json!({ "section": "general" }),
+        )
+        .await;
+    let mut general = page["blank"].clone();
+    general["time_zone"] = json!("America/New_York");
+    let (status, body) = app
+        .rpc_body(
+            &desk.admin,
+            "save_settings_item",
+            json!({ "section": "general", "key": null, "item": general }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    reports::count_all(&app.running.state).await.unwrap();
+    assert_eq!(
+        volume().await,
+        "Day,Opened,Closed\n2026-03-02,2,0\n2026-03-03,0,0\n"
+    );
+
+    // And the recount equals counting from scratch in the new zone.
+    let state = &app.running.state;
+    let statuses = state.store.every_status().await.unwrap();
+    let mut recount = Tallies::default();
+    for facts in state.store.every_ticket_facts(&statuses).await.unwrap() {
+        recount.merge(&contribution(&facts, chrono_tz::America::New_York), 1);
+    }
+    assert_eq!(state.store.stored_tallies().await.unwrap(), recount);
+}

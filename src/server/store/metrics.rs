@@ -68,6 +68,7 @@ struct FactsRow {
     observables: Option<String>,
     replies: Vec<ReplyRow>,
     stats_facts: Option<String>,
+    stats_generation: Option<i64>,
 }
 
 #[derive(SurrealValue)]
@@ -93,6 +94,16 @@ struct DocRow {
 struct MetaRow {
     version: i64,
     time_zone: String,
+    generation: i64,
+}
+
+/// What the rollups are counted under: the definitions version and time zone, and the count
+/// they belong to (bumped by every recount; facts of an older one are as good as none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Basis {
+    pub version: u32,
+    pub time_zone: String,
+    pub generation: i64,
 }
 
 const FACTS_FIELDS: &str = "number, version, created_at, record::id(department) AS department, source,
@@ -102,16 +113,18 @@ const FACTS_FIELDS: &str = "number, version, created_at, record::id(department) 
     sla_first_response_met AS first_met, sla_resolution_met AS resolution_met, observables,
     (SELECT (IF author { record::id(author) } ELSE { NONE }) AS agent, at FROM thread_entry
         WHERE ticket = $parent.id AND kind = 'agent_reply') AS replies,
-    stats_facts";
+    stats_facts, stats_generation";
 
 impl FactsRow {
-    /// The facts, with each status of the log read as it is configured now (`statuses`).
-    fn into_uncounted(self, statuses: &[Status]) -> Result<Uncounted, StoreError> {
+    /// The facts, with each status of the log read as it is configured now (`statuses`); what
+    /// was counted before only if it was counted in `generation`.
+    fn into_uncounted(self, statuses: &[Status], generation: i64) -> Result<Uncounted, StoreError> {
         let corrupt =
             |what: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{what}: {e}"));
         let counted = self
             .stats_facts
             .as_deref()
+            .filter(|_| self.stats_generation == Some(generation))
             .map(serde_json::from_str::<TicketFacts>)
             .transpose()
             .map_err(|e| corrupt("counted facts", &e))?;
@@ -205,32 +218,63 @@ fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, StoreError> {
 }
 
 impl Store {
-    /// The definitions version and time zone the rollups were counted with; none before the
-    /// first count.
-    pub async fn metrics_basis(&self) -> Result<Option<(u32, String)>, StoreError> {
+    /// What the rollups are counted under; none before the first count.
+    pub async fn metrics_basis(&self) -> Result<Option<Basis>, StoreError> {
         let row: Option<MetaRow> = self
             .db
-            .query("SELECT version, time_zone FROM ONLY metric_meta:current")
+            .query("SELECT version, time_zone, generation ?? 0 AS generation FROM ONLY metric_meta:current")
             .await?
             .take(0)?;
-        Ok(row.map(|r| (u32::try_from(r.version).unwrap_or(0), r.time_zone)))
+        Ok(row.map(|r| Basis {
+            version: u32::try_from(r.version).unwrap_or(0),
+            time_zone: r.time_zone,
+            generation: r.generation,
+        }))
     }
 
-    /// Forgets every rollup and marks every ticket to be counted again, under a new basis.
-    pub async fn recount_metrics(&self, version: u32, time_zone: &str) -> Result<(), StoreError> {
-        self.db
+    /// Forgets every rollup and starts a new count under a new basis; returns it. The tickets
+    /// are then marked with [`Store::mark_uncounted`] (what they were counted with before
+    /// belongs to the old count and is ignored).
+    pub async fn recount_metrics(
+        &self,
+        version: u32,
+        time_zone: &str,
+    ) -> Result<Basis, StoreError> {
+        let generation: Option<i64> = self
+            .db
             .query(
                 "BEGIN TRANSACTION;
                  DELETE metric_day; DELETE metric_week; DELETE metric_open;
-                 UPDATE ticket SET stats_facts = NONE, stats_dirty = true RETURN NONE;
-                 UPSERT metric_meta:current CONTENT { version: $version, time_zone: $time_zone };
+                 LET $next = ((SELECT VALUE generation FROM ONLY metric_meta:current) ?? 0) + 1;
+                 UPSERT metric_meta:current CONTENT { version: $version, time_zone: $time_zone, generation: $next };
+                 RETURN $next;
                  COMMIT TRANSACTION;",
             )
             .bind(("version", i64::from(version)))
             .bind(("time_zone", time_zone.to_string()))
             .await?
-            .check()?;
-        Ok(())
+            .take(6)?;
+        Ok(Basis {
+            version,
+            time_zone: time_zone.to_string(),
+            generation: generation
+                .ok_or_else(|| StoreError::Corrupt("metric generation".into()))?,
+        })
+    }
+
+    /// Marks up to `limit` counted tickets to be counted again; returns how many it marked (a
+    /// batch at a time, so recounting a million tickets is no single huge transaction).
+    pub async fn mark_uncounted(&self, limit: usize) -> Result<usize, StoreError> {
+        let marked: Option<i64> = self
+            .db
+            .query(
+                "RETURN array::len(UPDATE (SELECT VALUE id FROM ticket WHERE stats_dirty = false LIMIT $limit)
+                    SET stats_dirty = true RETURN VALUE id)",
+            )
+            .bind(("limit", limit as i64))
+            .await?
+            .take(0)?;
+        Ok(marked.unwrap_or(0) as usize)
     }
 
     /// Up to `limit` tickets changed since they were last counted, with their facts (statuses
@@ -239,6 +283,7 @@ impl Store {
         &self,
         limit: usize,
         statuses: &[Status],
+        generation: i64,
     ) -> Result<Vec<Uncounted>, StoreError> {
         let rows: Vec<FactsRow> = self
             .db
@@ -249,7 +294,7 @@ impl Store {
             .await?
             .take(0)?;
         rows.into_iter()
-            .map(|r| r.into_uncounted(statuses))
+            .map(|r| r.into_uncounted(statuses, generation))
             .collect()
     }
 
@@ -264,7 +309,7 @@ impl Store {
             .await?
             .take(0)?;
         rows.into_iter()
-            .map(|r| r.into_uncounted(statuses).map(|u| u.facts))
+            .map(|r| r.into_uncounted(statuses, 0).map(|u| u.facts))
             .collect()
     }
 
@@ -364,6 +409,7 @@ impl Store {
     /// ticket changed, another process counted): nothing is written, count again.
     pub async fn save_counts(
         &self,
+        generation: i64,
         counted: &[Uncounted],
         docs: &Docs,
     ) -> Result<bool, StoreError> {
@@ -400,8 +446,9 @@ impl Store {
             .db
             .query(
                 "BEGIN TRANSACTION;
+                 IF ((SELECT VALUE generation FROM ONLY metric_meta:current) ?? 0) != $generation { THROW 'docket:stale' };
                  FOR $t IN $tickets {
-                    LET $done = (UPDATE ticket SET stats_facts = $t.facts, stats_dirty = false, changed = []
+                    LET $done = (UPDATE ticket SET stats_facts = $t.facts, stats_generation = $generation, stats_dirty = false, changed = []
                         WHERE number = $t.number AND version = $t.version
                           AND (sla_first_response_met ?? 'none') = ($t.first_met ?? 'none')
                           AND (sla_resolution_met ?? 'none') = ($t.resolution_met ?? 'none')
@@ -428,6 +475,7 @@ impl Store {
                  };
                  COMMIT TRANSACTION;",
             )
+            .bind(("generation", generation))
             .bind(("tickets", tickets))
             .bind(("days", days))
             .bind(("weeks", weeks))

@@ -622,6 +622,8 @@ UPDATE ticket SET acknowledged_at = first_response_at WHERE first_response_at !=
 -- Changed since the metrics job last counted it; what it counted (domain::metrics::TicketFacts, JSON).
 DEFINE FIELD stats_dirty ON ticket TYPE bool DEFAULT true;
 DEFINE FIELD stats_facts ON ticket TYPE option<string>;
+-- Which count (metric_meta.generation) those facts belong to.
+DEFINE FIELD stats_generation ON ticket TYPE option<int>;
 DEFINE INDEX ticket_stats_dirty ON ticket FIELDS stats_dirty;
 -- Id [scope, day]: a scope's (every department '*', or one) tallies of a day (domain::metrics::DayTally, JSON).
 DEFINE TABLE metric_day SCHEMAFULL;
@@ -639,6 +641,7 @@ DEFINE FIELD rev ON metric_open TYPE int;
 DEFINE TABLE metric_meta SCHEMAFULL;
 DEFINE FIELD version ON metric_meta TYPE int;
 DEFINE FIELD time_zone ON metric_meta TYPE string;
+DEFINE FIELD generation ON metric_meta TYPE int;
 ";
 
 pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {

@@ -33,7 +33,7 @@ pub use catalog::Topic;
 pub use live::{PresenceNotice, TicketNotice};
 pub use mail::{Claimed, MailboxState, OutboxCounts, OutboxEntry, template_label};
 pub use merges::PairEntries;
-pub use metrics::{Doc, Docs, Uncounted};
+pub use metrics::{Basis, Doc, Docs, Uncounted};
 pub use password_links::PasswordLink;
 pub use presence::Presence;
 pub use queues::{ComplianceCounts, Scope, SearchHit, Viewer};

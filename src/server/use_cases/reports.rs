@@ -17,6 +17,8 @@ use crate::server::use_cases::general_settings;
 
 /// How many changed tickets one count takes in.
 pub const BATCH: usize = 500;
+/// How many tickets one transaction marks to be counted again when everything is recounted.
+const MARK_BATCH: usize = 5_000;
 
 /// The help desk's time zone, whose days the reports count.
 async fn time_zone(state: &AppState) -> Result<(Tz, String), AppError> {
@@ -32,17 +34,21 @@ async fn time_zone(state: &AppState) -> Result<(Tz, String), AppError> {
 pub async fn count_changed(state: &AppState) -> Result<usize, AppError> {
     let store = &state.store;
     let (tz, tz_name) = time_zone(state).await?;
-    let basis = store.metrics_basis().await.map_err(internal)?;
-    if basis.as_ref() != Some(&(DEFINITIONS_VERSION, tz_name.clone())) {
-        tracing::info!(time_zone = %tz_name, "reports: counting every ticket again");
-        store
-            .recount_metrics(DEFINITIONS_VERSION, &tz_name)
-            .await
-            .map_err(internal)?;
-    }
+    let basis = match store.metrics_basis().await.map_err(internal)? {
+        Some(basis) if basis.version == DEFINITIONS_VERSION && basis.time_zone == tz_name => basis,
+        _ => {
+            tracing::info!(time_zone = %tz_name, "reports: counting every ticket again");
+            let basis = store
+                .recount_metrics(DEFINITIONS_VERSION, &tz_name)
+                .await
+                .map_err(internal)?;
+            while store.mark_uncounted(MARK_BATCH).await.map_err(internal)? == MARK_BATCH {}
+            basis
+        }
+    };
     let statuses = store.every_status().await.map_err(internal)?;
     let batch = store
-        .uncounted_tickets(BATCH, &statuses)
+        .uncounted_tickets(BATCH, &statuses, basis.generation)
         .await
         .map_err(internal)?;
     if batch.is_empty() {
@@ -77,7 +83,7 @@ pub async fn count_changed(state: &AppState) -> Result<usize, AppError> {
             doc.tallies.merge(change, 1);
         }
     }
-    match store.save_counts(&batch, &docs).await {
+    match store.save_counts(basis.generation, &batch, &docs).await {
         Ok(true) => Ok(batch.len()),
         Ok(false) => Ok(0),
         Err(e) => Err(internal(e)),
