@@ -7,14 +7,14 @@ use std::net::SocketAddr;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::Response;
 use futures::StreamExt;
 
 use crate::domain::audit::export::ExportFormat;
 use crate::domain::audit::filter::AuditFilter;
 use crate::error::AppError;
-use crate::server::files::error;
+use crate::server::files::{error, export_response};
 use crate::server::request::Caller;
 use crate::server::state::AppState;
 use crate::server::use_cases::audit_trail;
@@ -52,16 +52,9 @@ pub async fn export(
             .lines
             .map(|batch| batch.map_err(|e| std::io::Error::other(e.to_string()))),
     );
-    let mut response = (StatusCode::OK, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(export.format.content_type()),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert("x-total-count", HeaderValue::from(export.total));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let mut response = export_response(body, export.format.content_type(), &name);
+    response
+        .headers_mut()
+        .insert("x-total-count", HeaderValue::from(export.total));
     response
 }

@@ -20,6 +20,22 @@ pub(super) fn error(e: AppError) -> Response {
     (status, Json(e)).into_response()
 }
 
+/// A generated export (`body`) as a download named `name`, never cached.
+pub(super) fn export_response(
+    body: axum::body::Body,
+    content_type: &'static str,
+    name: &str,
+) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 pub async fn upload(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

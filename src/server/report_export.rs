@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 
 use crate::domain::metrics::filter::ReportFilter;
 use crate::error::AppError;
-use crate::server::files::error;
+use crate::server::files::{error, export_response};
 use crate::server::request::Caller;
 use crate::server::state::AppState;
 use crate::server::use_cases::reports;
@@ -38,15 +38,5 @@ pub async fn export(
         chart.id.replace('_', "-"),
         state.clock.now().format("%Y%m%d")
     );
-    let mut response = (StatusCode::OK, chart.csv()).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    export_response(chart.csv().into(), "text/csv; charset=utf-8", &name)
 }

@@ -35,6 +35,36 @@ impl Unit {
         }
     }
 
+    /// The top of a chart's axis and its tick step for values up to `max`: round numbers people
+    /// read (four ticks).
+    pub fn axis(self, max: f64) -> (f64, f64) {
+        let ticks = 4.0;
+        match self {
+            Unit::Percent => (100.0, 25.0),
+            Unit::Seconds => {
+                const STEPS: [f64; 14] = [
+                    15.0, 60.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 14_400.0, 21_600.0,
+                    43_200.0, 86_400.0, 172_800.0, 604_800.0,
+                ];
+                let step = STEPS
+                    .into_iter()
+                    .find(|s| s * ticks >= max)
+                    .unwrap_or_else(|| (max / ticks / 604_800.0).ceil() * 604_800.0);
+                (step * ticks, step)
+            }
+            Unit::Count => {
+                let raw = (max / ticks).max(1.0);
+                let magnitude = 10f64.powf(raw.log10().floor());
+                let step = [1.0, 2.0, 5.0, 10.0]
+                    .into_iter()
+                    .map(|m| m * magnitude)
+                    .find(|s| *s >= raw)
+                    .unwrap_or(10.0 * magnitude);
+                (step * ticks, step)
+            }
+        }
+    }
+
     /// The suffix a CSV header carries for values in this unit.
     fn header_suffix(self) -> &'static str {
         match self {
@@ -213,6 +243,15 @@ mod tests {
                 },
             ],
         }
+    }
+
+    #[test]
+    fn scales_end_on_round_numbers_above_the_largest_value() {
+        assert_eq!(Unit::Count.axis(7.0), (8.0, 2.0));
+        assert_eq!(Unit::Count.axis(130.0), (200.0, 50.0));
+        assert_eq!(Unit::Count.axis(0.0), (4.0, 1.0));
+        assert_eq!(Unit::Seconds.axis(5000.0), (7200.0, 1800.0));
+        assert_eq!(Unit::Percent.axis(42.0), (100.0, 25.0));
     }
 
     #[test]

@@ -18,8 +18,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             .checkpoint_interval
             .to_std()
             .unwrap_or(std::time::Duration::from_secs(60));
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut tick = super::ticker(every);
         let mut written = HashMap::new();
         loop {
             tick.tick().await;

@@ -15,8 +15,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
         if state.settings.audit.retain.is_none() {
             return;
         }
-        let mut tick = tokio::time::interval(EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut tick = super::ticker(EVERY);
         loop {
             tick.tick().await;
             if let Err(error) = run_once(&state).await {

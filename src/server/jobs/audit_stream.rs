@@ -30,8 +30,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
 
 async fn stream(state: &AppState, mut target: TargetStream) {
     tracing::info!(stream = target.key(), "audit stream: streaming the trail");
-    let mut tick = tokio::time::interval(EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut tick = super::ticker(EVERY);
     let mut failures = 0;
     let mut resume_at = Instant::now();
     loop {

@@ -11,8 +11,7 @@ const EVERY: Duration = Duration::from_secs(1);
 
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut tick = super::ticker(EVERY);
         loop {
             tick.tick().await;
             if let Err(error) = inbound_mail::fetch_due_mailboxes(&state).await {

@@ -8,3 +8,10 @@ pub mod metrics;
 pub mod outbox;
 pub mod sla;
 pub mod webhooks;
+
+/// A tick every `every`; a late tick delays the following ones instead of bunching them up.
+fn ticker(every: std::time::Duration) -> tokio::time::Interval {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick
+}

@@ -24,8 +24,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 return;
             }
         };
-        let mut tick = tokio::time::interval(EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut tick = super::ticker(EVERY);
         loop {
             tick.tick().await;
             if let Err(error) = outbox::deliver_due(&state, &transport).await {

@@ -17,8 +17,7 @@ const BATCH: usize = 200;
 
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut tick = super::ticker(EVERY);
         loop {
             tick.tick().await;
             if let Err(error) = run_once(&state).await {

@@ -13,8 +13,7 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
             .timeout(Duration::from_secs(15))
             .build()
             .expect("an HTTP client without TLS settings builds");
-        let mut tick = tokio::time::interval(EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut tick = super::ticker(EVERY);
         loop {
             tick.tick().await;
             if let Err(error) = webhooks::deliver_due(&state, &client).await {

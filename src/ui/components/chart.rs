@@ -15,35 +15,6 @@ const BOTTOM: f64 = 44.0;
 /// At most this many category labels under the axis (every n-th one beyond that).
 const MAX_LABELS: usize = 10;
 
-/// The axis maximum and tick step for values up to `max` in `unit`: round numbers people read.
-fn scale(max: f64, unit: Unit) -> (f64, f64) {
-    let ticks = 4.0;
-    match unit {
-        Unit::Percent => (100.0, 25.0),
-        Unit::Seconds => {
-            const STEPS: [f64; 14] = [
-                15.0, 60.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 14_400.0, 21_600.0,
-                43_200.0, 86_400.0, 172_800.0, 604_800.0,
-            ];
-            let step = STEPS
-                .into_iter()
-                .find(|s| s * ticks >= max)
-                .unwrap_or_else(|| (max / ticks / 604_800.0).ceil() * 604_800.0);
-            (step * ticks, step)
-        }
-        Unit::Count => {
-            let raw = (max / ticks).max(1.0);
-            let magnitude = 10f64.powf(raw.log10().floor());
-            let step = [1.0, 2.0, 5.0, 10.0]
-                .into_iter()
-                .map(|m| m * magnitude)
-                .find(|s| *s >= raw)
-                .unwrap_or(10.0 * magnitude);
-            (step * ticks, step)
-        }
-    }
-}
-
 /// The label shown under the axis, in at most `room` characters: dates without their year,
 /// long names cut short (the full name is in the tooltip and the table).
 fn short(label: &str, room: usize) -> String {
@@ -64,7 +35,7 @@ fn short(label: &str, room: usize) -> String {
 pub fn ChartSvg(chart: Chart) -> impl IntoView {
     let plotted: Vec<_> = chart.plotted().cloned().collect();
     let unit = plotted.first().map_or(Unit::Count, |s| s.unit);
-    let (max, step) = scale(chart.max_value(), unit);
+    let (max, step) = unit.axis(chart.max_value());
     let n = chart.categories.len().max(1);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
@@ -200,15 +171,6 @@ pub fn ChartSvg(chart: Chart) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scales_end_on_round_numbers_above_the_largest_value() {
-        assert_eq!(scale(7.0, Unit::Count), (8.0, 2.0));
-        assert_eq!(scale(130.0, Unit::Count), (200.0, 50.0));
-        assert_eq!(scale(0.0, Unit::Count), (4.0, 1.0));
-        assert_eq!(scale(5000.0, Unit::Seconds), (7200.0, 1800.0));
-        assert_eq!(scale(42.0, Unit::Percent), (100.0, 25.0));
-    }
 
     #[test]
     fn labels_drop_the_year_and_stay_short() {

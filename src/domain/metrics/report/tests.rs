@@ -201,3 +201,28 @@ fn sla_compliance_is_met_clocks_over_stopped_clocks() {
         Some(1.0)
     );
 }
+
+#[test]
+fn observables_rank_by_tickets_and_workload_counts_open_and_handled_tickets() {
+    let mut seen_twice = alert("1", "benign", "low", 1, 5);
+    seen_twice.observables = vec!["ip:10.0.0.7".into(), "host:web-1".into()];
+    seen_twice.closed_by = Some("ben".into());
+    let mut again = seen_twice.clone();
+    again.observables = vec!["ip:10.0.0.7".into()];
+    let open_for_ana = TicketFacts {
+        assignee: Some("ana".into()),
+        replies: vec![("ana".into(), at(10, 0))],
+        ..ticket()
+    };
+    let d = build(&[seen_twice, again, open_for_ana]);
+    let observables = chart(&d, "top_observables");
+    assert_eq!(observables.categories, vec!["ip:10.0.0.7", "host:web-1"]);
+    assert_eq!(column(observables, "Tickets"), vec![Some(2.0), Some(1.0)]);
+    let open = chart(&d, "open_per_agent");
+    assert_eq!(open.categories, vec!["Ana"]);
+    assert_eq!(column(open, "Open tickets"), vec![Some(1.0)]);
+    // Ben closed two tickets on 2 November and Ana replied to one: by day, stacked by agent.
+    let handled = chart(&d, "handled_per_agent");
+    assert_eq!(column(handled, "Ben")[1], Some(2.0));
+    assert_eq!(column(handled, "Ana")[1], Some(1.0));
+}

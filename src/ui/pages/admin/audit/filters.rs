@@ -5,23 +5,10 @@ use leptos_router::components::Form;
 
 use crate::domain::audit::filter::AuditFilter;
 use crate::error::AppError;
+use crate::ui::components::FieldProblem;
 
 #[component]
 pub fn AuditFilters(filter: Memo<AuditFilter>, error: Signal<Option<AppError>>) -> impl IntoView {
-    // `error` reads the page's resource: only inside a Transition, or the whole page would wait.
-    let problem = move |field: &'static str| {
-        view! {
-            <Transition fallback=|| ()>
-                {move || match error.get() {
-                    Some(AppError::Invalid { fields }) => fields
-                        .into_iter()
-                        .find(|f| f.field == field)
-                        .map(|f| view! { <p class="field__error" role="alert">{f.message}</p> }),
-                    _ => None,
-                }}
-            </Transition>
-        }
-    };
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     view! {
         <Form method="GET" action="/admin/audit" attr:class="card form-grid form-grid--filters" attr:aria-label="Search the audit log">
@@ -34,7 +21,7 @@ pub fn AuditFilters(filter: Memo<AuditFilter>, error: Signal<Option<AppError>>) 
                 <label for="audit-object">"Object"</label>
                 <input id="audit-object" name="object" type="search" placeholder="ticket:482913"
                     prop:value=move || filter.with(|f| f.object.clone()) />
-                {problem("object")}
+                <FieldProblem error field="object" />
             </div>
             <div class="field">
                 <label for="audit-action">"Event type"</label>
@@ -43,7 +30,7 @@ pub fn AuditFilters(filter: Memo<AuditFilter>, error: Signal<Option<AppError>>) 
                 <datalist id="audit-actions">
                     {COMMON_ACTIONS.iter().map(|a| view! { <option value=*a></option> }).collect_view()}
                 </datalist>
-                {problem("action")}
+                <FieldProblem error field="action" />
             </div>
             <div class="field">
                 <label for="audit-ip">"IP address"</label>
@@ -57,7 +44,7 @@ pub fn AuditFilters(filter: Memo<AuditFilter>, error: Signal<Option<AppError>>) 
             <div class="field">
                 <label for="audit-to">"To (UTC, inclusive)"</label>
                 <input id="audit-to" name="to" type="date" prop:value=move || filter.with(|f| date(f.to)) />
-                {problem("to")}
+                <FieldProblem error field="to" />
             </div>
             <button type="submit" class="button button--primary">"Search"</button>
         </Form>

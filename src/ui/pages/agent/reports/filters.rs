@@ -6,6 +6,7 @@ use leptos_router::components::Form;
 use crate::domain::metrics::filter::{Granularity, ReportFilter};
 use crate::domain::ticket::Named;
 use crate::error::AppError;
+use crate::ui::components::FieldProblem;
 
 #[component]
 pub fn ReportFilters(
@@ -14,32 +15,18 @@ pub fn ReportFilters(
     departments: Signal<Vec<Named>>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    // These read the page's resource: only inside a Transition, or the whole page would wait.
-    let problem = move |field: &'static str| {
-        view! {
-            <Transition fallback=|| ()>
-                {move || match error.get() {
-                    Some(AppError::Invalid { fields }) => fields
-                        .into_iter()
-                        .find(|f| f.field == field)
-                        .map(|f| view! { <p class="field__error" role="alert">{f.message}</p> }),
-                    _ => None,
-                }}
-            </Transition>
-        }
-    };
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     view! {
         <Form method="GET" action="/agent/reports" attr:class="card form-grid form-grid--filters" attr:aria-label="Report filter">
             <div class="field">
                 <label for="report-from">"From"</label>
                 <input id="report-from" name="from" type="date" prop:value=move || filter.with(|f| date(f.from)) />
-                {problem("from")}
+                <FieldProblem error field="from" />
             </div>
             <div class="field">
                 <label for="report-to">"To (inclusive)"</label>
                 <input id="report-to" name="to" type="date" prop:value=move || filter.with(|f| date(f.to)) />
-                {problem("to")}
+                <FieldProblem error field="to" />
             </div>
             <div class="field">
                 <label for="report-by">"Count by"</label>
