@@ -11,3 +11,5 @@ if command -v mold >/dev/null 2>&1; then
   export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C link-arg=-fuse-ld=mold"
 fi
 export SITE_ROOT="$CARGO_TARGET_DIR/site"
+# The SurrealDB server the scale-out tests and the replica benchmark start (tools/surreal-server).
+export DOCKET_SURREAL_SERVER="${DOCKET_SURREAL_SERVER:-$CARGO_TARGET_DIR/release/surreal-server}"

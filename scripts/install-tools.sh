@@ -47,6 +47,10 @@ fi
 
 if $want_test; then
   apt_install chromium dovecot-imapd
+  # A real SurrealDB server for the scale-out tests (the registry's surrealdb-server crate behind a
+  # two-line main); cargo makes this a no-op once built.
+  say "building the SurrealDB server for the scale-out tests (tools/surreal-server)"
+  cargo build --release --locked --quiet --manifest-path "$ROOT/tools/surreal-server/Cargo.toml"
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ ! -d "$ROOT/end2end/node_modules/@apidevtools/swagger-parser" ]; then
     say "installing Playwright (no browser download: Debian's Chromium is used)"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)

@@ -21,6 +21,7 @@ mod health;
 mod osticket_api;
 mod reports;
 mod rest_api;
+mod scale_out;
 mod settings;
 mod sla;
 mod tickets;

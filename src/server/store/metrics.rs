@@ -111,9 +111,18 @@ const FACTS_FIELDS: &str = "number, version, created_at, record::id(department) 
     (IF assignee { record::id(assignee) } ELSE { NONE }) AS assignee, alert_source, alert_rule, resolution,
     first_response_at, acknowledged_at, closed_at, closed_by, status_log ?? [] AS status_log,
     sla_first_response_met AS first_met, sla_resolution_met AS resolution_met, observables,
-    (SELECT (IF author { record::id(author) } ELSE { NONE }) AS agent, at FROM thread_entry
-        WHERE ticket = $parent.id AND kind = 'agent_reply') AS replies,
-    stats_facts, stats_generation";
+    stats_facts, stats_generation, id";
+
+/// The rows of `select` (a `SELECT {FACTS_FIELDS}` statement) with each ticket's agent replies.
+/// The replies are read per row through its id: a subquery on `$parent.id` is planned before the
+/// id is known and scans every thread entry, once per ticket.
+fn with_replies(select: &str) -> String {
+    format!(
+        "LET $rows = ({select});
+         RETURN $rows.map(|$r| object::extend($r, {{ replies: (SELECT (IF author {{ record::id(author) }} ELSE {{ NONE }}) AS agent, at
+            FROM thread_entry WHERE ticket = $r.id AND kind = 'agent_reply') }}));"
+    )
+}
 
 impl FactsRow {
     /// The facts, with each status of the log read as it is configured now (`statuses`); what
@@ -287,12 +296,12 @@ impl Store {
     ) -> Result<Vec<Uncounted>, StoreError> {
         let rows: Vec<FactsRow> = self
             .db
-            .query(format!(
+            .query(with_replies(&format!(
                 "SELECT {FACTS_FIELDS} FROM ticket WHERE stats_dirty = true LIMIT $limit"
-            ))
+            )))
             .bind(("limit", limit as i64))
             .await?
-            .take(0)?;
+            .take(1)?;
         rows.into_iter()
             .map(|r| r.into_uncounted(statuses, generation))
             .collect()
@@ -305,9 +314,9 @@ impl Store {
     ) -> Result<Vec<TicketFacts>, StoreError> {
         let rows: Vec<FactsRow> = self
             .db
-            .query(format!("SELECT {FACTS_FIELDS} FROM ticket"))
+            .query(with_replies(&format!("SELECT {FACTS_FIELDS} FROM ticket")))
             .await?
-            .take(0)?;
+            .take(1)?;
         rows.into_iter()
             .map(|r| r.into_uncounted(statuses, 0).map(|u| u.facts))
             .collect()

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use surrealdb::types::SurrealValue;
 
-use super::{CONFLICT_RETRIES, Store, StoreError, cause, is_conflict};
+use super::{CONFLICT_RETRIES, Store, StoreError, back_off, cause, is_conflict};
 use crate::domain::live::Activity;
 use crate::domain::permission::TicketAccess;
 
@@ -89,6 +89,7 @@ impl Store {
             // A conflict anywhere in the transaction (the other statements then report only that
             // they were not executed) is a lost race: try again.
             if errors.values().any(is_conflict) && attempt < CONFLICT_RETRIES {
+                back_off(attempt).await;
                 continue;
             }
             match cause(errors) {

@@ -543,15 +543,18 @@ impl Store {
         let rows: Vec<DraftRow> = self
             .db
             .query(
-                "SELECT number, subject, requester.email AS email, requester.name AS name, source, fields,
+                // Each first message is read through the row's id (a `$parent.id` subquery would
+                // scan every thread entry per ticket).
+                "LET $rows = (SELECT id, number, subject, requester.email AS email, requester.name AS name, source, fields,
                     (IF help_topic { record::id(help_topic) } ELSE { NONE }) AS topic,
-                    record::id(priority) AS priority, created_at,
-                    (SELECT VALUE body FROM thread_entry WHERE ticket = $parent.id AND seq = 1)[0] ?? '' AS body
-                 FROM ticket ORDER BY created_at DESC LIMIT $limit",
+                    record::id(priority) AS priority, created_at
+                 FROM ticket ORDER BY created_at DESC LIMIT $limit);
+                 RETURN $rows.map(|$r| object::extend($r, {
+                    body: (SELECT VALUE body FROM thread_entry WHERE ticket = $r.id AND seq = 1)[0] ?? '' }));",
             )
             .bind(("limit", i64::from(limit)))
             .await?
-            .take(0)?;
+            .take(1)?;
         rows.into_iter()
             .map(|row| {
                 let values: BTreeMap<String, FieldValue> = serde_json::from_str(&row.fields)
@@ -630,17 +633,19 @@ impl Store {
             .query(
                 "LET $shown = (SELECT VALUE id FROM ONLY ticket WHERE number = $number LIMIT 1);
                  LET $tickets = array::concat([$shown], (SELECT VALUE id FROM ticket WHERE merged_into = $shown));
-                 SELECT ticket.number AS ticket, version, kind, author_name, body, format, at, seq, via, rich,
-                    (SELECT record::id(id) AS id, name, size, content_type, created_at FROM attachment WHERE entry = $parent.id ORDER BY created_at, name) AS attachments
+                 LET $entries = (SELECT id, ticket.number AS ticket, version, kind, author_name, body, format, at, seq, via, rich
                  FROM thread_entry
                  WHERE ticket IN $tickets
                    AND ($customer_view = false OR kind NOT IN ['internal_note', 'staff_event'])
-                 ORDER BY at ASC, seq ASC",
+                 ORDER BY at ASC, seq ASC);
+                 -- Attachments through each entry's id: a `$parent.id` subquery scans them all per entry.
+                 RETURN $entries.map(|$e| object::extend($e, { attachments: (SELECT record::id(id) AS id, name, size, content_type, created_at
+                    FROM attachment WHERE entry = $e.id ORDER BY created_at, name) }));",
             )
             .bind(("number", number.to_string()))
             .bind(("customer_view", customer_view))
             .await?
-            .take(2)?;
+            .take(3)?;
         rows.into_iter()
             .map(|r| {
                 Ok(ThreadEntry {
@@ -727,10 +732,12 @@ impl Store {
     ) -> Result<Vec<String>, StoreError> {
         let numbers: Vec<String> = self
             .db
+            // `!= NONE`: nothing pending is NONE, which sorts before every time in the index
+            // (without it every closed ticket was a candidate on every run, forever).
             .query(
                 "array::distinct(array::concat(
                     (SELECT VALUE number FROM ticket WHERE sla_dirty = true LIMIT $limit),
-                    (SELECT VALUE number FROM ticket WHERE sla_next_at <= $now LIMIT $limit)))",
+                    (SELECT VALUE number FROM ticket WHERE sla_next_at != NONE AND sla_next_at <= $now LIMIT $limit)))",
             )
             .bind(("now", now))
             .bind(("limit", limit as i64))

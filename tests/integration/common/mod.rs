@@ -5,6 +5,7 @@
 pub mod datastore;
 pub mod dovecot;
 pub mod smtp_sink;
+pub mod surreal_server;
 
 use chrono::{DateTime, Duration, Utc};
 use docket::server::clock::Clock;
@@ -52,8 +53,13 @@ fn test_settings(extra_env: &[(&str, &str)]) -> Settings {
 }
 
 pub async fn spawn_app_with(extra_env: &[(&str, &str)]) -> TestApp {
+    spawn_app_on_clock(extra_env, Clock::manual(start_time())).await
+}
+
+/// A Docket with its own database connection and router, on `clock` (which several processes
+/// on one database server share, as replicas share the wall clock).
+pub async fn spawn_app_on_clock(extra_env: &[(&str, &str)], clock: Clock) -> TestApp {
     let settings = test_settings(extra_env);
-    let clock = Clock::manual(start_time());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = start(settings, clock.clone(), async {
         let _ = stopped.await;
