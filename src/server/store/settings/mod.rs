@@ -328,14 +328,22 @@ impl Store {
         row.map(|r| parsed(Section::ApiKeys, r)).transpose()
     }
 
-    /// Notes when a key was last used (shown on the API keys page).
+    /// Notes when a key was last used (shown on the API keys page), at most once a minute: every
+    /// request of a busy key writing one row made concurrent requests conflict. A lost race is
+    /// fine (another request just noted about the same time).
     pub async fn api_key_used(&self, key: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.db
-            .query("UPDATE type::record('api_key', $key) SET last_used_at = $at RETURN NONE")
+        let mut response = self
+            .db
+            .query(
+                "UPDATE type::record('api_key', $key) SET last_used_at = $at
+                 WHERE last_used_at = NONE OR last_used_at < $at - 1m RETURN NONE",
+            )
             .bind(("key", key.to_string()))
             .bind(("at", at))
-            .await?
-            .check()?;
-        Ok(())
+            .await?;
+        match response.take_errors().into_values().next() {
+            Some(e) if !super::is_conflict(&e) => Err(e.into()),
+            _ => Ok(()),
+        }
     }
 }
