@@ -14,7 +14,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::smtp_sink::SmtpSink;
-use crate::common::{PASSWORD, TestApp, browser, spawn_app_with};
+use crate::common::{PASSWORD, TestApp, browser, eventually, spawn_app_with};
 
 /// What a successful call of a server function leaves in the audit trail.
 enum Audit {
@@ -328,24 +328,6 @@ fn token_after(text: &str, marker: &str) -> String {
         .chars()
         .take_while(char::is_ascii_alphanumeric)
         .collect()
-}
-
-/// Polls `check` until it gives a value: for work the app does in the background.
-async fn eventually<T, Fut: Future<Output = Option<T>>>(
-    what: &str,
-    mut check: impl FnMut() -> Fut,
-) -> T {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{what} did not happen within {WAIT:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// A webhook receiver on loopback that accepts every delivery.

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::common::dovecot::{self, Dovecot};
 use crate::common::smtp_sink::{Received, SmtpSink};
-use crate::common::{TestApp, browser, spawn_app_with};
+use crate::common::{TestApp, browser, eventually, spawn_app_with};
 
 const WAIT: StdDuration = StdDuration::from_secs(20);
 
@@ -42,14 +42,14 @@ async fn priya(app: &TestApp, admin: &Client) -> (Client, String) {
     .await
 }
 
-async fn customer(app: &TestApp, email: &str, name: &str) -> Client {
+pub(crate) async fn customer(app: &TestApp, email: &str, name: &str) -> Client {
     let client = browser();
     let (status, body) = app.sign_up(&client, email, name).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     client
 }
 
-async fn open(app: &TestApp, client: &Client, subject: &str) -> String {
+pub(crate) async fn open(app: &TestApp, client: &Client, subject: &str) -> String {
     let (status, body) = app
         .rpc_json(
             client,
@@ -90,25 +90,6 @@ async fn mail_to(sink: &SmtpSink, address: &str, count: usize) -> Vec<Received> 
                 .collect::<Vec<_>>()
         );
         sink.wait_for(sink.messages().len() + 1, WAIT).await;
-    }
-}
-
-/// Polls `check` until it gives a value (the fetcher and the outbox work in the background).
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{what} did not happen within {WAIT:?}"
-        );
-        tokio::time::sleep(StdDuration::from_millis(50)).await;
     }
 }
 

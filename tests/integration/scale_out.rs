@@ -11,7 +11,9 @@ use serde_json::{Value, json};
 use crate::common::dovecot::{self, Dovecot};
 use crate::common::smtp_sink::SmtpSink;
 use crate::common::surreal_server::SurrealServer;
-use crate::common::{TestApp, browser, spawn_app_on_clock, start_time};
+use crate::common::{TestApp, eventually, spawn_app_on_clock, start_time};
+use crate::email::{customer, open};
+use crate::sla::sla_entries;
 use docket::server::clock::Clock;
 
 const WAIT: StdDuration = StdDuration::from_secs(20);
@@ -31,48 +33,6 @@ async fn replicas(server: &SurrealServer, extra: &[(&str, &str)]) -> (TestApp, T
     let admin = a.admin().await;
     let b = spawn_app_on_clock(&env, clock).await;
     (a, b, admin)
-}
-
-async fn customer(app: &TestApp, email: &str) -> Client {
-    let client = browser();
-    let (status, body) = app.sign_up(&client, email, "Cora Customer").await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    client
-}
-
-async fn open(app: &TestApp, client: &Client, subject: &str) -> String {
-    let (status, body) = app
-        .rpc_json(
-            client,
-            "open_ticket",
-            &[
-                ("topic", "general"),
-                ("subject", subject),
-                ("message", "It broke."),
-            ],
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body.as_str().unwrap().to_string()
-}
-
-/// Polls `check` until it gives a value (the jobs work in the background).
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{what} did not happen within {WAIT:?}"
-        );
-        tokio::time::sleep(StdDuration::from_millis(50)).await;
-    }
 }
 
 /// Every ticket's subject, through `app`'s all-tickets list.
@@ -96,7 +56,7 @@ async fn two_replicas_share_sessions_data_and_live_updates() {
 
     // A session made on A is valid on B, and signing out on B ends it on A.
     assert_eq!(b.whoami(&admin).await["email"], "admin@example.com");
-    let cora = customer(&b, "cora@example.com").await;
+    let cora = customer(&b, "cora@example.com", "Cora Customer").await;
     assert_eq!(a.whoami(&cora).await["email"], "cora@example.com");
 
     // The admin's live stream on A hears a ticket opened through B.
@@ -152,7 +112,7 @@ async fn background_jobs_run_once_across_replicas() {
 
     // Outbox: tickets opened through both replicas; each auto-response is sent once (four: a
     // customer gets at most five auto-responses an hour).
-    let cora = customer(&a, "cora@example.com").await;
+    let cora = customer(&a, "cora@example.com", "Cora Customer").await;
     for i in 0..4 {
         let replica = if i % 2 == 0 { &a } else { &b };
         open(replica, &cora, &format!("Portal ticket {i}")).await;
@@ -203,17 +163,7 @@ async fn background_jobs_run_once_across_replicas() {
     // SLA: past the first response's due time both replicas' jobs look; one breach is written.
     let number = open(&b, &cora, "Waiting for an answer").await;
     a.advance(chrono::Duration::hours(5));
-    let breaches = || async {
-        let (_, page) = a
-            .rpc_json(&admin, "agent_ticket", &[("number", &number)])
-            .await;
-        page["thread"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["author_name"] == "Docket SLA")
-            .count()
-    };
+    let breaches = || async { sla_entries(&a, &admin, &number).await.len() };
     eventually("the breach is written", || async {
         (breaches().await > 0).then_some(())
     })

@@ -108,7 +108,7 @@ async fn the_first_reply_meets_the_first_response_clock_and_closing_meets_resolu
 }
 
 /// The thread's SLA entries (breaches and escalations), in order.
-async fn sla_entries(app: &TestApp, admin: &Client, number: &str) -> Vec<String> {
+pub(crate) async fn sla_entries(app: &TestApp, admin: &Client, number: &str) -> Vec<String> {
     let (_, page) = app
         .rpc_json(admin, "agent_ticket", &[("number", number)])
         .await;

@@ -101,6 +101,27 @@ pub async fn spawn_beside(first: &TestApp) -> TestApp {
     }
 }
 
+/// Polls `check` every 50 ms until it gives a value, for at most 20 s: for work the app does in
+/// the background (jobs, outboxes, fetchers).
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let wait = std::time::Duration::from_secs(20);
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what} did not happen within {wait:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// A browser: its own cookie jar.
 pub fn browser() -> Client {
     Client::builder().cookie_store(true).build().unwrap()
