@@ -35,11 +35,18 @@ pub async fn hash_password(password: &NewPassword) -> Result<String, argon2::pas
     .expect("password hashing does not panic")
 }
 
-/// Checks a password against a stored hash; with no hash, spends the same time and says no, so
-/// that response times do not reveal which accounts exist.
+/// Stored instead of a hash for an account whose owner has not chosen a password yet (made from
+/// mail, the API or an invitation; the owner sets one through an emailed link). Not a valid hash,
+/// so no candidate matches it, and creating such an account costs no hashing.
+pub const NO_PASSWORD: &str = "!";
+
+/// Checks a password against a stored hash; with no hash (or [`NO_PASSWORD`]), spends the same
+/// time and says no, so that response times do not reveal which accounts exist or have a password.
 pub async fn verify_password(stored: Option<String>, candidate: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_string());
+        let stored = stored
+            .filter(|s| s != NO_PASSWORD)
+            .unwrap_or_else(|| DUMMY_HASH.to_string());
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return false;
         };
@@ -60,8 +67,8 @@ pub fn new_token() -> String {
     hex::encode(rand::random::<[u8; 32]>())
 }
 
-/// A password nobody knows, for accounts made without one (from mail, the API, an invitation):
-/// their owners set their own through an emailed link.
+/// A password nobody knows, standing in for an invited agent's password while the new account's
+/// fields are checked (the account itself is stored with [`NO_PASSWORD`]).
 pub fn unguessable_password() -> String {
     // The suffix meets any character-class rule; the token carries the entropy.
     format!("{}Aa1!", new_token())
@@ -121,6 +128,8 @@ mod tests {
         assert!(verify_password(Some(hash.clone()), "correct horse battery".into()).await);
         assert!(!verify_password(Some(hash), "wrong horse battery".into()).await);
         assert!(!verify_password(None, "anything at all".into()).await);
+        assert!(!verify_password(Some(NO_PASSWORD.into()), NO_PASSWORD.into()).await);
+        assert!(!verify_password(Some(NO_PASSWORD.into()), String::new()).await);
     }
 
     #[test]

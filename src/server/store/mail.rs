@@ -170,8 +170,8 @@ impl Store {
         let rows: Vec<ClaimRow> = self
             .db
             .query(
-                "SELECT record::id(id) AS id, payload, attempts FROM outbox
-                    WHERE record::id(id) IN $ids",
+                "SELECT record::id(id) AS id, payload, attempts
+                    FROM $ids.map(|$i| type::record('outbox', $i))",
             )
             .bind(("ids", ids))
             .await?
@@ -413,7 +413,7 @@ impl Store {
     pub async fn people(&self, ids: &[String]) -> Result<Vec<(String, String)>, StoreError> {
         let rows: Vec<PersonRow> = self
             .db
-            .query("SELECT name, email FROM user WHERE active AND record::id(id) IN $ids ORDER BY email")
+            .query("SELECT name, email FROM $ids.map(|$i| type::record('user', $i)) WHERE active ORDER BY email")
             .bind(("ids", ids.to_vec()))
             .await?
             .take(0)?;

@@ -48,6 +48,8 @@ pub use tickets::{
 pub use users::{Credentials, NewUser};
 pub use webhooks::{DeliveryAttempt, DueDelivery};
 
+use std::sync::Arc;
+
 use surrealdb::Surreal;
 use surrealdb::engine::any::{Any, connect};
 use surrealdb::opt::auth::Root;
@@ -139,9 +141,14 @@ impl Refusal {
 }
 
 /// A handle on the database, cheap to clone.
+///
+/// Clones share one database session: cloning a `Surreal` handle opens a new session, which on a
+/// remote server replays the sign-in (a password hash, ~15 ms of its CPU) and, until that replay is
+/// acknowledged, lets queries through unauthenticated ("Method not allowed"). Every request clones
+/// the app state, so the handle sits behind an `Arc`.
 #[derive(Clone, Debug)]
 pub struct Store {
-    db: Surreal<Any>,
+    db: Arc<Surreal<Any>>,
 }
 
 /// Named parameters for a query, built with [`Binds::with`].
@@ -220,7 +227,7 @@ impl Store {
         db.use_ns(&settings.namespace)
             .use_db(&settings.database)
             .await?;
-        let store = Store { db };
+        let store = Store { db: Arc::new(db) };
         migrations::apply(&store).await?;
         Ok(store)
     }

@@ -45,7 +45,6 @@ fn state_str(state: State) -> &'static str {
     }
 }
 
-/// The `WHERE` conditions for a scope and a filter, with their parameters.
 /// Clocks met in time and clocks stopped, for one department and priority.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ComplianceCounts {
@@ -74,6 +73,7 @@ pub struct Viewer<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// The `WHERE` conditions for a scope and a filter, with their parameters.
 fn conditions(viewer: &Viewer<'_>, filter: &QueueFilter, binds: Binds) -> (String, Binds) {
     let me = viewer.me;
     let mut sql = vec!["merged_into = NONE OR $f_state = 'closed'".to_string()];
@@ -210,9 +210,10 @@ impl Store {
             QueueSort::Newest => ("created_at", "DESC", "<"),
             QueueSort::Oldest => ("created_at", "ASC", ">"),
         };
+        // The inclusive bound first: the planner turns it into the index range to start from.
         let cursor_sql = if cursor.is_some() {
             format!(
-                "AND ({column} {after} $c_at OR ({column} = $c_at AND number {after} $c_number))"
+                "AND {column} {after}= $c_at AND ({column} {after} $c_at OR number {after} $c_number)"
             )
         } else {
             String::new()
@@ -326,8 +327,10 @@ impl Store {
         filter: &QueueFilter,
         until: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
+        // Open is implied by `open_sla_due`; a state condition would make the planner intersect
+        // with every open ticket's id.
         let filter = QueueFilter {
-            state: Some(State::Open),
+            state: None,
             ..filter.clone()
         };
         self.count_where(viewer, &filter, Some(until)).await
@@ -341,8 +344,9 @@ impl Store {
         due_by: Option<DateTime<Utc>>,
     ) -> Result<u64, StoreError> {
         let (conditions, binds) = conditions(viewer, filter, Binds::default());
+        // `open_sla_due` is set on open tickets only (their `sla_due`) and has its own index.
         let due = if due_by.is_some() {
-            "AND sla_due > $f_now AND sla_due <= $f_due_by"
+            "AND open_sla_due > $f_now AND open_sla_due <= $f_due_by"
         } else {
             ""
         };

@@ -271,8 +271,9 @@ pub(super) const ADD_ENTRY: &str = "LET $bumped = (UPDATE ONLY $ticket SET entri
     kind: $entry_kind, author: IF $entry_author { type::record('user', $entry_author) } ELSE { NONE }, author_name: $entry_author_name,
     body: $entry_body, format: 'text', source: $entry_source, at: $entry_at,
     message_id: $entry_message_id, via: $entry_via, rich: $entry_rich }).id;
-    LET $entry_linked = (UPDATE attachment SET ticket = $ticket, entry = $entry
-        WHERE record::id(id) IN $entry_attachments AND record::id(uploader) = $entry_author AND ticket = NONE RETURN VALUE id);
+    LET $entry_linked = (UPDATE $entry_attachments.map(|$a| type::record('attachment', $a))
+        SET ticket = $ticket, entry = $entry
+        WHERE record::id(uploader) = $entry_author AND ticket = NONE RETURN VALUE id);
     IF array::len($entry_linked) != array::len($entry_attachments) { THROW 'docket:attachment_invalid' };";
 
 pub(super) fn entry_binds(binds: Binds, entry: &NewEntry<'_>, changed: &[&str]) -> Binds {

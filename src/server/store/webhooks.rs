@@ -92,8 +92,7 @@ impl Store {
             .db
             .query(
                 "SELECT record::id(id) AS id, event, webhook.url AS url, webhook.secret AS secret,
-                    payload, attempts FROM webhook_delivery
-                    WHERE record::id(id) IN $ids",
+                    payload, attempts FROM $ids.map(|$i| type::record('webhook_delivery', $i))",
             )
             .bind(("ids", ids))
             .await?

@@ -50,13 +50,16 @@ pub fn validate_new_account(
 /// Hashes and stores a new account; a taken email is reported on the email field.
 pub async fn create_account(
     state: &AppState,
-    (email, name, password): (Email, DisplayName, NewPassword),
+    (email, name, password): (Email, DisplayName, Option<NewPassword>),
     role: Role,
     record: AuditRecord,
 ) -> Result<UserSummary, AppError> {
-    let password_hash = auth::hash_password(&password)
-        .await
-        .map_err(|e| internal(StoreError::Corrupt(e.to_string())))?;
+    let password_hash = match password {
+        Some(password) => auth::hash_password(&password)
+            .await
+            .map_err(|e| internal(StoreError::Corrupt(e.to_string())))?,
+        None => auth::NO_PASSWORD.to_string(),
+    };
     let new_user = NewUser {
         email,
         name: name.as_str().to_string(),
@@ -95,7 +98,7 @@ pub async fn sign_up(
             "This help desk does not accept new accounts. Ask the help desk for one.",
         ));
     }
-    let fields = validate_new_account(email, name, password)?;
+    let (email, name, password) = validate_new_account(email, name, password)?;
     let now = state.clock.now();
     let record = AuditRecord::new(
         now,
@@ -103,7 +106,7 @@ pub async fn sign_up(
         "user.signed_up",
         caller.origin.clone(),
     );
-    let user = create_account(state, fields, Role::Customer, record).await?;
+    let user = create_account(state, (email, name, Some(password)), Role::Customer, record).await?;
     open_session(state, caller, user).await
 }
 
@@ -300,15 +303,13 @@ pub async fn customer_for_address(
         .into_iter()
         .find_map(|candidate| DisplayName::parse(candidate).ok())
         .expect("a plain name is a display name");
-    let password = NewPassword::parse(&auth::unguessable_password(), email.as_str())
-        .map_err(|e| internal(StoreError::Corrupt(e.to_string())))?;
     let record = AuditRecord::new(
         state.clock.now(),
         caller.audit_actor(),
         "user.created_for_ticket",
         caller.origin.clone(),
     );
-    match create_account(state, (email, name, password), Role::Customer, record).await {
+    match create_account(state, (email, name, None), Role::Customer, record).await {
         Ok(user) => Ok(user),
         // Created by a concurrent message from the same sender.
         Err(AppError::Invalid { .. }) => account_by_email(state, address)

@@ -77,7 +77,9 @@ pub async fn create_staff(
         "user.created",
         caller.origin.clone(),
     );
-    let user = create_account(state, fields, role, record).await?;
+    let (email, name, password) = fields;
+    let password = (!invite).then_some(password);
+    let user = create_account(state, (email, name, password), role, record).await?;
     if invite {
         super::password_links::invite(state, caller, &user).await?;
     }

@@ -88,11 +88,11 @@ pub async fn create_admin_from_console(
     name: &str,
     password: &str,
 ) -> Result<UserSummary, AppError> {
-    let fields = validate_new_account(email, name, password)?;
+    let (email, name, password) = validate_new_account(email, name, password)?;
     let actor = AuditActor {
         label: "console".into(),
         ..AuditActor::system()
     };
     let record = AuditRecord::new(state.clock.now(), actor, "user.created", Origin::default());
-    create_account(state, fields, Role::Admin, record).await
+    create_account(state, (email, name, Some(password)), Role::Admin, record).await
 }

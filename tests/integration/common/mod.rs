@@ -495,6 +495,15 @@ impl DocketProcess {
     }
 }
 
+impl Drop for DocketProcess {
+    /// A failing test leaves no server behind (a no-op after `terminate`): a leftover would hold
+    /// its datastore, its port and any file descriptor it inherited from the test run.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Calls a server function on any base URL.
 pub async fn rpc_at(
     client: &Client,
