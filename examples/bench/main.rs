@@ -7,6 +7,7 @@
 //!
 //! ```sh
 //! scripts/bench.sh                         # 10k, 100k and 1M tickets, then two replicas
+//! scripts/bench.sh --sizes '' --replicas   # the two replicas only
 //! cargo run --release --example bench --features ssr -- [--sizes 10000,100000] [--replicas]
 //!     [--data DIR] [--record]
 //! ```
@@ -46,8 +47,10 @@ fn options() -> Result<Options, String> {
                 let list = args
                     .next()
                     .ok_or("--sizes needs a list like 10000,100000")?;
+                // An empty list measures no size (with `--replicas`: the replicas only).
                 options.sizes = list
                     .split(',')
+                    .filter(|s| !s.trim().is_empty())
                     .map(|s| s.trim().replace('_', "").parse::<u64>())
                     .collect::<Result<_, _>>()
                     .map_err(|e| format!("--sizes: {e}"))?;
