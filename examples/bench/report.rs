@@ -115,9 +115,14 @@ pub fn render(
                 if clients == 1 { "" } else { "s" }
             ),
             &|r| {
-                r.creation
-                    .get(i)
-                    .map_or("-".into(), |l| format!("{:.0}", l.per_second))
+                r.creation.get(i).map_or("-".into(), |l| {
+                    if l.failed.is_empty() {
+                        format!("{:.0}", l.per_second)
+                    } else {
+                        let total = l.latency.len();
+                        format!("{:.0} ({} of {total} failed)", l.per_second, l.failed.len())
+                    }
+                })
             },
             if clients == 32 { ">= 1,000" } else { "" },
         );
@@ -222,11 +227,16 @@ pub fn render(
         out.push_str("| measure | value |\n| --- | ---: |\n");
         for (name, load) in [("one replica", &rep.one), ("two replicas", &rep.two)] {
             out.push_str(&format!(
-                "| API ticket creation, 32 clients, {name}: tickets/s (p50 / p95 / p99) | {:.0} ({} / {} / {} ms) |\n",
+                "| API ticket creation, 32 clients, {name}: tickets/s (p50 / p95 / p99) | {:.0} ({} / {} / {} ms){} |\n",
                 load.per_second,
                 ms(load.latency.p(50.0)),
                 ms(load.latency.p(95.0)),
-                ms(load.latency.p(99.0))
+                ms(load.latency.p(99.0)),
+                if load.failed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} of {} failed", load.failed.len(), load.latency.len())
+                }
             ));
         }
         out.push_str(&format!(

@@ -307,8 +307,8 @@ impl Store {
         let count: Option<i64> = self
             .db
             .query(
-                "RETURN count(SELECT VALUE id FROM outbox WHERE created_at > $since
-                    AND template = 'auto_response' AND recipients CONTAINS $email)",
+                "RETURN count(SELECT VALUE id FROM outbox WHERE auto_response_to = $email
+                    AND created_at > $since)",
             )
             .bind(("since", since))
             .bind(("email", email.to_string()))

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (16, V16_SHARDED_QUEUE_COUNTS),
     (17, V17_QUEUE_ORDER_INDEXES),
     (18, V18_ACCOUNTS_WITHOUT_PASSWORD),
+    (19, V19_OUTBOX_LOOKUP_INDEXES),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -679,6 +680,19 @@ UPDATE ticket SET open_sla_due = NONE WHERE state = 'open' AND sla_due != NONE;
 const V18_ACCOUNTS_WITHOUT_PASSWORD: &str = "
 DEFINE FIELD OVERWRITE password_hash ON user TYPE string
     ASSERT $value = '!' OR string::starts_with($value, '$argon2id$');
+";
+
+/// The auto-response rate limit counted the requester's auto-responses among all mail queued in
+/// the last hour (`created_at`'s index, then a filter): under load, every new ticket read every
+/// alert and response of the hour. The recipient of an auto-response gets its own index. A
+/// ticket's conversation (every reply) read the whole outbox for the ticket's mail.
+const V19_OUTBOX_LOOKUP_INDEXES: &str = "
+DEFINE INDEX outbox_ticket ON outbox FIELDS ticket;
+DEFINE FIELD auto_response_to ON outbox TYPE option<string>
+    VALUE IF template = 'auto_response' { recipients[0] } ELSE { NONE };
+DEFINE INDEX outbox_auto_response ON outbox FIELDS auto_response_to, created_at;
+UPDATE outbox SET auto_response_to = NONE
+    WHERE created_at > time::now() - 1h AND template = 'auto_response';
 ";
 
 pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {
