@@ -464,6 +464,7 @@ pub async fn replicas(dir: &Path) -> ReplicaResult {
     let b = Docket::start(&surreal.url).await;
     eprintln!("  live delay across replicas");
     let live_across = live_delay(&a.base, &b.base, &keys, 200).await;
+    show("live delay across replicas", &live_across);
     eprintln!("  creation at 32 clients: one replica, then two");
     let one = create_load(std::slice::from_ref(&a.base), &keys.create, 32, 100).await;
     let two = create_load(&[a.base.clone(), b.base.clone()], &keys.create, 32, 100).await;

@@ -47,7 +47,8 @@ pub fn validate_new_account(
     }
 }
 
-/// Hashes and stores a new account; a taken email is reported on the email field.
+/// Stores a new account, with the hash of its password or, without one, [`auth::NO_PASSWORD`]
+/// until its owner sets one; a taken email is reported on the email field.
 pub async fn create_account(
     state: &AppState,
     (email, name, password): (Email, DisplayName, Option<NewPassword>),

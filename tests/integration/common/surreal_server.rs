@@ -47,6 +47,10 @@ impl SurrealServer {
                 "root",
             ])
             .args(["--bind", &format!("127.0.0.1:{port}"), "memory"])
+            // As the README's "Scaling out" says: the default queue of 100 notifications per
+            // connection overflows when a job updates a batch of tickets, and the server then
+            // closes the replica's connection.
+            .env("SURREAL_WEBSOCKET_RESPONSE_CHANNEL_SIZE", "16384")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
