@@ -502,16 +502,13 @@ async fn the_mail_pipe_command_posts_to_a_running_server_with_osticket_exit_code
     assert_eq!(code, Some(77), "a rejected message is EX_NOPERM: {stderr}");
 }
 
-#[tokio::test]
-async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
-    let sink = SmtpSink::start().await;
-    let imap = Dovecot::start().await;
-    let (app, admin) = desk(&sink, &[]).await;
-    let (agent, _) = priya(&app, &admin).await;
+/// Saves the support inbox on `imap` (fetched every minute into Support, archived after) as
+/// `admin`; returns the answer (the new mailbox's key).
+pub(crate) async fn support_mailbox(app: &TestApp, admin: &Client, imap: &Dovecot) -> Value {
     let port = i64::from(imap.port());
     let (status, body) = app
         .rpc_body(
-            &admin,
+            admin,
             "save_settings_item",
             json!({ "section": "mailboxes", "key": null, "item": {
                 "name": "Support inbox", "active": true, "address": dovecot::SUPPORT,
@@ -522,6 +519,16 @@ async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn a_mailbox_fetched_over_imap_runs_a_help_desk_on_email_alone() {
+    let sink = SmtpSink::start().await;
+    let imap = Dovecot::start().await;
+    let (app, admin) = desk(&sink, &[]).await;
+    let (agent, _) = priya(&app, &admin).await;
+    let body = support_mailbox(&app, &admin, &imap).await;
     let mailbox_key = body["key"].as_str().unwrap().to_string();
     // The typed password is kept only sealed.
     let (_, stored) = app

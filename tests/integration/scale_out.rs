@@ -12,7 +12,7 @@ use crate::common::dovecot::{self, Dovecot};
 use crate::common::smtp_sink::SmtpSink;
 use crate::common::surreal_server::SurrealServer;
 use crate::common::{TestApp, eventually, spawn_app_on_clock, start_time};
-use crate::email::{customer, open};
+use crate::email::{customer, open, support_mailbox};
 use crate::sla::sla_entries;
 use docket::server::clock::Clock;
 
@@ -135,20 +135,7 @@ async fn background_jobs_run_once_across_replicas() {
             ),
         );
     }
-    let port = i64::from(imap.port());
-    let (status, body) = b
-        .rpc_body(
-            &admin,
-            "save_settings_item",
-            json!({ "section": "mailboxes", "key": null, "item": {
-                "name": "Support inbox", "active": true, "address": dovecot::SUPPORT,
-                "host": imap.host(), "port": port, "security": "none",
-                "username": dovecot::SUPPORT, "password_env": "", "password": dovecot::PASSWORD,
-                "folder": "INBOX", "after_fetch": "archive", "archive_folder": "Archive",
-                "interval_seconds": 60, "department": "support", "help_topic": null } }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    support_mailbox(&b, &admin, &imap).await;
     eventually("the mailbox is fetched and archived", || async {
         (imap.count(dovecot::SUPPORT, "INBOX") == 0 && imap.count(dovecot::SUPPORT, "Archive") == 3)
             .then_some(())
