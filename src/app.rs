@@ -14,12 +14,15 @@ use crate::ui::pages::admin::{
 use crate::ui::pages::agent::{AgentPeoplePage, AgentQueuePage, AgentReportsPage, AgentTicketPage};
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::portal::{
-    CheckStatusPage, ForgotPasswordPage, GuestTicketPage, MyTicketsPage, NewTicketPage,
-    PortalHomePage, ResetPasswordPage, SetupPage, SignInPage, SignUpPage, TicketPage,
+    AccountPage, CheckStatusPage, ForgotPasswordPage, GuestTicketPage, MyTicketsPage,
+    NewTicketPage, PortalHomePage, ResetPasswordPage, SetupPage, SignInPage, SignUpPage,
+    TicketPage,
 };
 use crate::ui::session::Session;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::web_security::send_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -71,6 +74,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/") view=PortalLayout>
                     <Route path=path!("") view=PortalHomePage />
                     <Route path=path!("sign-in") view=SignInPage />
+                    <Route path=path!("account") view=AccountPage />
                     <Route path=path!("sign-up") view=SignUpPage />
                     <Route path=path!("forgot-password") view=ForgotPasswordPage />
                     <Route path=path!("reset-password/:token") view=ResetPasswordPage />

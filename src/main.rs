@@ -4,6 +4,9 @@ fn main() -> std::process::ExitCode {
     keep_large_allocations_returnable();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // A request's futures nest deeply (layers, use cases, the database client): unoptimised
+        // builds need more than the default 2 MiB; the memory is only reserved, not resident.
+        .thread_stack_size(8 << 20)
         .build()
         .expect("the async runtime starts")
         .block_on(docket::server::cli::run())

@@ -14,10 +14,38 @@ export function uniqueEmail(prefix: string): string {
   return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@docket.test`;
 }
 
-/** Opens `path` and waits until the WebAssembly has hydrated the page, so forms are live. */
+const watched = new WeakSet<Page>();
+
+/** Records, in the page, every Content-Security-Policy violation (see `expectNoCspViolations`). */
+async function watchCsp(page: Page): Promise<void> {
+  if (watched.has(page)) return;
+  watched.add(page);
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'}`),
+    );
+  });
+}
+
+/** Fails when the page broke its Content-Security-Policy (the app must work under it). */
+export async function expectNoCspViolations(page: Page): Promise<void> {
+  const violations = await page.evaluate(
+    () => (window as unknown as { cspViolations?: string[] }).cspViolations ?? [],
+  );
+  expect(violations, 'Content-Security-Policy violations').toEqual([]);
+}
+
+/**
+ * Opens `path` and waits until the WebAssembly has hydrated the page, so forms are live; the
+ * page must not break its Content-Security-Policy on the way.
+ */
 export async function gotoReady(page: Page, path: string): Promise<void> {
+  await watchCsp(page);
   await page.goto(path);
   await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
+  await expectNoCspViolations(page);
 }
 
 /** Signs in through the form and waits for the landing page's heading. */

@@ -16,6 +16,7 @@ use crate::server::problem::{Problem, from_error, problem};
 
 use crate::domain::alerts::AlertSource;
 use crate::domain::audit::Origin;
+use crate::server::rate_limits::Limited;
 use crate::server::request::{Caller, client_ip, presented_key};
 use crate::server::state::AppState;
 use crate::server::use_cases::{alerts, api_keys};
@@ -104,6 +105,13 @@ async fn ingest(
             }
             Err(error) => return from_error(error),
         };
+    if let Some(limit) = state.settings.limits.alert_source {
+        let from = format!("{}/{}", client.key, source.slug());
+        let now = state.clock.now();
+        if let Err(error) = state.limits.take(Limited::AlertSource, &from, limit, now) {
+            return from_error(error);
+        }
+    }
     let caller = Caller::machine(
         client.audit_actor(),
         Origin {

@@ -8,7 +8,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::server::clock::Clock;
 use crate::server::config::{LogFormat, Settings};
-use crate::server::{build_state, shutdown_signal, start, use_cases};
+use crate::server::{backup, build_state, shutdown_signal, start, use_cases};
 
 #[derive(Parser)]
 #[command(
@@ -40,6 +40,13 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Write a backup of the whole database to FILE (SurrealQL, consistent as of one moment).
+    /// While a server holds the embedded datastore, that server writes it (the command reads the
+    /// token the server left beside the datastore, readable by its owner alone).
+    Backup { file: std::path::PathBuf },
+    /// Restore a backup made by `docket backup` into the configured database, which must be
+    /// empty (a new data directory); then check it with `docket audit verify`.
+    Restore { file: std::path::PathBuf },
     /// Read one email message (RFC 5322) on standard input and turn it into a ticket or a reply,
     /// for an MTA pipe. Exits with osTicket's codes: 0 done, 66 bad message, 77 refused key,
     /// 75 try again later.
@@ -124,6 +131,8 @@ pub async fn run() -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify,
         } => verify_audit(settings).await,
+        Command::Backup { file } => backup::backup(&settings, &file).await.map(say),
+        Command::Restore { file } => backup::restore(&settings, &file).await.map(say),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -132,6 +141,10 @@ pub async fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn say(line: String) {
+    println!("{line}");
 }
 
 fn init_tracing(format: LogFormat, to_stderr: bool) {

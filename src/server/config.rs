@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use chrono::Duration;
 
 use crate::domain::audit::stream::StreamTarget;
+use crate::domain::rate_limit::RateLimit;
 use crate::domain::registration::RegistrationPolicy;
 use crate::domain::ticket_number::NumberFormat;
 
@@ -42,6 +43,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub database: DatabaseSettings,
     pub session_lifetime: Duration,
+    /// How long a session may go unused; none: until its lifetime ends.
+    pub session_idle_timeout: Option<Duration>,
     pub registration: RegistrationPolicy,
     pub upload_max_file_bytes: u64,
     pub upload_max_files: u32,
@@ -58,6 +61,16 @@ pub struct Settings {
     /// kept in the database is used.
     pub secret_key: Option<String>,
     pub audit: AuditSettings,
+    pub limits: LimitSettings,
+}
+
+/// Request rates allowed to API clients (429 with `Retry-After` beyond them); none: no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Each API key, over all its endpoints.
+    pub api_key: Option<RateLimit>,
+    /// Alerts ingested from each alert source (per key and kind of source), on top of the key's.
+    pub alert_source: Option<RateLimit>,
 }
 
 /// Where and how often the audit chains' heads are written down, so a deleted tail shows.
@@ -129,6 +142,7 @@ const KEYS: &[(&str, Option<&str>)] = &[
     ("database.username", None),
     ("database.password", None),
     ("sessions.lifetime", Some("14d")),
+    ("sessions.idle_timeout", Some("8h")),
     ("accounts.registration", Some("open")),
     ("uploads.max_file_size_mb", Some("25")),
     ("uploads.max_files", Some("10")),
@@ -147,6 +161,8 @@ const KEYS: &[(&str, Option<&str>)] = &[
     ("audit.checkpoint_interval", Some("1m")),
     ("audit.retain", Some("")),
     ("audit.stream", Some("")),
+    ("limits.api_per_minute", Some("6000")),
+    ("limits.alerts_per_minute", Some("3000")),
 ];
 
 /// The environment variable that overrides `key`.
@@ -324,7 +340,23 @@ impl Reader {
                     .strip_prefix("surrealkv://")
                     .map(|path| PathBuf::from(format!("{path}.audit-checkpoints")))
             });
+        let per_minute = |key: &str| {
+            self.parse(
+                key,
+                "a whole number of requests per minute up to 1000000, or 0 for no limit",
+                |s| match s.parse::<u32>().ok()? {
+                    0 => Some(None),
+                    // A minute's worth may come at once (a SIEM flushing its queue).
+                    n if n <= 1_000_000 => Some(Some(RateLimit::per_minute(n, n))),
+                    _ => None,
+                },
+            )
+        };
         Ok(Settings {
+            limits: LimitSettings {
+                api_key: per_minute("limits.api_per_minute")?,
+                alert_source: per_minute("limits.alerts_per_minute")?,
+            },
             audit: AuditSettings {
                 checkpoint_file,
                 checkpoint_interval: self.parse(
@@ -369,6 +401,14 @@ impl Reader {
                 "sessions.lifetime",
                 "a duration like 30m, 12h or 14d",
                 parse_duration,
+            )?,
+            session_idle_timeout: self.parse(
+                "sessions.idle_timeout",
+                "a duration like 30m or 8h, or 0 for none",
+                |s| match s {
+                    "0" => Some(None),
+                    s => parse_duration(s).map(Some),
+                },
             )?,
             registration: self.parse(
                 "accounts.registration",

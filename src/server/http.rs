@@ -1,5 +1,5 @@
 //! The HTTP surface: health probes, `/rpc` server functions, the pages, static files, and the
-//! layers every request passes (request id, tracing, security headers).
+//! layers every request passes (request id, tracing, security headers, the cross-site refusal).
 
 use std::time::Duration;
 
@@ -23,7 +23,10 @@ use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use crate::app::{App, shell};
 use crate::error::AppError;
 use crate::server::state::AppState;
-use crate::server::{alert_api, audit_export, files, osticket, report_export, rest};
+use crate::server::web_security::{
+    CONTENT_SECURITY_POLICY, HSTS, INERT_POLICY, STRICT_TRANSPORT_SECURITY, refuse_cross_site,
+};
+use crate::server::{alert_api, audit_export, files, operator, osticket, report_export, rest};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -38,6 +41,10 @@ pub fn router(state: AppState) -> Router {
     .saturating_add(1024 * 1024);
     let context_state = state.clone();
     let fallback_state = state.clone();
+    let hsts = state
+        .settings
+        .secure_cookies()
+        .then_some(HeaderValue::from_static(HSTS));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
@@ -46,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/guest/{token}/files/{id}", get(files::guest_download))
         .route("/admin/audit/export", get(audit_export::export))
         .route("/agent/reports/export", get(report_export::export))
+        .route("/operator/backup", post(operator::backup))
         .merge(rest::routes())
         .route("/api/alert", post(alert_api::thehive))
         .route("/api/{*rest}", any(|| async { (StatusCode::BAD_REQUEST, "URL not supported") }))
@@ -58,6 +66,17 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(move || provide_context(fallback_state.clone()), shell))
         // osTicket's API paths work under any prefix, so they are matched before routing.
         .layer(axum::middleware::from_fn_with_state(state.clone(), osticket::intercept))
+        // Cross-site requests are refused before anything, osTicket's paths included.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_cross_site))
+        // Pages carry their own policy, with their render's nonce (`web_security::send_page_policy`).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(INERT_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            STRICT_TRANSPORT_SECURITY,
+            move |_: &Response| hsts.clone(),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),

@@ -3,6 +3,7 @@
 pub mod alert_api;
 pub mod audit_export;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -12,8 +13,10 @@ pub mod http;
 pub mod jobs;
 pub mod live;
 pub mod mail;
+pub mod operator;
 pub mod osticket;
 pub mod problem;
+pub mod rate_limits;
 pub mod report_export;
 pub mod request;
 pub mod rest;
@@ -22,6 +25,7 @@ pub mod sanitize;
 pub mod state;
 pub mod store;
 pub mod use_cases;
+pub mod web_security;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -75,6 +79,8 @@ pub async fn state_on(
         settings: Arc::new(settings),
         clock,
         secret,
+        operator_token: auth::new_token().into(),
+        limits: Arc::default(),
         leptos_options,
     })
 }
@@ -113,6 +119,12 @@ pub async fn serve(
     let addr = listener
         .local_addr()
         .map_err(|source| ServeError::Listen { addr, source })?;
+    if let Some(path) = operator::operator_file(&state.settings) {
+        let url = format!("http://{addr}");
+        if let Err(error) = operator::write_operator_file(&path, &url, &state.operator_token) {
+            tracing::warn!(%error, path = %path.display(), "cannot write the operator file: `docket backup` cannot reach this server");
+        }
+    }
     jobs::sla::spawn(state.clone());
     jobs::metrics::spawn(state.clone());
     jobs::outbox::spawn(state.clone());

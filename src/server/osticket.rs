@@ -142,6 +142,13 @@ fn failure(state: &AppState, error: AppError) -> Response {
         }
         AppError::Rejected { .. } => text(StatusCode::FORBIDDEN, "Ticket denied"),
         AppError::Conflict { message } => text(StatusCode::CONFLICT, message),
+        AppError::Throttled { retry_after_secs } => {
+            let mut response = text(StatusCode::TOO_MANY_REQUESTS, error.to_string());
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            response
+        }
         other => {
             let status =
                 StatusCode::from_u16(other.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

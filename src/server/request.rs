@@ -8,10 +8,12 @@ use axum::http::request::Parts;
 
 use crate::domain::audit::{ActorKind, AuditActor, Origin};
 use crate::domain::permission::{Actor, SignedInUser};
+use crate::domain::session::idle_timeout;
 use crate::error::AppError;
 use crate::server::auth;
 use crate::server::state::AppState;
 use crate::server::store::StoreError;
+use crate::server::use_cases::general_settings;
 
 /// The caller of a use case: who, from where, and with which session.
 #[derive(Clone, Debug)]
@@ -127,18 +129,30 @@ pub fn presented_key(headers: &HeaderMap) -> Option<&str> {
         .or(bearer)
 }
 
-/// Whoever a session token signs in now: its user while the session lives and the account is
-/// active, anonymous otherwise.
+/// Whoever a session token signs in now: its user while the session lives (not expired, not
+/// idle past the general settings' timeout) and the account is active, anonymous otherwise.
+/// Writes the session's use down at most once a minute.
 pub async fn session_actor(state: &AppState, token: &str) -> Result<Actor, AppError> {
-    let session = state
-        .store
-        .session(&auth::token_key(token), state.clock.now())
-        .await
-        .map_err(internal)?;
-    Ok(match session {
-        Some(session) => Actor::User(SignedInUser::from(session.user)),
-        None => Actor::Anonymous,
-    })
+    let now = state.clock.now();
+    let key = auth::token_key(token);
+    let Some(session) = state.store.session(&key, now).await.map_err(internal)? else {
+        return Ok(Actor::Anonymous);
+    };
+    if session.used.stale(now) {
+        let general = general_settings::current(state).await?;
+        if session
+            .used
+            .idle_expired(now, idle_timeout(general.session_idle_minutes))
+        {
+            return Ok(Actor::Anonymous);
+        }
+        state
+            .store
+            .touch_session(&key, now)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(Actor::User(SignedInUser::from(session.user)))
 }
 
 /// The client's address: the socket peer, or the last untrusted hop of `X-Forwarded-For` when the

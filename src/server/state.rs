@@ -9,6 +9,7 @@ use crate::server::clock::Clock;
 use crate::server::config::Settings;
 use crate::server::live::LiveHub;
 use crate::server::mail::secret::SecretKey;
+use crate::server::rate_limits::RateLimiter;
 use crate::server::store::Store;
 
 #[derive(Clone, Debug)]
@@ -20,6 +21,10 @@ pub struct AppState {
     pub live: LiveHub,
     /// Signs Message-ID tokens and seals stored mailbox passwords.
     pub secret: SecretKey,
+    /// What `docket backup` presents to this server (see `operator`).
+    pub operator_token: Arc<str>,
+    /// This process's count of rate-limited requests.
+    pub limits: Arc<RateLimiter>,
     pub leptos_options: LeptosOptions,
 }
 

@@ -57,6 +57,12 @@ const SERVER_FNS: &[(&str, Audit)] = &[
     ),
     ("/rpc/complete_setup", Emits(&["setup.completed"])),
     ("/rpc/current_session", Reads("says who the caller is")),
+    ("/rpc/my_sessions", Reads("lists the caller's own sessions")),
+    ("/rpc/end_my_session", Emits(&["user.sessions_ended"])),
+    (
+        "/rpc/end_my_other_sessions",
+        Emits(&["user.sessions_ended"]),
+    ),
     (
         "/rpc/password_link",
         Reads("says whose password a link sets; using it is set_password_with_link"),
@@ -750,6 +756,28 @@ async fn every_use_case_that_changes_something_leaves_its_audit_event() {
         .sign_in(&bob, "bob@example.com", "a passphrase of his own")
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // His own sessions: two more browsers; one signed out by name, then all but this one.
+    let mut others = Vec::new();
+    for _ in 0..2 {
+        let other = browser();
+        let (status, body) = app
+            .sign_in(&other, "bob@example.com", "a passphrase of his own")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        others.push(other);
+    }
+    let (_, listed) = app.rpc_json(&bob, "my_sessions", &[]).await;
+    let key = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == false)
+        .unwrap()["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    j.rpc(&bob, "end_my_session", &[("key", &key)]).await;
+    j.rpc(&bob, "end_my_other_sessions", &[]).await;
     j.rpc(&bob, "sign_out", &[]).await;
 
     let emitting: BTreeSet<&str> = SERVER_FNS

@@ -34,6 +34,10 @@ pub struct General {
     pub allowed_extensions: String,
     /// How long a sign-in lasts.
     pub session_minutes: i64,
+    /// How long a sign-in lasts unused; 0: until `session_minutes` ends it. Saved settings from
+    /// before it existed keep sessions for their lifetime.
+    #[serde(default)]
+    pub session_idle_minutes: i64,
 }
 
 impl General {
@@ -68,6 +72,8 @@ impl General {
                 .hint("Extensions separated by commas, e.g. pdf, png, txt, log; empty allows any safe type."),
             Spec::number("session_minutes", "Session lifetime (minutes)")
                 .hint("How long a sign-in lasts, e.g. 720 for 12 hours."),
+            Spec::number("session_idle_minutes", "Sign out after inactivity (minutes)")
+                .hint("A session unused this long ends, e.g. 480 for 8 hours; 0 keeps it for its whole lifetime."),
         ])
     }
 
@@ -181,6 +187,13 @@ impl Item for General {
                 "Choose 5 minutes to 90 days (129600 minutes).",
             ));
         }
+        let idle = self.session_idle_minutes;
+        if idle != 0 && !(5..=self.session_minutes.max(5)).contains(&idle) {
+            errors.push(FieldError::new(
+                "session_idle_minutes",
+                "Choose 0 (no limit) or 5 minutes up to the session lifetime.",
+            ));
+        }
         errors
     }
 }
@@ -205,6 +218,7 @@ mod tests {
             max_files: 5,
             allowed_extensions: "pdf, .PNG".into(),
             session_minutes: 720,
+            session_idle_minutes: 60,
         }
     }
 
@@ -239,6 +253,25 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, vec!["public_url", "time_zone", "ticket_numbers"]);
+    }
+
+    #[test]
+    fn the_idle_timeout_is_off_or_within_the_lifetime() {
+        let with_idle = |minutes| General {
+            session_idle_minutes: minutes,
+            ..general()
+        };
+        for ok in [0, 5, 720] {
+            assert_eq!(with_idle(ok).validate(None, &catalog()), vec![], "{ok}");
+        }
+        for bad in [-1, 4, 721] {
+            let fields: Vec<_> = with_idle(bad)
+                .validate(None, &catalog())
+                .into_iter()
+                .map(|e| e.field)
+                .collect();
+            assert_eq!(fields, vec!["session_idle_minutes"], "{bad}");
+        }
     }
 
     #[test]

@@ -26,6 +26,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (17, V17_QUEUE_ORDER_INDEXES),
     (18, V18_ACCOUNTS_WITHOUT_PASSWORD),
     (19, V19_OUTBOX_LOOKUP_INDEXES),
+    (20, V20_SESSION_LAST_USE),
+    (21, V21_REFERRED_OPEN_INDEX),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -693,6 +695,21 @@ DEFINE FIELD auto_response_to ON outbox TYPE option<string>
 DEFINE INDEX outbox_auto_response ON outbox FIELDS auto_response_to, created_at;
 UPDATE outbox SET auto_response_to = NONE
     WHERE created_at > time::now() - 1h AND template = 'auto_response';
+";
+
+/// A session's last use, for the idle timeout and the owner's list of sessions.
+const V20_SESSION_LAST_USE: &str = "
+DEFINE FIELD last_seen_at ON session TYPE option<datetime>;
+";
+
+/// The agent's "referred to my departments" count read every ticket: an index on the array
+/// `referred` is never used for `ANYINSIDE` (SurrealDB 3.3's planner). Open tickets with a
+/// referral get a flag of their own, indexed, so the count reads only those.
+const V21_REFERRED_OPEN_INDEX: &str = "
+DEFINE FIELD referred_open ON ticket TYPE option<bool>
+    VALUE IF state = 'open' AND array::len(referred) > 0 { true } ELSE { NONE };
+DEFINE INDEX ticket_referred_open ON ticket FIELDS referred_open;
+UPDATE ticket SET referred_open = NONE WHERE state = 'open' AND array::len(referred) > 0;
 ";
 
 pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {

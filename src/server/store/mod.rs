@@ -5,6 +5,7 @@ mod attachments;
 mod audit;
 mod audit_retention;
 mod audit_stream;
+mod backup;
 mod canned;
 mod catalog;
 mod guest_links;
@@ -211,6 +212,13 @@ impl Store {
     /// Connects by URL (`surrealkv://`, `mem://`, `ws://`), selects namespace and database and
     /// applies pending migrations.
     pub async fn connect(settings: &DatabaseSettings) -> Result<Store, StoreError> {
+        let store = Store::open(settings).await?;
+        migrations::apply(&store).await?;
+        Ok(store)
+    }
+
+    /// Connects by URL and selects namespace and database, as they are (no migrations).
+    pub async fn open(settings: &DatabaseSettings) -> Result<Store, StoreError> {
         let db = connect(durable(&settings.url).as_str())
             .await
             .map_err(|source| StoreError::Open {
@@ -227,9 +235,7 @@ impl Store {
         db.use_ns(&settings.namespace)
             .use_db(&settings.database)
             .await?;
-        let store = Store { db: Arc::new(db) };
-        migrations::apply(&store).await?;
-        Ok(store)
+        Ok(Store { db: Arc::new(db) })
     }
 
     /// Whether the database answers a trivial query.

@@ -265,8 +265,8 @@ impl Store {
             .db
             .query(
                 "LET $scope = $keys.map(|$d| type::record('department', $d));
-                 (SELECT count() AS n FROM ticket WHERE referred ANYINSIDE $scope AND state = 'open'
-                    AND department NOTINSIDE $scope GROUP ALL)[0].n",
+                 (SELECT count() AS n FROM ticket WHERE referred_open = true
+                    AND referred ANYINSIDE $scope AND department NOTINSIDE $scope GROUP ALL)[0].n",
             )
             .bind(("keys", departments.to_vec()))
             .await?

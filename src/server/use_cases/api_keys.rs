@@ -11,6 +11,7 @@ use crate::domain::config::api_key::ApiKeyDef;
 use crate::domain::permission::{KeyActor, SignedInUser};
 use crate::error::AppError;
 use crate::server::auth::token_key;
+use crate::server::rate_limits::Limited;
 use crate::server::request::internal;
 use crate::server::state::AppState;
 use crate::server::use_cases::accounts::staff_by_email;
@@ -91,6 +92,11 @@ async fn check(
     }
     if !def.active {
         return refused(state, &row.key, &def, ip, "inactive", KeyRefusal::Inactive).await;
+    }
+    if let Some(limit) = state.settings.limits.api_key {
+        state
+            .limits
+            .take(Limited::ApiKey, &row.key, limit, state.clock.now())?;
     }
     Ok(Ok((row.key, def)))
 }

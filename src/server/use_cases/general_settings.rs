@@ -43,5 +43,9 @@ pub async fn current(state: &AppState) -> Result<General, AppError> {
         max_files: i64::from(settings.upload_max_files),
         allowed_extensions: String::new(),
         session_minutes: settings.session_lifetime.num_minutes().max(5),
+        session_idle_minutes: settings.session_idle_timeout.map_or(0, |idle| {
+            idle.num_minutes()
+                .clamp(5, settings.session_lifetime.num_minutes().max(5))
+        }),
     })
 }

@@ -4,9 +4,11 @@
 use serde_json::json;
 
 use crate::domain::audit::AuditRecord;
+use crate::domain::rate_limit::{GUEST_LINKS_PER_ADDRESS, GUEST_LINKS_PER_EMAIL};
 use crate::domain::user::Email;
 use crate::error::AppError;
 use crate::server::auth;
+use crate::server::rate_limits::Limited;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server_fns::tickets::CustomerTicket;
@@ -30,6 +32,20 @@ pub async fn request_guest_link(
             "Enter the ticket number, like 482913.",
         ));
     }
+    let now = state.clock.now();
+    let limits = &state.limits;
+    limits.take(
+        Limited::GuestLink,
+        caller.ip(),
+        GUEST_LINKS_PER_ADDRESS,
+        now,
+    )?;
+    limits.take(
+        Limited::GuestLink,
+        email.as_str(),
+        GUEST_LINKS_PER_EMAIL,
+        now,
+    )?;
     let Some(ticket) = state.store.ticket(number).await.map_err(internal)? else {
         return Ok(());
     };
@@ -37,7 +53,6 @@ pub async fn request_guest_link(
         return Ok(());
     }
     let token = auth::new_token();
-    let now = state.clock.now();
     let record = AuditRecord::new(
         now,
         caller.audit_actor(),

@@ -8,9 +8,11 @@ use serde_json::json;
 use crate::domain::audit::AuditRecord;
 use crate::domain::mail::template::TemplateKind;
 use crate::domain::password::NewPassword;
+use crate::domain::rate_limit::RESETS_PER_ADDRESS;
 use crate::domain::user::{Email, UserSummary};
 use crate::error::AppError;
 use crate::server::auth;
+use crate::server::rate_limits::Limited;
 use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{Refusal, StoreError};
@@ -74,6 +76,10 @@ async fn issue(
 /// Emails a reset link when the address belongs to an active account; answers the same either way.
 pub async fn request_reset(state: &AppState, caller: &Caller, email: &str) -> Result<(), AppError> {
     let email = Email::parse(email).map_err(|e| AppError::invalid("email", e.to_string()))?;
+    let now = state.clock.now();
+    state
+        .limits
+        .take(Limited::PasswordReset, caller.ip(), RESETS_PER_ADDRESS, now)?;
     let Some(user) = state
         .store
         .users_by_email(&[email.as_str().to_string()])
@@ -86,7 +92,7 @@ pub async fn request_reset(state: &AppState, caller: &Caller, email: &str) -> Re
     };
     let recent = state
         .store
-        .password_links_since(&user.id, state.clock.now() - Duration::hours(1))
+        .password_links_since(&user.id, now - Duration::hours(1))
         .await
         .map_err(internal)?;
     if recent >= RESETS_PER_HOUR {

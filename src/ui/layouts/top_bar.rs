@@ -44,7 +44,7 @@ pub fn TopBar(area: &'static str) -> impl IntoView {
                                 {match info.user {
                                     Some(user) => view! {
                                         <div class="top-bar__account">
-                                            <span class="top-bar__user" title=user.email.clone()>{user.name.clone()}</span>
+                                            <A href="/account" attr:class="top-bar__user" attr:title=format!("{}: your account and sessions", user.email)>{user.name.clone()}</A>
                                             <ActionForm action=sign_out>
                                                 <button type="submit" class="button button--quiet">"Sign out"</button>
                                             </ActionForm>

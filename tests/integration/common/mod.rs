@@ -38,6 +38,8 @@ fn test_settings(extra_env: &[(&str, &str)]) -> Settings {
     let mut env: Vec<(String, String)> = vec![
         ("DOCKET_ADDR".into(), "127.0.0.1:0".into()),
         ("DOCKET_DATABASE_URL".into(), "mem://".into()),
+        // Tests move the clock by hours and days and keep their sessions (`sessions.rs` sets it).
+        ("DOCKET_SESSIONS_IDLE_TIMEOUT".into(), "0".into()),
         (
             "DOCKET_SITE_ROOT".into(),
             std::env::temp_dir().to_string_lossy().into_owned(),

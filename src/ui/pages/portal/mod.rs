@@ -1,5 +1,6 @@
 //! The customer portal's screens.
 
+mod account;
 mod check_status;
 mod forgot_password;
 mod guest_ticket;
@@ -12,6 +13,7 @@ mod sign_in;
 mod sign_up;
 mod ticket;
 
+pub use account::AccountPage;
 pub use check_status::CheckStatusPage;
 pub use forgot_password::ForgotPasswordPage;
 pub use guest_ticket::GuestTicketPage;
