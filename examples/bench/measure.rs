@@ -200,15 +200,27 @@ async fn rpc(client: &Client, base: &str, name: &str, body: &Value) -> Value {
 }
 
 /// `rounds` timed calls of `name` after 5 untimed ones (connection, caches).
+/// Samples a call `rounds` times after a warm-up, or for at most a minute when it is slow (at
+/// least ten samples): a slow measure at 1M tickets must not take an hour.
 async fn timed(client: &Client, base: &str, name: &str, body: &Value, rounds: usize) -> Samples {
+    const BUDGET: Duration = Duration::from_secs(60);
+    const AT_LEAST: usize = 10;
+    let warm_up = Instant::now();
     for _ in 0..5 {
         rpc(client, base, name, body).await;
+        if warm_up.elapsed() > BUDGET / 4 {
+            break;
+        }
     }
+    let started = Instant::now();
     let mut samples = Vec::with_capacity(rounds);
     for _ in 0..rounds {
         let t = Instant::now();
         rpc(client, base, name, body).await;
         samples.push(t.elapsed());
+        if samples.len() >= AT_LEAST && started.elapsed() > BUDGET {
+            break;
+        }
     }
     Samples::of(samples)
 }
