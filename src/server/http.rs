@@ -1,7 +1,6 @@
 //! The HTTP surface: health probes, `/rpc` server functions, the pages, static files, and the
 //! layers every request passes (request id, tracing, security headers, the cross-site refusal).
 
-use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -22,6 +21,7 @@ use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 
 use crate::app::{App, shell};
 use crate::error::AppError;
+use crate::server::database_health::{CHECK_TIMEOUT, refuse_while_down};
 use crate::server::state::AppState;
 use crate::server::web_security::{
     CONTENT_SECURITY_POLICY, HSTS, INERT_POLICY, STRICT_TRANSPORT_SECURITY, refuse_cross_site,
@@ -66,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(move || provide_context(fallback_state.clone()), shell))
         // osTicket's API paths work under any prefix, so they are matched before routing.
         .layer(axum::middleware::from_fn_with_state(state.clone(), osticket::intercept))
+        // Without a database nothing can be served: say so at once (the probes excepted).
+        .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_while_down))
         // Cross-site requests are refused before anything, osTicket's paths included.
         .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_cross_site))
         // Pages carry their own policy, with their render's nonce (`web_security::send_page_policy`).
@@ -90,6 +92,7 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .layer(axum::middleware::map_response(rpc_error_status))
+        .layer(axum::middleware::from_fn(cap_server_function_bodies))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -97,6 +100,31 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// Server function arguments are forms and small JSON documents (uploads go to `/files`): a
+/// larger body is refused with 413, before it is read when it says its length.
+const SERVER_FUNCTION_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+async fn cap_server_function_bodies(request: Request<Body>, next: axum::middleware::Next) -> Response {
+    if !request.uri().path().starts_with("/rpc/") {
+        return next.run(request).await;
+    }
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > SERVER_FUNCTION_BODY_LIMIT) {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The request is larger than a server function takes (2 MiB).",
+        )
+            .into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let limited = Body::new(http_body_util::Limited::new(body, SERVER_FUNCTION_BODY_LIMIT));
+    next.run(Request::from_parts(parts, limited)).await
 }
 
 /// Gives a server function's error response its status (and `Retry-After`), decoded from the
@@ -126,7 +154,7 @@ async fn rpc_error_status(response: Response) -> Response {
 
 /// 200 when the database answers within a second, 503 otherwise.
 async fn ready(State(state): State<AppState>) -> impl IntoResponse {
-    match tokio::time::timeout(Duration::from_secs(1), state.store.ping()).await {
+    match tokio::time::timeout(CHECK_TIMEOUT, state.store.ping()).await {
         Ok(true) => (StatusCode::OK, "ready"),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }

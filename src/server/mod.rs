@@ -7,6 +7,7 @@ pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod database_health;
 pub mod events;
 pub mod files;
 pub mod http;
@@ -35,6 +36,7 @@ use tokio::net::TcpListener;
 
 use crate::server::clock::Clock;
 use crate::server::config::Settings;
+use crate::server::database_health::DatabaseHealth;
 use crate::server::live::LiveHub;
 use crate::server::mail::secret::SecretKey;
 use crate::server::state::AppState;
@@ -81,6 +83,7 @@ pub async fn state_on(
         secret,
         operator_token: auth::new_token().into(),
         limits: Arc::default(),
+        database: DatabaseHealth::default(),
         leptos_options,
     })
 }
@@ -125,6 +128,7 @@ pub async fn serve(
             tracing::warn!(%error, path = %path.display(), "cannot write the operator file: `docket backup` cannot reach this server");
         }
     }
+    jobs::database_health::spawn(state.clone());
     jobs::sla::spawn(state.clone());
     jobs::metrics::spawn(state.clone());
     jobs::outbox::spawn(state.clone());

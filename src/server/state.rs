@@ -7,6 +7,7 @@ use leptos::config::LeptosOptions;
 
 use crate::server::clock::Clock;
 use crate::server::config::Settings;
+use crate::server::database_health::DatabaseHealth;
 use crate::server::live::LiveHub;
 use crate::server::mail::secret::SecretKey;
 use crate::server::rate_limits::RateLimiter;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub secret: SecretKey,
     /// What `docket backup` presents to this server (see `operator`).
     pub operator_token: Arc<str>,
+    /// Whether the database answers (the health job keeps it).
+    pub database: DatabaseHealth,
     /// This process's count of rate-limited requests.
     pub limits: Arc<RateLimiter>,
     pub leptos_options: LeptosOptions,

@@ -127,3 +127,30 @@ async fn a_request_from_another_site_is_refused_and_changes_nothing() {
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_with_413() {
+    let app = spawn_app().await;
+    let big = "x".repeat(3 * 1024 * 1024);
+    let response = browser()
+        .post(app.url("/rpc/sign_in"))
+        .form(&[("email", "a@example.com"), ("password", big.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // The REST API's JSON bodies have their own cap.
+    let admin = app.admin().await;
+    let (_, key) = app
+        .api_key_acting(&admin, &["tickets:write"], "127.0.0.1", "admin@example.com")
+        .await;
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/tickets"))
+        .header("x-api-key", key)
+        .header("content-type", "application/json")
+        .body(format!("{{\"subject\":\"{big}\"}}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}

@@ -3,6 +3,7 @@
 pub mod audit_checkpoints;
 pub mod audit_retention;
 pub mod audit_stream;
+pub mod database_health;
 pub mod mailboxes;
 pub mod metrics;
 pub mod outbox;

@@ -238,14 +238,15 @@ impl Store {
         Ok(Store { db: Arc::new(db) })
     }
 
-    /// Whether the database answers a trivial query.
+    /// Whether the database answers a query that needs this connection's sign-in and database
+    /// (after a reconnect, the client replays them: until then, this fails).
     pub async fn ping(&self) -> bool {
         matches!(
             self.db
-                .query("RETURN true")
+                .query("SELECT VALUE version FROM ONLY schema_version:current")
                 .await
-                .map(|mut r| r.take::<Option<bool>>(0)),
-            Ok(Ok(Some(true)))
+                .map(|mut r| r.take::<Option<i64>>(0)),
+            Ok(Ok(Some(_)))
         )
     }
 

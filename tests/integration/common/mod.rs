@@ -485,6 +485,12 @@ impl DocketProcess {
         }
     }
 
+    /// SIGKILL (`kill -9`): the process ends at once, mid-request, as in a crash or power cut.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
     /// SIGTERM, as a service manager would send; Docket must finish and exit cleanly.
     pub fn terminate(mut self) {
         let status = std::process::Command::new("kill")

@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 pub struct SurrealServer {
     /// `ws://127.0.0.1:PORT`, for `DOCKET_DATABASE_URL`.
     pub url: String,
+    port: u16,
+    /// `memory`, or `surrealkv://DIR` for a server whose data outlives it.
+    datastore: String,
     child: Child,
 }
 
@@ -22,7 +25,39 @@ fn binary() -> PathBuf {
 }
 
 impl SurrealServer {
+    /// An in-memory server on a free port.
     pub async fn start() -> SurrealServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Self::start_on(port, "memory".into()).await
+    }
+
+    /// A server keeping its data in `dir` (on disk), so it can be killed and started again.
+    pub async fn start_on_disk(dir: &std::path::Path) -> SurrealServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Self::start_on(port, format!("surrealkv://{}", dir.display())).await
+    }
+
+    /// `kill -9`: the database vanishes mid-connection, as in a crash or a network cut.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the killed server again on the same port and datastore.
+    pub async fn restart(&mut self) {
+        self.kill();
+        *self = Self::start_on(self.port, self.datastore.clone()).await;
+    }
+
+    async fn start_on(port: u16, datastore: String) -> SurrealServer {
         let binary = binary();
         assert!(
             binary.exists(),
@@ -30,11 +65,6 @@ impl SurrealServer {
              `scripts/install-tools.sh --test` builds (or set DOCKET_SURREAL_SERVER)",
             binary.display()
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
         let child = Command::new(binary)
             .args([
                 "start",
@@ -46,7 +76,7 @@ impl SurrealServer {
                 "--pass",
                 "root",
             ])
-            .args(["--bind", &format!("127.0.0.1:{port}"), "memory"])
+            .args(["--bind", &format!("127.0.0.1:{port}"), &datastore])
             // As the README's "Scaling out" says: the default queue of 100 notifications per
             // connection overflows when a job updates a batch of tickets, and the server then
             // closes the replica's connection.
@@ -74,6 +104,8 @@ impl SurrealServer {
         }
         SurrealServer {
             url: format!("ws://127.0.0.1:{port}"),
+            port,
+            datastore,
             child,
         }
     }

@@ -1,0 +1,293 @@
+//! Hostile input: a mutation fuzzer (libFuzzer's idea, no extra tooling) over the parsers and
+//! rules that take input from outside: the osTicket JSON and XML parsers, the email parser, the
+//! SIEM alert mappers and fingerprints, the filters' regular expressions and the HTML sanitiser.
+//! Each target starts from the seed corpus in `tests/fixtures` and mutates it: bit flips, random
+//! bytes, cut, repeated and spliced ranges, and tokens that break parsers (entities, deep
+//! nesting, NULs, script tags). It must never panic, never take more than a second on one case,
+//! and the sanitiser must never let anything run.
+//!
+//! `DOCKET_FUZZ_CASES` sets the cases per target (CI: 3,000). The long run in the README:
+//! `DOCKET_FUZZ_CASES=1500000 cargo test --release --features ssr --test integration fuzz::`.
+
+use std::time::{Duration, Instant};
+
+use docket::domain::alerts::AlertSource;
+use docket::domain::alerts::{fingerprint, mapping, observables};
+use docket::domain::osticket::{json, xml};
+use docket::domain::routing::{Channel, Condition, Operator, TicketDraft};
+use docket::server::mail::parse;
+use docket::server::sanitize::sanitize_html;
+
+/// A case slower than this counts as a hang.
+const SLOWEST: Duration = Duration::from_secs(1);
+
+fn cases() -> usize {
+    std::env::var("DOCKET_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3_000)
+}
+
+fn corpus(dir: &str) -> Vec<Vec<u8>> {
+    let dir = format!("{}/tests/fixtures/{dir}", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files.iter().map(|p| std::fs::read(p).unwrap()).collect()
+}
+
+/// Tokens that break parsers and sanitisers.
+const TOKENS: &[&str] = &[
+    "<!DOCTYPE x [<!ENTITY a \"aaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]>",
+    "<!ENTITY xxe SYSTEM \"file:///etc/passwd\">",
+    "&xxe;",
+    "&b;",
+    "<![CDATA[",
+    "]]>",
+    "\u{0}",
+    "\u{feff}",
+    "\"",
+    "\\u0000",
+    "\\ud800",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "null",
+    "1e999999",
+    "-0",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<a href=\"javascript:alert(1)\">",
+    "<svg onload=alert(1)>",
+    "<iframe srcdoc=\"<script>alert(1)</script>\">",
+    "<style>@import 'x'</style>",
+    "=?utf-8?B?",
+    "=?utf-8?Q?=FF=FE?=",
+    "Content-Type: multipart/mixed; boundary=\"b\"\r\n",
+    "\r\n--b\r\n",
+    "Content-Transfer-Encoding: base64\r\n",
+    "(a+)+$",
+    "((a|a)*)*",
+    "\\p{L}{1000}",
+    "a{1000}{1000}",
+    "(?i)",
+    "[^\\x00-\\x{10FFFF}]",
+];
+
+/// xorshift64*: a small deterministic generator, so a failure reproduces from its case number.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// One mutation of `input`, using `corpus` for splices.
+fn mutate(rng: &mut Rng, input: &[u8], corpus: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = input.to_vec();
+    for _ in 0..=rng.below(4) {
+        let at = rng.below(out.len() + 1);
+        match rng.below(8) {
+            0 if !out.is_empty() => {
+                let i = rng.below(out.len());
+                out[i] ^= 1 << rng.below(8);
+            }
+            1 if !out.is_empty() => {
+                let i = rng.below(out.len());
+                out[i] = rng.next() as u8;
+            }
+            2 => {
+                let end = (at + rng.below(64)).min(out.len());
+                out.drain(at..end);
+            }
+            3 if at < out.len() => {
+                // Repeat a range many times: deep nesting, huge tokens.
+                let end = (at + 1 + rng.below(16)).min(out.len());
+                let piece = out[at..end].to_vec();
+                let times = 1 + rng.below(if rng.below(8) == 0 { 2_000 } else { 8 });
+                let repeated = piece.repeat(times);
+                out.splice(at..at, repeated);
+            }
+            4 => {
+                let other = &corpus[rng.below(corpus.len())];
+                let from = rng.below(other.len());
+                let end = (from + rng.below(256)).min(other.len());
+                out.splice(at..at, other[from..end].iter().copied());
+            }
+            5 => {
+                let bytes: Vec<u8> = (0..rng.below(16)).map(|_| rng.next() as u8).collect();
+                out.splice(at..at, bytes);
+            }
+            _ => {
+                let token = TOKENS[rng.below(TOKENS.len())].as_bytes();
+                out.splice(at..at, token.iter().copied());
+            }
+        }
+    }
+    out.truncate(256 * 1024);
+    out
+}
+
+/// Runs `target` on `cases()` mutants of `corpus` (and the corpus itself); returns the case
+/// count and the slowest case.
+fn fuzz(name: &str, seed: u64, corpus: &[Vec<u8>], mut target: impl FnMut(&[u8])) {
+    let mut rng = Rng(seed);
+    let mut slowest = Duration::ZERO;
+    let total = cases();
+    for seed_input in corpus {
+        target(seed_input);
+    }
+    for case in 0..total {
+        let base = &corpus[rng.below(corpus.len())];
+        let input = mutate(&mut rng, base, corpus);
+        let started = Instant::now();
+        target(&input);
+        let took = started.elapsed();
+        assert!(
+            took < SLOWEST,
+            "{name}: case {case} took {took:?} ({} bytes)",
+            input.len()
+        );
+        slowest = slowest.max(took);
+    }
+    eprintln!("fuzz {name}: {total} cases, 0 panics, slowest {slowest:?}");
+}
+
+#[test]
+fn osticket_json_and_xml_parsers() {
+    let seeds = corpus("osticket");
+    fuzz("osticket json", 1, &seeds, |input| {
+        let _ = json::parse(input);
+    });
+    fuzz("osticket xml", 2, &seeds, |input| {
+        if let Ok(submission) = xml::parse(input) {
+            // Entities are never expanded into the data (no XXE, no billion laughs).
+            let text = format!("{submission:?}");
+            assert!(!text.contains("root:"), "an external entity was read");
+            assert!(text.len() < 2 * 1024 * 1024, "an entity expanded");
+        }
+    });
+}
+
+#[test]
+fn email_parser() {
+    let seeds = corpus("osticket");
+    fuzz("email", 3, &seeds, |input| {
+        let _ = parse::parse(input);
+    });
+}
+
+#[test]
+fn alert_mappers_and_fingerprints() {
+    let seeds = corpus("alerts");
+    let mut rng = Rng(4);
+    fuzz("alert mappers", 5, &seeds, |input| {
+        let Ok(payload) = serde_json::from_slice::<serde_json::Value>(input) else {
+            return;
+        };
+        let source = AlertSource::ALL[rng.below(AlertSource::ALL.len())];
+        if let Ok(mut alerts) = mapping::map(source, &payload) {
+            fingerprint::apply("rule.id,agent.name,labels.*", source, &payload, &mut alerts);
+        }
+    });
+    fuzz("observables", 6, &seeds, |input| {
+        let mut found = Vec::new();
+        observables::scan(&String::from_utf8_lossy(input), &mut found);
+    });
+    fuzz("fingerprint rules", 7, &seeds, |input| {
+        let rule = String::from_utf8_lossy(&input[..input.len().min(300)]).to_string();
+        let _ = fingerprint::check(&rule);
+        let _ = fingerprint::fields(&rule);
+    });
+}
+
+#[test]
+fn filter_regular_expressions_run_in_linear_time() {
+    let patterns: Vec<Vec<u8>> = TOKENS
+        .iter()
+        .map(|t| t.as_bytes().to_vec())
+        .chain(["^urgent", "(?i)ransom(ware)?", "\\d{3}-\\d{4}", "srv-[0-9]+\\.example\\.com$"]
+            .iter()
+            .map(|p| p.as_bytes().to_vec()))
+        .collect();
+    let mut rng = Rng(8);
+    // The text a rule meets: long and adversarial for backtracking engines.
+    let text = format!("{}!{}", "a".repeat(20_000), "ab".repeat(5_000));
+    fuzz("filter regexes", 9, &patterns, |input| {
+        // Patterns are capped at 500 characters when a filter is saved.
+        let value = String::from_utf8_lossy(&input[..input.len().min(500)]).to_string();
+        let operator = [Operator::Matches, Operator::NotMatches][rng.below(2)];
+        let condition = Condition {
+            subject: "subject".into(),
+            header: String::new(),
+            operator,
+            value,
+        };
+        let draft = TicketDraft {
+            channel: Channel::Email,
+            email: "a@example.com".into(),
+            name: "A".into(),
+            subject: text.clone(),
+            body: String::new(),
+            topic: None,
+            source: "email".into(),
+            priority: None,
+            fields: Default::default(),
+            headers: Vec::new(),
+        };
+        let _ = condition.holds(&draft);
+    });
+}
+
+/// A tag with its quoted attribute values taken out (they may say anything).
+fn without_quoted(tag: &str) -> String {
+    let mut out = String::new();
+    let mut quote = None;
+    for c in tag.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn the_html_sanitiser_never_lets_anything_run() {
+    let mut seeds: Vec<Vec<u8>> = TOKENS.iter().map(|t| t.as_bytes().to_vec()).collect();
+    seeds.extend(corpus("osticket"));
+    seeds.push(b"<p>Hello <b>there</b><a href=\"https://example.com\">link</a></p>".to_vec());
+    fuzz("html sanitiser", 10, &seeds, |input| {
+        let out = sanitize_html(&String::from_utf8_lossy(input)).to_lowercase();
+        for bad in ["<script", "javascript:", "<iframe", "<svg", "<style", "<object", "<embed"] {
+            assert!(!out.contains(bad), "{bad} survived: {out}");
+        }
+        // No event handler attribute survives (`<x onerror=`), however it is spaced.
+        let handler = out
+            .split('<')
+            .skip(1)
+            .filter_map(|tag| tag.split('>').next())
+            .map(without_quoted)
+            .any(|tag| {
+                tag.split(|c: char| c.is_whitespace() || c == '/')
+                    .skip(1)
+                    .any(|attr| attr.starts_with("on") && attr.contains('='))
+            });
+        assert!(!handler, "an event handler survived: {out}");
+    });
+}
