@@ -45,6 +45,9 @@ pub enum AppError {
     Rejected { message: String },
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     Throttled { retry_after_secs: u64 },
+    /// The request body is over a limit (413).
+    #[error("The request is too large: {limit}.")]
+    TooLarge { limit: String },
     #[error("Something went wrong on our side (reference {reference}).")]
     Internal { reference: String },
     /// The request never reached the use case (network, encoding); the text comes from the transport.
@@ -81,6 +84,7 @@ impl AppError {
             Self::Invalid { .. } => 422,
             Self::Conflict { .. } | Self::Rejected { .. } => 409,
             Self::Throttled { .. } => 429,
+            Self::TooLarge { .. } => 413,
             Self::Internal { .. } => 500,
             Self::Transport { .. } => 400,
         }

@@ -288,8 +288,8 @@ impl FieldDef {
             return Err("Keep this to one line.".into());
         }
         if let Some(pattern) = &self.rules.pattern {
-            let matches = regex_lite::Regex::new(&format!("^(?:{pattern})$"))
-                .map(|re| re.is_match(text))
+            let matches = crate::domain::pattern::compile(&format!("^(?:{pattern})$"), false)
+                .map(|re| crate::domain::pattern::is_match(&re, text))
                 .unwrap_or(false);
             if !matches {
                 return Err(self

@@ -14,6 +14,7 @@ pub mod mail;
 pub mod metrics;
 pub mod osticket;
 pub mod password;
+pub mod pattern;
 pub mod permission;
 pub mod query_string;
 pub mod queue;

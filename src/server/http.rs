@@ -1,7 +1,6 @@
 //! The HTTP surface: health probes, `/rpc` server functions, the pages, static files, and the
 //! layers every request passes (request id, tracing, security headers, the cross-site refusal).
 
-
 use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
@@ -106,7 +105,10 @@ pub fn router(state: AppState) -> Router {
 /// larger body is refused with 413, before it is read when it says its length.
 const SERVER_FUNCTION_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-async fn cap_server_function_bodies(request: Request<Body>, next: axum::middleware::Next) -> Response {
+async fn cap_server_function_bodies(
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
     if !request.uri().path().starts_with("/rpc/") {
         return next.run(request).await;
     }
@@ -123,7 +125,10 @@ async fn cap_server_function_bodies(request: Request<Body>, next: axum::middlewa
             .into_response();
     }
     let (parts, body) = request.into_parts();
-    let limited = Body::new(http_body_util::Limited::new(body, SERVER_FUNCTION_BODY_LIMIT));
+    let limited = Body::new(http_body_util::Limited::new(
+        body,
+        SERVER_FUNCTION_BODY_LIMIT,
+    ));
     next.run(Request::from_parts(parts, limited)).await
 }
 
@@ -152,8 +157,12 @@ async fn rpc_error_status(response: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// 200 when the database answers within a second, 503 otherwise.
+/// 200 when the database answers within a second, 503 otherwise (at once while the health job
+/// finds it unreachable, so that a 503 here means requests are being refused).
 async fn ready(State(state): State<AppState>) -> impl IntoResponse {
+    if !state.database.is_up() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
+    }
     match tokio::time::timeout(CHECK_TIMEOUT, state.store.ping()).await {
         Ok(true) => (StatusCode::OK, "ready"),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),

@@ -60,6 +60,7 @@ pub fn from_error(error: AppError) -> Response {
         AppError::Conflict { .. } => "Conflict",
         AppError::Rejected { .. } => "Rejected by a ticket filter",
         AppError::Throttled { .. } => "Too many requests",
+        AppError::TooLarge { .. } => "Payload too large",
         AppError::Internal { .. } => "Internal error",
         AppError::Transport { .. } => "Bad request",
     };

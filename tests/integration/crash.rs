@@ -61,7 +61,9 @@ fn docket(url: &str, args: &[&str], stdin: &str) -> String {
 
 /// A small deterministic generator (no dependency): where in each round the kill lands.
 fn kill_after(round: usize) -> Duration {
-    let x = (round as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
+    let x = (round as u64 + 1)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .rotate_left(17);
     Duration::from_millis(300 + x % 1200)
 }
 
@@ -90,7 +92,13 @@ async fn note(client: &Client, base: &str, key: &str, number: &str, text: &str) 
     matches!(response, Ok(r) if r.status() == StatusCode::CREATED)
 }
 
-async fn set_status(client: &Client, base: &str, key: &str, number: &str, status: &str) -> Option<u64> {
+async fn set_status(
+    client: &Client,
+    base: &str,
+    key: &str,
+    number: &str,
+    status: &str,
+) -> Option<u64> {
     let response = client
         .patch(format!("{base}/api/v1/tickets/{number}"))
         .bearer_auth(key)
@@ -150,7 +158,13 @@ async fn load(base: String, key: String, round: usize, acked: Arc<Mutex<Acknowle
                     if !note(&client, &base, &key, &number, &text).await {
                         return;
                     }
-                    acked.lock().unwrap().notes.entry(number).or_default().push(text);
+                    acked
+                        .lock()
+                        .unwrap()
+                        .notes
+                        .entry(number)
+                        .or_default()
+                        .push(text);
                 } else {
                     let status = if i % 4 == 1 { "waiting" } else { "open" };
                     let Some(version) = set_status(&client, &base, &key, &number, status).await
@@ -159,10 +173,7 @@ async fn load(base: String, key: String, round: usize, acked: Arc<Mutex<Acknowle
                     };
                     // Two changers may race on one ticket: the later version is the truth.
                     let mut acked = acked.lock().unwrap();
-                    let entry = acked
-                        .status
-                        .entry(number)
-                        .or_insert((0, String::new()));
+                    let entry = acked.status.entry(number).or_insert((0, String::new()));
                     if version > entry.0 {
                         *entry = (version, status.to_string());
                     }
@@ -186,7 +197,11 @@ async fn check_everything_is_there(base: &str, key: &str, acked: &Acknowledged, 
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "ticket {number} was lost");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "ticket {number} was lost"
+        );
         let detail: Value = response.json().await.unwrap();
         assert_eq!(detail["subject"], json!(subject));
         let bodies: HashSet<String> = detail["thread"]
@@ -195,13 +210,22 @@ async fn check_everything_is_there(base: &str, key: &str, acked: &Acknowledged, 
             .iter()
             .filter_map(|e| e["body"].as_str().map(str::to_string))
             .collect();
-        assert!(bodies.contains(&format!("Body of {subject}")), "{number}: {detail}");
+        assert!(
+            bodies.contains(&format!("Body of {subject}")),
+            "{number}: {detail}"
+        );
         for text in acked.notes.get(number).into_iter().flatten() {
-            assert!(bodies.contains(text), "{number} lost the note {text:?}: {detail}");
+            assert!(
+                bodies.contains(text),
+                "{number} lost the note {text:?}: {detail}"
+            );
         }
         if let Some((version, status)) = acked.status.get(number) {
             let now = detail["version"].as_u64().unwrap();
-            assert!(now >= *version, "{number} went back from version {version} to {now}");
+            assert!(
+                now >= *version,
+                "{number} went back from version {version} to {now}"
+            );
             if now == *version {
                 assert_eq!(detail["status"], json!(status), "{number}: {detail}");
             }
@@ -215,15 +239,33 @@ async fn kill_9_at_random_moments_loses_nothing_that_was_acknowledged() {
     let url = format!("surrealkv://{}", dir.path().join("docket.db").display());
     docket(
         &url,
-        &["admin", "create", "--email", "ops@example.com", "--name", "Ops"],
+        &[
+            "admin",
+            "create",
+            "--email",
+            "ops@example.com",
+            "--name",
+            "Ops",
+        ],
         &format!("{PASSWORD}\n"),
     );
     let key = docket(
         &url,
         &[
-            "api-key", "create", "--name", "crash", "--allow", "127.0.0.1",
-            "--scope", "tickets:create", "--scope", "tickets:read", "--scope", "tickets:write",
-            "--acts-as", "ops@example.com",
+            "api-key",
+            "create",
+            "--name",
+            "crash",
+            "--allow",
+            "127.0.0.1",
+            "--scope",
+            "tickets:create",
+            "--scope",
+            "tickets:read",
+            "--scope",
+            "tickets:write",
+            "--acts-as",
+            "ops@example.com",
         ],
         "",
     )
@@ -246,10 +288,27 @@ async fn kill_9_at_random_moments_loses_nothing_that_was_acknowledged() {
     let server = DocketProcess::start(&[("DOCKET_DATABASE_URL", &url)]);
     check_everything_is_there(&server.base, &key, &acked, "").await;
     server.terminate();
-    assert!(acked.created.len() > ROUNDS * CREATORS, "the load ran: {}", acked.created.len());
+    assert!(
+        acked.created.len() > ROUNDS * CREATORS,
+        "the load ran: {}",
+        acked.created.len()
+    );
     assert!(!acked.notes.is_empty() && !acked.status.is_empty());
 
-    // Every acknowledged change has its audit event, and the chains verify.
+    // The chains verify (before this test opens the datastore itself: it admits one process).
+    let verified = Command::new(env!("CARGO_BIN_EXE_docket"))
+        .env("DOCKET_CONFIG", "/nonexistent")
+        .env("DOCKET_DATABASE_URL", &url)
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(
+        verified.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&verified.stdout),
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    // Every acknowledged change has its audit event.
     let store = Store::connect(&DatabaseSettings {
         url: url.clone(),
         namespace: "docket".into(),
@@ -271,10 +330,16 @@ async fn kill_9_at_random_moments_loses_nothing_that_was_acknowledged() {
         }
     }
     for number in acked.created.keys() {
-        assert!(events.contains(&("ticket.created".into(), number.clone())), "{number}");
+        assert!(
+            events.contains(&("ticket.created".into(), number.clone())),
+            "{number}"
+        );
     }
     for (number, notes) in &acked.notes {
-        assert!(notes_audited.get(number).copied().unwrap_or(0) >= notes.len(), "{number}");
+        assert!(
+            notes_audited.get(number).copied().unwrap_or(0) >= notes.len(),
+            "{number}"
+        );
     }
     // Tickets start open, so one acknowledged in "waiting" was changed at least once.
     let waiting = acked.status.iter().filter(|(_, (_, s))| s == "waiting");
@@ -284,18 +349,6 @@ async fn kill_9_at_random_moments_loses_nothing_that_was_acknowledged() {
             "{number}"
         );
     }
-    drop(store);
-    let verified = Command::new(env!("CARGO_BIN_EXE_docket"))
-        .env("DOCKET_CONFIG", "/nonexistent")
-        .env("DOCKET_DATABASE_URL", &url)
-        .args(["audit", "verify"])
-        .output()
-        .unwrap();
-    assert!(
-        verified.status.success(),
-        "{}",
-        String::from_utf8_lossy(&verified.stdout)
-    );
     eprintln!(
         "crash test: {ROUNDS} kills, {} tickets, {} notes, {} status changes acknowledged, 0 lost",
         acked.created.len(),

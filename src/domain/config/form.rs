@@ -205,12 +205,9 @@ impl Item for FormDef {
                 }
             }
             if let Some(pattern) = &field.rules.pattern
-                && let Err(e) = regex_lite::Regex::new(pattern)
+                && let Err(e) = crate::domain::pattern::compile(pattern, false)
             {
-                errors.push(FieldError::new(
-                    at("rules.pattern"),
-                    format!("This is not a valid regular expression: {e}"),
-                ));
+                errors.push(FieldError::new(at("rules.pattern"), e));
             }
             if let (Some(min), Some(max)) = (field.rules.min, field.rules.max)
                 && min > max

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{FIELD_PREFIX, MAX_PATTERN, MAX_VALUE, SUBJECTS, TicketDraft};
 use crate::domain::catalog::{Catalog, knows};
+use crate::domain::pattern;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
@@ -85,7 +86,7 @@ impl Condition {
             return false;
         };
         let value = self.value.trim();
-        let regex = || regex_lite::Regex::new(&format!("(?i){value}")).ok();
+        let regex = || pattern::compile(value, true).ok();
         let lower = text.trim().to_lowercase();
         let value_lower = value.to_lowercase();
         match self.operator {
@@ -95,8 +96,8 @@ impl Condition {
             Operator::NotContains => !lower.contains(&value_lower),
             Operator::StartsWith => lower.starts_with(&value_lower),
             Operator::EndsWith => lower.ends_with(&value_lower),
-            Operator::Matches => regex().is_some_and(|re| re.is_match(text)),
-            Operator::NotMatches => regex().is_some_and(|re| !re.is_match(text)),
+            Operator::Matches => regex().is_some_and(|re| pattern::is_match(&re, text)),
+            Operator::NotMatches => regex().is_some_and(|re| !pattern::is_match(&re, text)),
         }
     }
 
@@ -168,11 +169,8 @@ impl Condition {
                     "value",
                     format!("A regular expression can be at most {MAX_PATTERN} characters."),
                 ));
-            } else if let Err(e) = regex_lite::Regex::new(&format!("(?i){value}")) {
-                problems.push((
-                    "value",
-                    format!("This is not a valid regular expression: {e}"),
-                ));
+            } else if let Err(e) = pattern::compile(value, true) {
+                problems.push(("value", e));
             }
         } else if value.chars().count() > MAX_VALUE {
             problems.push((

@@ -315,6 +315,11 @@ pub async fn post_message(
 
 /// A body that is not the JSON the endpoint takes.
 pub(super) fn malformed(rejection: axum::extract::rejection::JsonRejection) -> AppError {
+    if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return AppError::TooLarge {
+            limit: "a JSON body of at most 2 MiB".into(),
+        };
+    }
     AppError::invalid(
         "request",
         format!("The body is not valid: {}", rejection.body_text()),

@@ -8,9 +8,6 @@ use std::time::{Duration, Instant};
 pub struct SurrealServer {
     /// `ws://127.0.0.1:PORT`, for `DOCKET_DATABASE_URL`.
     pub url: String,
-    port: u16,
-    /// `memory`, or `surrealkv://DIR` for a server whose data outlives it.
-    datastore: String,
     child: Child,
 }
 
@@ -35,7 +32,7 @@ impl SurrealServer {
         Self::start_on(port, "memory".into()).await
     }
 
-    /// A server keeping its data in `dir` (on disk), so it can be killed and started again.
+    /// A server keeping its data in `dir` (on disk).
     pub async fn start_on_disk(dir: &std::path::Path) -> SurrealServer {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -49,12 +46,6 @@ impl SurrealServer {
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-
-    /// Starts the killed server again on the same port and datastore.
-    pub async fn restart(&mut self) {
-        self.kill();
-        *self = Self::start_on(self.port, self.datastore.clone()).await;
     }
 
     async fn start_on(port: u16, datastore: String) -> SurrealServer {
@@ -104,8 +95,6 @@ impl SurrealServer {
         }
         SurrealServer {
             url: format!("ws://127.0.0.1:{port}"),
-            port,
-            datastore,
             child,
         }
     }
