@@ -82,22 +82,7 @@ async fn a_backup_taken_while_serving_restores_into_an_empty_data_directory() {
     let first_dir = tempfile::tempdir().unwrap();
     let first_url = store_url(first_dir.path());
     let server = DocketProcess::start(&[("DOCKET_DATABASE_URL", &first_url)]);
-    let token = server.setup_link.clone().unwrap();
-    let token = token.split("token=").nth(1).unwrap();
-    let admin = browser();
-    let (status, body) = rpc_at(
-        &admin,
-        &server.base,
-        "complete_setup",
-        &[
-            ("token", token),
-            ("email", "admin@example.com"),
-            ("name", "Ada"),
-            ("password", PASSWORD),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let admin = server.admin().await;
     // A setting the admin changed must come back.
     let general = rpc_json_at(
         &admin,

@@ -15,11 +15,13 @@ use docket::server::store::Store;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{DocketProcess, PASSWORD};
+use crate::common::{DocketProcess, PASSWORD, eventually};
 
 const ROUNDS: usize = 10;
 const CREATORS: usize = 4;
 const CHANGERS: usize = 2;
+/// Tickets each round acknowledges at least before its kill.
+const PER_ROUND_AT_LEAST: usize = 3;
 
 /// What the server acknowledged, by ticket number.
 #[derive(Default)]
@@ -280,7 +282,14 @@ async fn kill_9_at_random_moments_loses_nothing_that_was_acknowledged() {
         check_everything_is_there(&server.base, &key, &snapshot, &last).await;
         *acked.lock().unwrap() = snapshot;
         let driving = tokio::spawn(load(server.base.clone(), key.clone(), round, acked.clone()));
+        let before = acked.lock().unwrap().created.len();
         tokio::time::sleep(kill_after(round)).await;
+        // On a busy machine the random moment may come before anything was acknowledged: the
+        // kill waits for a few tickets of this round, so every round tests something.
+        eventually("this round's first tickets", || async {
+            (acked.lock().unwrap().created.len() >= before + PER_ROUND_AT_LEAST).then_some(())
+        })
+        .await;
         server.kill();
         driving.await.unwrap();
     }
@@ -288,11 +297,7 @@ async fn kill_9_at_random_moments_loses_nothing_that_was_acknowledged() {
     let server = DocketProcess::start(&[("DOCKET_DATABASE_URL", &url)]);
     check_everything_is_there(&server.base, &key, &acked, "").await;
     server.terminate();
-    assert!(
-        acked.created.len() > ROUNDS * CREATORS,
-        "the load ran: {}",
-        acked.created.len()
-    );
+    assert!(acked.created.len() >= ROUNDS * PER_ROUND_AT_LEAST);
     assert!(!acked.notes.is_empty() && !acked.status.is_empty());
 
     // The chains verify (before this test opens the datastore itself: it admits one process).

@@ -12,25 +12,7 @@ async fn accounts_and_the_audit_chain_survive_a_restart() {
     let url = format!("surrealkv://{}", dir.path().join("docket.db").display());
 
     let first = DocketProcess::start(&[("DOCKET_DATABASE_URL", &url)]);
-    let link = first
-        .setup_link
-        .clone()
-        .expect("a new datastore prints a setup link");
-    let token = link.split("token=").nth(1).unwrap();
-    let admin = browser();
-    let (status, body) = rpc_at(
-        &admin,
-        &first.base,
-        "complete_setup",
-        &[
-            ("token", token),
-            ("email", "admin@example.com"),
-            ("name", "Ada"),
-            ("password", PASSWORD),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    first.admin().await;
     let (status, body) = rpc_at(
         &browser(),
         &first.base,

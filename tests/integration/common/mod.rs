@@ -485,6 +485,25 @@ impl DocketProcess {
         }
     }
 
+    /// Completes the first-run setup as Ada <admin@example.com> and returns her signed-in browser.
+    pub async fn admin(&self) -> Client {
+        let link = self
+            .setup_link
+            .as_ref()
+            .expect("a new datastore prints a setup link");
+        let token = link.split("token=").nth(1).unwrap();
+        let admin = browser();
+        let form = [
+            ("token", token),
+            ("email", "admin@example.com"),
+            ("name", "Ada"),
+            ("password", PASSWORD),
+        ];
+        let (status, body) = rpc_at(&admin, &self.base, "complete_setup", &form).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        admin
+    }
+
     /// SIGKILL (`kill -9`): the process ends at once, mid-request, as in a crash or power cut.
     pub fn kill(mut self) {
         self.child.kill().unwrap();
