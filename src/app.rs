@@ -21,8 +21,6 @@ use crate::ui::pages::portal::{
 use crate::ui::session::Session;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::server::web_security::send_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -24,6 +24,7 @@ use crate::server::database_health::{CHECK_TIMEOUT, refuse_while_down};
 use crate::server::state::AppState;
 use crate::server::web_security::{
     CONTENT_SECURITY_POLICY, HSTS, INERT_POLICY, STRICT_TRANSPORT_SECURITY, refuse_cross_site,
+    send_page_policy,
 };
 use crate::server::{alert_api, audit_export, files, operator, osticket, report_export, rest};
 
@@ -56,20 +57,20 @@ pub fn router(state: AppState) -> Router {
         .merge(rest::routes())
         .route("/api/alert", post(alert_api::thehive))
         .route("/api/{*rest}", any(|| async { (StatusCode::BAD_REQUEST, "URL not supported") }))
-        .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
+        .leptos_routes_with_context(&state, routes, move || render_context(&context_state), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
         // Public files from the site root, else the app's "Page not found" with status 404.
-        .fallback(file_and_error_handler_with_context::<AppState, _>(move || provide_context(fallback_state.clone()), shell))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(move || render_context(&fallback_state), shell))
         // osTicket's API paths work under any prefix, so they are matched before routing.
         .layer(axum::middleware::from_fn_with_state(state.clone(), osticket::intercept))
         // Without a database nothing can be served: say so at once (the probes excepted).
         .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_while_down))
         // Cross-site requests are refused before anything, osTicket's paths included.
         .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_cross_site))
-        // Pages carry their own policy, with their render's nonce (`web_security::send_page_policy`).
+        // Pages carry their own policy, with their render's nonce (`render_context`).
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(INERT_POLICY),
@@ -99,6 +100,13 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// What every page render and server function call has besides Leptos's own: the state, and
+/// for a page, its Content-Security-Policy with the render's nonce.
+fn render_context(state: &AppState) {
+    provide_context(state.clone());
+    send_page_policy();
 }
 
 /// Server function arguments are forms and small JSON documents (uploads go to `/files`): a

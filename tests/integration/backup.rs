@@ -3,30 +3,11 @@
 //! settings, and an audit chain that verifies.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{DocketProcess, PASSWORD, browser, eventually, rpc_at};
-
-fn docket(url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_docket"))
-        .env("DOCKET_CONFIG", "/nonexistent")
-        .env("DOCKET_DATABASE_URL", url)
-        .env("DOCKET_LOG", "warn,surrealdb=error,surrealkv=error")
-        .args(args)
-        .output()
-        .expect("docket runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use crate::common::{DocketProcess, PASSWORD, browser, console, console_text, eventually, rpc_at};
 
 fn store_url(dir: &Path) -> String {
     format!("surrealkv://{}", dir.join("docket.db").display())
@@ -129,9 +110,13 @@ async fn a_backup_taken_while_serving_restores_into_an_empty_data_directory() {
 
     // The server holds the datastore: the command goes through it.
     let file = first_dir.path().join("backup.surql");
-    let made = docket(&first_url, &["backup", file.to_str().unwrap()]);
-    assert!(made.status.success(), "{}", text(&made));
-    assert!(text(&made).contains("running server"), "{}", text(&made));
+    let made = console(&first_url, &["backup", file.to_str().unwrap()], "");
+    assert!(made.status.success(), "{}", console_text(&made));
+    assert!(
+        console_text(&made).contains("running server"),
+        "{}",
+        console_text(&made)
+    );
     // Anyone without the token is refused.
     let refused = reqwest::Client::new()
         .post(format!("{}/operator/backup", server.base))
@@ -144,19 +129,23 @@ async fn a_backup_taken_while_serving_restores_into_an_empty_data_directory() {
 
     let second_dir = tempfile::tempdir().unwrap();
     let second_url = store_url(second_dir.path());
-    let restored = docket(&second_url, &["restore", file.to_str().unwrap()]);
-    assert!(restored.status.success(), "{}", text(&restored));
+    let restored = console(&second_url, &["restore", file.to_str().unwrap()], "");
+    assert!(restored.status.success(), "{}", console_text(&restored));
     // Never over a help desk: a second restore into the same place is refused.
-    let again = docket(&second_url, &["restore", file.to_str().unwrap()]);
+    let again = console(&second_url, &["restore", file.to_str().unwrap()], "");
     assert!(!again.status.success());
     assert!(
-        text(&again).contains("already holds a help desk"),
+        console_text(&again).contains("already holds a help desk"),
         "{}",
-        text(&again)
+        console_text(&again)
     );
-    let verified = docket(&second_url, &["audit", "verify"]);
-    assert!(verified.status.success(), "{}", text(&verified));
-    assert!(text(&verified).contains("intact"), "{}", text(&verified));
+    let verified = console(&second_url, &["audit", "verify"], "");
+    assert!(verified.status.success(), "{}", console_text(&verified));
+    assert!(
+        console_text(&verified).contains("intact"),
+        "{}",
+        console_text(&verified)
+    );
 
     let server = DocketProcess::start(&[("DOCKET_DATABASE_URL", &second_url)]);
     assert!(server.setup_link.is_none(), "the admin came back");
@@ -198,10 +187,15 @@ async fn a_backup_taken_while_serving_restores_into_an_empty_data_directory() {
 #[test]
 fn restoring_a_missing_file_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let output = docket(
+    let output = console(
         &store_url(dir.path()),
         &["restore", "/nonexistent/backup.surql"],
+        "",
     );
     assert!(!output.status.success());
-    assert!(text(&output).contains("no backup at"), "{}", text(&output));
+    assert!(
+        console_text(&output).contains("no backup at"),
+        "{}",
+        console_text(&output)
+    );
 }

@@ -4,8 +4,6 @@
 //! status and its audit event, and the audit chains verify.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,7 +13,7 @@ use docket::server::store::Store;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{DocketProcess, PASSWORD, eventually};
+use crate::common::{DocketProcess, PASSWORD, console, console_text, eventually};
 
 const ROUNDS: usize = 10;
 const CREATORS: usize = 4;
@@ -34,31 +32,15 @@ struct Acknowledged {
     status: BTreeMap<String, (u64, String)>,
 }
 
+/// A console command that must succeed; its standard output.
 fn docket(url: &str, args: &[&str], stdin: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_docket"))
-        .env("DOCKET_CONFIG", "/nonexistent")
-        .env("DOCKET_DATABASE_URL", url)
-        .env("DOCKET_LOG", "warn,surrealdb=error,surrealkv=error")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).to_string();
+    let output = console(url, args, stdin);
     assert!(
         output.status.success(),
-        "docket {args:?}: {text}{}",
-        String::from_utf8_lossy(&output.stderr)
+        "docket {args:?}: {}",
+        console_text(&output)
     );
-    text
+    String::from_utf8_lossy(&output.stdout).to_string()
 }
 
 /// A small deterministic generator (no dependency): where in each round the kill lands.
@@ -301,18 +283,7 @@ async fn kill_9_at_random_moments_loses_nothing_that_was_acknowledged() {
     assert!(!acked.notes.is_empty() && !acked.status.is_empty());
 
     // The chains verify (before this test opens the datastore itself: it admits one process).
-    let verified = Command::new(env!("CARGO_BIN_EXE_docket"))
-        .env("DOCKET_CONFIG", "/nonexistent")
-        .env("DOCKET_DATABASE_URL", &url)
-        .args(["audit", "verify"])
-        .output()
-        .unwrap();
-    assert!(
-        verified.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&verified.stdout),
-        String::from_utf8_lossy(&verified.stderr)
-    );
+    docket(&url, &["audit", "verify"], "");
     // Every acknowledged change has its audit event.
     let store = Store::connect(&DatabaseSettings {
         url: url.clone(),

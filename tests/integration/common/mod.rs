@@ -405,6 +405,37 @@ pub fn session_cookie(response: &Response) -> String {
         .to_string()
 }
 
+/// Runs a `docket` console command on the datastore at `url`, with `stdin` as its input.
+pub fn console(url: &str, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docket"))
+        .env("DOCKET_CONFIG", "/nonexistent")
+        .env("DOCKET_DATABASE_URL", url)
+        .env("DOCKET_LOG", "warn,surrealdb=error,surrealkv=error")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("docket runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// A console command's standard output and error, as one text for messages.
+pub fn console_text(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
 /// A `docket` process of its own, as an operator starts it, with its output collected.
 pub struct DocketProcess {
     child: std::process::Child,
