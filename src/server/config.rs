@@ -27,6 +27,14 @@ pub struct DatabaseSettings {
     pub password: Option<String>,
 }
 
+impl DatabaseSettings {
+    /// Whether the datastore lives in this process (`surrealkv://`, `mem://`): it admits one
+    /// process at a time, so nothing else can be working its queues.
+    pub fn is_embedded(&self) -> bool {
+        self.url.starts_with("surrealkv://") || self.url.starts_with("mem://")
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
     Pretty,
@@ -556,6 +564,20 @@ mod tests {
         assert_eq!(s.session_lifetime, Duration::days(14));
         assert_eq!(s.registration, RegistrationPolicy::Open);
         assert!(!s.secure_cookies());
+        assert!(s.database.is_embedded());
+    }
+
+    #[test]
+    fn only_a_database_server_is_shared_with_other_processes() {
+        for (url, embedded) in [
+            ("mem://", true),
+            ("surrealkv:///var/lib/docket", true),
+            ("wss://db.internal:8000", false),
+        ] {
+            let env = env(&[("DOCKET_DATABASE_URL", url)]);
+            let s = Settings::from_sources("Leptos.toml", None, &env).unwrap();
+            assert_eq!(s.database.is_embedded(), embedded, "{url}");
+        }
     }
 
     #[test]

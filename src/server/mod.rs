@@ -104,7 +104,27 @@ pub async fn start(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<Running, ServeError> {
     let state = build_state(settings, clock).await?;
+    release_abandoned_leases(&state).await?;
     serve(state, shutdown).await
+}
+
+/// Mail and webhook deliveries a killed process had claimed are due again before the workers
+/// start. Their leases would otherwise keep them for two minutes after a restart (found by the
+/// crash test `kill_9_loses_no_mail_or_webhook_delivery`). Only for an embedded datastore, which
+/// this process alone has open: on a shared database server another replica may be delivering
+/// them right now, and there they wait for their leases to run out.
+async fn release_abandoned_leases(state: &AppState) -> Result<(), ServeError> {
+    if !state.settings.database.is_embedded() {
+        return Ok(());
+    }
+    let released = state.store.release_queue_leases().await?;
+    if released > 0 {
+        tracing::info!(
+            released,
+            "mail and webhook deliveries claimed before a crash are due again"
+        );
+    }
+    Ok(())
 }
 
 /// Serves `state` on its configured address until `shutdown` resolves.

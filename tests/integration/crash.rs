@@ -1,7 +1,8 @@
 //! Durability under `kill -9`: several clients create tickets (osTicket API), add notes and change
 //! statuses (REST) at full speed; the server is killed at a random moment, ten times. Everything
 //! that was acknowledged (201, 200) is there after each restart, with its thread entry, its
-//! status and its audit event, and the audit chains verify.
+//! status and its audit event, and the audit chains verify. And the outboxes: every acknowledged
+//! ticket's mail and webhook delivery arrives at least once, however the kills cut their delivery.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
@@ -13,6 +14,7 @@ use docket::server::store::Store;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
+use crate::common::smtp_sink::SmtpSink;
 use crate::common::{DocketProcess, PASSWORD, console, console_text, eventually};
 
 const ROUNDS: usize = 10;
@@ -51,11 +53,17 @@ fn kill_after(round: usize) -> Duration {
     Duration::from_millis(300 + x % 1200)
 }
 
-async fn create(client: &Client, base: &str, key: &str, subject: &str) -> Option<String> {
+async fn create(
+    client: &Client,
+    base: &str,
+    key: &str,
+    email: &str,
+    subject: &str,
+) -> Option<String> {
     let response = client
         .post(format!("{base}/api/tickets.json"))
         .header("X-API-Key", key)
-        .json(&json!({ "name": "Crash Test", "email": "crash@example.com",
+        .json(&json!({ "name": "Crash Test", "email": email,
             "subject": subject, "message": format!("Body of {subject}") }))
         .send()
         .await
@@ -106,7 +114,7 @@ async fn load(base: String, key: String, round: usize, acked: Arc<Mutex<Acknowle
             let client = Client::new();
             for i in 0.. {
                 let subject = format!("Crash round {round} client {c} ticket {i}");
-                match create(&client, &base, &key, &subject).await {
+                match create(&client, &base, &key, "crash@example.com", &subject).await {
                     Some(number) => {
                         acked.lock().unwrap().created.insert(number, subject);
                     }
@@ -330,5 +338,194 @@ async fn kill_9_at_random_moments_loses_nothing_that_was_acknowledged() {
         acked.created.len(),
         acked.notes.values().map(Vec::len).sum::<usize>(),
         acked.status.len()
+    );
+}
+
+/// Kills of the outbox test.
+const OUTBOX_ROUNDS: usize = 5;
+/// How long the SMTP server and the webhook receiver take to answer each message: deliveries are
+/// in flight most of the time, so a kill lands between claiming a message and marking it done.
+const SLOW_ANSWER: Duration = Duration::from_millis(40);
+
+/// What arrived, by the requester's address (mail) and by ticket number (webhooks), every copy.
+type Arrivals = Arc<Mutex<BTreeMap<String, usize>>>;
+
+/// A webhook receiver on loopback, outliving Docket's restarts: counts the `ticket.created`
+/// deliveries of each ticket and answers 200 only after [`SLOW_ANSWER`].
+async fn slow_receiver() -> (String, Arrivals) {
+    let arrivals = Arrivals::default();
+    let seen = arrivals.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: String| {
+            let seen = seen.clone();
+            async move {
+                let body: Value = serde_json::from_str(&body).unwrap_or_default();
+                if let (Some("ticket.created"), Some(number)) =
+                    (body["event"].as_str(), body["ticket"].as_str())
+                {
+                    *seen.lock().unwrap().entry(number.to_string()).or_default() += 1;
+                }
+                tokio::time::sleep(SLOW_ANSWER).await;
+                axum::http::StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, arrivals)
+}
+
+/// Mail the sink holds, by recipient, every copy.
+fn mail_by_recipient(sink: &SmtpSink) -> BTreeMap<String, usize> {
+    let mut arrived = BTreeMap::new();
+    for message in sink.messages() {
+        for to in message.to {
+            *arrived.entry(to).or_default() += 1;
+        }
+    }
+    arrived
+}
+
+/// Saves an admin settings item (as the admin pages do); the saved item.
+async fn save_setting(admin: &Client, base: &str, section: &str, item: Value) -> Value {
+    let response = admin
+        .post(format!("{base}/rpc/save_settings_item"))
+        .json(&json!({ "section": section, "key": null, "item": item }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "saving {section}");
+    response.json().await.unwrap()
+}
+
+/// One ticket the API acknowledged: its number and its requester (who alone gets its mail).
+struct Opened {
+    number: String,
+    requester: String,
+}
+
+/// Creates tickets from several clients at `base` until the server dies. Each ticket has a
+/// requester of its own, so each gets an auto-response (they are limited per address and hour).
+async fn open_tickets(base: String, key: String, round: usize, opened: Arc<Mutex<Vec<Opened>>>) {
+    let mut tasks = Vec::new();
+    for c in 0..CREATORS {
+        let (base, key, opened) = (base.clone(), key.clone(), opened.clone());
+        tasks.push(tokio::spawn(async move {
+            let client = Client::new();
+            for i in 0.. {
+                let requester = format!("r{round}.c{c}.t{i}@example.com");
+                let subject = format!("Outbox round {round} client {c} ticket {i}");
+                let Some(number) = create(&client, &base, &key, &requester, &subject).await else {
+                    return;
+                };
+                opened.lock().unwrap().push(Opened { number, requester });
+            }
+        }));
+    }
+    for task in tasks {
+        let _ = task.await;
+    }
+}
+
+/// How many of `opened` have nothing in `mail` or in `hooks`.
+fn undelivered(
+    opened: &[Opened],
+    mail: &BTreeMap<String, usize>,
+    hooks: &BTreeMap<String, usize>,
+) -> (usize, usize) {
+    let mail = opened
+        .iter()
+        .filter(|o| !mail.contains_key(&o.requester))
+        .count();
+    let hooks = opened
+        .iter()
+        .filter(|o| !hooks.contains_key(&o.number))
+        .count();
+    (mail, hooks)
+}
+
+#[tokio::test]
+async fn kill_9_loses_no_mail_or_webhook_delivery() {
+    let started = std::time::Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("surrealkv://{}", dir.path().join("docket.db").display());
+    let sink = SmtpSink::start_slow(SLOW_ANSWER).await;
+    let smtp = sink.url();
+    let (hook_url, hooks) = slow_receiver().await;
+    let env = [
+        ("DOCKET_DATABASE_URL", url.as_str()),
+        ("DOCKET_MAIL_SMTP_URL", smtp.as_str()),
+    ];
+
+    // The first round runs on the server that is set up here.
+    let mut first = Some(DocketProcess::start(&env));
+    let server = first.as_ref().unwrap();
+    let admin = server.admin().await;
+    let webhook = json!({ "name": "SOAR", "active": true, "url": hook_url,
+        "events": ["ticket.created"], "secret": "outbox crash test" });
+    save_setting(&admin, &server.base, "webhooks", webhook).await;
+    let key = json!({ "name": "outbox crash", "active": true, "scopes": ["tickets:create"],
+        "allowed": "127.0.0.1", "acts_as": "" });
+    let saved = save_setting(&admin, &server.base, "api_keys", key).await;
+    let key = saved["secret"].as_str().unwrap().to_string();
+
+    let opened: Arc<Mutex<Vec<Opened>>> = Arc::default();
+    for round in 0..OUTBOX_ROUNDS {
+        let server = first.take().unwrap_or_else(|| DocketProcess::start(&env));
+        let before = opened.lock().unwrap().len();
+        let driving = tokio::spawn(open_tickets(
+            server.base.clone(),
+            key.clone(),
+            round,
+            opened.clone(),
+        ));
+        tokio::time::sleep(kill_after(round)).await;
+        // The kill must cut deliveries short: it waits for this round's first tickets and for
+        // mail and webhooks to be behind (then the workers hold claimed messages not yet done).
+        eventually(
+            "this round's tickets, with deliveries behind them",
+            || async {
+                let opened = opened.lock().unwrap();
+                let (mail, webhooks) =
+                    undelivered(&opened, &mail_by_recipient(&sink), &hooks.lock().unwrap());
+                (opened.len() >= before + PER_ROUND_AT_LEAST && mail >= 2 && webhooks >= 2)
+                    .then_some((mail, webhooks))
+            },
+        )
+        .await;
+        server.kill();
+        driving.await.unwrap();
+    }
+
+    let server = DocketProcess::start(&env);
+    let opened = Arc::try_unwrap(opened).ok().unwrap().into_inner().unwrap();
+    let missing = || undelivered(&opened, &mail_by_recipient(&sink), &hooks.lock().unwrap());
+    let behind = missing();
+    let what = format!(
+        "every acknowledged ticket's mail and webhook delivery ({} mails and {} deliveries of {} \
+         tickets were due at the last restart)",
+        behind.0,
+        behind.1,
+        opened.len()
+    );
+    eventually(&what, || async { (missing() == (0, 0)).then_some(()) }).await;
+    server.terminate();
+
+    let mail = mail_by_recipient(&sink);
+    let hooks = hooks.lock().unwrap();
+    let tickets = opened.len();
+    let mails: usize = opened.iter().map(|o| mail[&o.requester]).sum();
+    let deliveries: usize = opened.iter().map(|o| hooks[&o.number]).sum();
+    eprintln!(
+        "outbox crash test: {OUTBOX_ROUNDS} kills, {tickets} tickets acknowledged; {mails} mails \
+         and {deliveries} webhook deliveries arrived ({} and {} duplicates); {} mails and {} \
+         deliveries were still due at the last restart; 0 missing; {:.1?}",
+        mails - tickets,
+        deliveries - tickets,
+        behind.0,
+        behind.1,
+        started.elapsed(),
     );
 }

@@ -36,6 +36,8 @@ pub struct SmtpSink {
 
 struct Shared {
     credentials: Option<(String, String)>,
+    /// How long the sink takes to answer a message's data (after keeping the message).
+    answer_delay: Duration,
     messages: Mutex<Vec<Received>>,
     /// The number of messages received so far, for `wait_for`.
     count: watch::Sender<usize>,
@@ -44,22 +46,32 @@ struct Shared {
 impl SmtpSink {
     /// Starts a sink on 127.0.0.1 and a free port, accepting mail without authentication.
     pub async fn start() -> SmtpSink {
-        SmtpSink::start_inner(None).await
+        SmtpSink::start_inner(None, Duration::ZERO).await
+    }
+
+    /// Starts a sink that keeps each message at once but answers its data only after `delay`,
+    /// as a busy server does: a client that dies meanwhile has delivered mail without knowing.
+    pub async fn start_slow(delay: Duration) -> SmtpSink {
+        SmtpSink::start_inner(None, delay).await
     }
 
     /// Starts a sink that advertises AUTH PLAIN LOGIN and accepts mail only after a client
     /// authenticated with this user and password.
     pub async fn start_with_auth(user: &str, password: &str) -> SmtpSink {
-        SmtpSink::start_inner(Some((user.to_owned(), password.to_owned()))).await
+        SmtpSink::start_inner(Some((user.to_owned(), password.to_owned())), Duration::ZERO).await
     }
 
-    async fn start_inner(credentials: Option<(String, String)>) -> SmtpSink {
+    async fn start_inner(
+        credentials: Option<(String, String)>,
+        answer_delay: Duration,
+    ) -> SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("SMTP sink: bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("SMTP sink: local address");
         let shared = Arc::new(Shared {
             credentials,
+            answer_delay,
             messages: Mutex::new(Vec::new()),
             count: watch::channel(0).0,
         });
@@ -288,6 +300,7 @@ async fn converse(
                     to: envelope.to,
                     data,
                 });
+                tokio::time::sleep(shared.answer_delay).await;
                 reply(write, &format!("250 2.0.0 OK queued as {number}")).await?;
             }
             "RSET" => {
