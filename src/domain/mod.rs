@@ -22,6 +22,7 @@ pub mod rate_limit;
 pub mod registration;
 pub mod routing;
 pub mod search;
+pub mod second_factor;
 pub mod session;
 pub mod sla;
 pub mod throttle;

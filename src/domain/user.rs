@@ -137,6 +137,8 @@ pub struct UserSummary {
     pub name: String,
     pub role: Role,
     pub active: bool,
+    /// Signs in with a second factor.
+    pub two_factor: bool,
     /// Keys of the departments an agent belongs to.
     pub departments: Vec<String>,
     /// The agent's role in each of those departments.

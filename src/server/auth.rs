@@ -12,6 +12,8 @@ use sha2::{Digest, Sha256};
 use crate::domain::password::NewPassword;
 
 pub const SESSION_COOKIE: &str = "docket_session";
+/// Names a sign-in waiting for its second factor (between the password and the code).
+pub const CHALLENGE_COOKIE: &str = "docket_sign_in";
 
 fn argon2() -> Argon2<'static> {
     // OWASP's first recommended argon2id setting: 19 MiB, 2 iterations, 1 lane.
@@ -86,6 +88,11 @@ pub fn token_key(token: &str) -> String {
 
 /// The session token from the request's cookies, if it looks like one of ours.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    token_cookie(headers, SESSION_COOKIE)
+}
+
+/// The token in the cookie `cookie`, if it looks like one of ours ([`new_token`]).
+pub fn token_cookie(headers: &HeaderMap, cookie: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -93,26 +100,28 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, value)| {
-            *name == SESSION_COOKIE
-                && value.len() == 64
-                && value.bytes().all(|b| b.is_ascii_hexdigit())
+            *name == cookie && value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
         })
         .map(|(_, value)| value.to_string())
 }
 
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure when served over https.
 pub fn session_cookie(token: &str, lifetime: Duration, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        lifetime.num_seconds()
-    )
+    token_set_cookie(SESSION_COOKIE, token, lifetime, secure)
 }
 
 /// `Set-Cookie` that removes the session cookie.
 pub fn clear_session_cookie(secure: bool) -> String {
+    token_set_cookie(SESSION_COOKIE, "", Duration::zero(), secure)
+}
+
+/// `Set-Cookie` for a token cookie (an empty token with no lifetime removes it).
+pub fn token_set_cookie(cookie: &str, token: &str, lifetime: Duration, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    format!(
+        "{cookie}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        lifetime.num_seconds()
+    )
 }
 
 #[cfg(test)]

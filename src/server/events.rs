@@ -57,7 +57,8 @@ pub async fn events(
     };
     match stream {
         Ok(stream) => {
-            let events = stream.map(|event| {
+            // Ends when the server stops, so that a graceful stop does not wait on open streams.
+            let events = stream.take_until(state.live.closed()).map(|event| {
                 Ok::<_, Infallible>(
                     Event::default().data(serde_json::to_string(&event).unwrap_or_default()),
                 )

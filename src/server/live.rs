@@ -2,10 +2,11 @@
 //! in process to every connected browser. Each stream filters with the same permission rule as
 //! everything else ([`Audience::admits`]).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::domain::live::{Audience, LiveEvent};
 use crate::domain::permission::Actor;
@@ -32,6 +33,8 @@ impl Routed {
 #[derive(Clone, Debug)]
 pub struct LiveHub {
     sender: broadcast::Sender<Routed>,
+    /// Set when the server stops: open streams end, so a graceful stop does not wait on them.
+    closing: Arc<watch::Sender<bool>>,
 }
 
 impl LiveHub {
@@ -39,7 +42,10 @@ impl LiveHub {
     /// database restarting) are re-established with backoff.
     pub fn start(store: Store) -> LiveHub {
         let (sender, _) = broadcast::channel(BUFFER);
-        let hub = LiveHub { sender };
+        let hub = LiveHub {
+            sender,
+            closing: Arc::new(watch::channel(false).0),
+        };
         tokio::spawn(forward(store.clone(), hub.sender.clone(), Table::Ticket));
         tokio::spawn(forward(store, hub.sender.clone(), Table::Presence));
         hub
@@ -47,6 +53,19 @@ impl LiveHub {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Routed> {
         self.sender.subscribe()
+    }
+
+    /// Ends every open stream (the server is stopping).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once [`LiveHub::close`] is called.
+    pub fn closed(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut closing = self.closing.subscribe();
+        async move {
+            let _ = closing.wait_for(|closed| *closed).await;
+        }
     }
 }
 

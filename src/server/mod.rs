@@ -158,6 +158,12 @@ pub async fn serve(
     jobs::audit_stream::spawn(state.clone());
     jobs::audit_retention::spawn(state.clone());
     let app = http::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let live = state.live.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Live event streams never end by themselves: end them, or the stop would wait forever.
+        live.close();
+    };
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)

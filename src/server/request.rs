@@ -130,8 +130,10 @@ pub fn presented_key(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Whoever a session token signs in now: its user while the session lives (not expired, not
-/// idle past the general settings' timeout) and the account is active, anonymous otherwise.
-/// Writes the session's use down at most once a minute.
+/// idle past the general settings' timeout), the account is active and, when its role must use
+/// a second factor, has one; anonymous otherwise. Writes the session's use down at most once a
+/// minute, which is also when the general settings are read again: a newly required second
+/// factor ends the sessions without one within a minute.
 pub async fn session_actor(state: &AppState, token: &str) -> Result<Actor, AppError> {
     let now = state.clock.now();
     let key = auth::token_key(token);
@@ -140,9 +142,12 @@ pub async fn session_actor(state: &AppState, token: &str) -> Result<Actor, AppEr
     };
     if session.used.stale(now) {
         let general = general_settings::current(state).await?;
-        if session
-            .used
-            .idle_expired(now, idle_timeout(general.session_idle_minutes))
+        let missing_factor =
+            general.two_factor.requires(session.user.role) && !session.user.two_factor;
+        if missing_factor
+            || session
+                .used
+                .idle_expired(now, idle_timeout(general.session_idle_minutes))
         {
             return Ok(Actor::Anonymous);
         }

@@ -45,3 +45,28 @@ pub fn start_session(state: &AppState, signed_in: SignedIn) -> SignedInUser {
 pub fn end_session(state: &AppState) {
     set_cookie(&auth::clear_session_cookie(state.settings.secure_cookies()));
 }
+
+/// The token in one of the request's cookies.
+pub fn cookie(name: &str) -> Option<String> {
+    use_context::<Parts>().and_then(|parts| auth::token_cookie(&parts.headers, name))
+}
+
+/// Hands a sign-in waiting for its second factor to the browser, for five minutes.
+pub fn start_challenge(state: &AppState, token: &str) {
+    set_cookie(&auth::token_set_cookie(
+        auth::CHALLENGE_COOKIE,
+        token,
+        chrono::Duration::minutes(5),
+        state.settings.secure_cookies(),
+    ));
+}
+
+/// Removes the second-factor challenge cookie.
+pub fn end_challenge(state: &AppState) {
+    set_cookie(&auth::token_set_cookie(
+        auth::CHALLENGE_COOKIE,
+        "",
+        chrono::Duration::zero(),
+        state.settings.secure_cookies(),
+    ));
+}

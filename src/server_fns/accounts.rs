@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::permission::SignedInUser;
 use crate::error::AppError;
+use crate::server_fns::second_factor::TwoFactorSetup;
 
 /// What every page needs to know about the visitor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,12 +37,42 @@ pub async fn sign_up(
     Ok(rpc::start_session(&state, signed_in))
 }
 
+/// Where a correct password leads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum SignInStep {
+    SignedIn {
+        user: SignedInUser,
+    },
+    /// The account signs in with a second factor: `sign_in_second_factor` takes the code.
+    Code,
+    /// The account's role must use a second factor and it has none yet: it sets one up now, and
+    /// `sign_in_second_factor` takes the app's first code.
+    Enrol {
+        setup: TwoFactorSetup,
+    },
+}
+
 #[server(prefix = "/rpc", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<SignedInUser, AppError> {
+pub async fn sign_in(email: String, password: String) -> Result<SignInStep, AppError> {
+    use crate::server::use_cases::second_factor::PasswordAccepted;
     use crate::server::{rpc, use_cases::accounts};
     let (state, caller) = rpc::context().await?;
-    let signed_in = accounts::sign_in(&state, &caller, &email, &password).await?;
-    Ok(rpc::start_session(&state, signed_in))
+    Ok(
+        match accounts::sign_in(&state, &caller, &email, &password).await? {
+            PasswordAccepted::SignedIn(signed_in) => SignInStep::SignedIn {
+                user: rpc::start_session(&state, signed_in),
+            },
+            PasswordAccepted::Code { challenge } => {
+                rpc::start_challenge(&state, &challenge);
+                SignInStep::Code
+            }
+            PasswordAccepted::Enrol { challenge, setup } => {
+                rpc::start_challenge(&state, &challenge);
+                SignInStep::Enrol { setup }
+            }
+        },
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "sign_out")]

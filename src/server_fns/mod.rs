@@ -10,6 +10,7 @@ pub mod email;
 pub mod guest_access;
 pub mod integrations;
 pub mod reports;
+pub mod second_factor;
 pub mod sessions;
 pub mod settings;
 pub mod setup;

@@ -4,17 +4,17 @@
 
 use std::collections::BTreeSet;
 use std::future::Future;
-use std::time::Duration;
 
 use docket::domain::audit::filter::AuditFilter;
 use docket::domain::audit::{ActorKind, AuditEvent};
+use docket::domain::second_factor::TotpSecret;
 use docket::server::store::Store;
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::smtp_sink::SmtpSink;
-use crate::common::{PASSWORD, TestApp, browser, eventually, spawn_app_with};
+use crate::common::{PASSWORD, TestApp, browser, eventually, spawn_app_with, token_after};
 
 /// What a successful call of a server function leaves in the audit trail.
 enum Audit {
@@ -66,6 +66,32 @@ const SERVER_FNS: &[(&str, Audit)] = &[
     (
         "/rpc/password_link",
         Reads("says whose password a link sets; using it is set_password_with_link"),
+    ),
+    // Two-factor sign-in.
+    ("/rpc/sign_in_second_factor", Emits(&["user.signed_in"])),
+    (
+        "/rpc/my_second_factor",
+        Reads("says whether the caller's second factor is on"),
+    ),
+    (
+        "/rpc/begin_second_factor",
+        Reads("only starts a setup; switching it on is confirm_second_factor"),
+    ),
+    (
+        "/rpc/confirm_second_factor",
+        Emits(&["user.two_factor_enabled"]),
+    ),
+    (
+        "/rpc/renew_recovery_codes",
+        Emits(&["user.recovery_codes_renewed"]),
+    ),
+    (
+        "/rpc/disable_second_factor",
+        Emits(&["user.two_factor_disabled"]),
+    ),
+    (
+        "/rpc/reset_second_factor",
+        Emits(&["user.two_factor_reset"]),
     ),
     // Staff accounts.
     ("/rpc/create_staff", Emits(&["user.created"])),
@@ -176,9 +202,6 @@ const SERVER_FNS: &[(&str, Audit)] = &[
         Reads("recomputes the hash chains, changing nothing"),
     ),
 ];
-
-/// How long background work (the outbox, the webhook worker) may take.
-const WAIT: Duration = Duration::from_secs(20);
 
 #[test]
 fn every_registered_server_function_is_classified_and_nothing_else() {
@@ -313,27 +336,6 @@ impl<'a> Journey<'a> {
         assert_eq!(status, StatusCode::OK, "{body}");
         body["ticket"]["version"].as_u64().unwrap().to_string()
     }
-}
-
-/// The text of the first mail containing `needle`, waiting for it to arrive.
-async fn mail_containing(sink: &SmtpSink, needle: &str) -> String {
-    let mut seen = 0;
-    loop {
-        let messages = sink.wait_for(seen + 1, WAIT).await;
-        if let Some(mail) = messages.iter().find(|m| m.text().contains(needle)) {
-            return mail.text();
-        }
-        seen = messages.len();
-    }
-}
-
-/// The token after `marker` in a mailed link.
-fn token_after(text: &str, marker: &str) -> String {
-    let at = text.find(marker).expect("a link") + marker.len();
-    text[at..]
-        .chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .collect()
 }
 
 /// A webhook receiver on loopback that accepts every delivery.
@@ -542,7 +544,7 @@ async fn every_use_case_that_changes_something_leaves_its_audit_event() {
         &[("email", "alice@example.com"), ("number", &first)],
     )
     .await;
-    let guest_token = token_after(&mail_containing(&sink, "/guest/").await, "/guest/");
+    let guest_token = token_after(&sink.text_containing("/guest/").await, "/guest/");
     j.rpc(&guest, "guest_ticket", &[("token", &guest_token)])
         .await;
     j.rpc(
@@ -740,7 +742,7 @@ async fn every_use_case_that_changes_something_leaves_its_audit_event() {
     )
     .await;
     let reset_token = token_after(
-        &mail_containing(&sink, "/reset-password/").await,
+        &sink.text_containing("/reset-password/").await,
         "/reset-password/",
     );
     j.rpc(
@@ -778,6 +780,58 @@ async fn every_use_case_that_changes_something_leaves_its_audit_event() {
         .to_string();
     j.rpc(&bob, "end_my_session", &[("key", &key)]).await;
     j.rpc(&bob, "end_my_other_sessions", &[]).await;
+    // Two-factor sign-in: set up, signed in with a code, new recovery codes, turned off; set up
+    // again and reset by the admin. Each code is of a new half-minute (a code works once).
+    let code_now = |app: &TestApp, secret: &TotpSecret| {
+        app.advance(chrono::Duration::seconds(30));
+        secret.code_at(app.clock.now())
+    };
+    let (_, setup) = app.rpc_json(&bob, "begin_second_factor", &[]).await;
+    let secret = TotpSecret::parse(setup["secret"].as_str().unwrap()).unwrap();
+    j.rpc(
+        &bob,
+        "confirm_second_factor",
+        &[("code", &code_now(&app, &secret))],
+    )
+    .await;
+    let phone = browser();
+    let (status, body) = app
+        .sign_in(&phone, "bob@example.com", "a passphrase of his own")
+        .await;
+    assert_eq!(
+        (status, body["step"].as_str()),
+        (StatusCode::OK, Some("code"))
+    );
+    j.rpc(
+        &phone,
+        "sign_in_second_factor",
+        &[("code", &code_now(&app, &secret))],
+    )
+    .await;
+    j.rpc(
+        &bob,
+        "renew_recovery_codes",
+        &[("code", &code_now(&app, &secret))],
+    )
+    .await;
+    j.rpc(
+        &bob,
+        "disable_second_factor",
+        &[("code", &code_now(&app, &secret))],
+    )
+    .await;
+    let (_, setup) = app.rpc_json(&bob, "begin_second_factor", &[]).await;
+    let secret = TotpSecret::parse(setup["secret"].as_str().unwrap()).unwrap();
+    let (status, body) = app
+        .rpc_json(
+            &bob,
+            "confirm_second_factor",
+            &[("code", &code_now(&app, &secret))],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    j.rpc(&admin, "reset_second_factor", &[("user", &bob_id)])
+        .await;
     j.rpc(&bob, "sign_out", &[]).await;
 
     let emitting: BTreeSet<&str> = SERVER_FNS
@@ -833,7 +887,7 @@ async fn a_view_through_each_channel_records_the_channel() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let token = token_after(&mail_containing(&sink, "/guest/").await, "/guest/");
+    let token = token_after(&sink.text_containing("/guest/").await, "/guest/");
 
     let on_ticket = AuditFilter::for_object("ticket", &number);
     let via = |events: Vec<AuditEvent>| -> Vec<Value> {

@@ -106,5 +106,39 @@ async fn the_console_creates_an_administrator_who_can_sign_in() {
     let client = browser();
     let (status, body) = app.sign_in(&client, "ops@example.com", PASSWORD).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["role"], "admin");
+    assert_eq!(body["user"]["role"], "admin");
+}
+
+/// A service manager's stop (SIGTERM) while browsers hold the live event stream open: the
+/// streams end and Docket exits, instead of waiting on them until it is killed.
+#[tokio::test]
+async fn a_graceful_stop_ends_open_event_streams() {
+    use futures::StreamExt;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("surrealkv://{}", dir.path().join("docket.db").display());
+    let server = DocketProcess::start(&[("DOCKET_DATABASE_URL", &url)]);
+    let agent = server.admin().await;
+    let response = agent
+        .get(format!("{}/api/v1/events", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut stream = response.bytes_stream();
+
+    assert!(
+        server
+            .terminates_within(std::time::Duration::from_secs(15))
+            .await,
+        "Docket exits cleanly within 15 s of SIGTERM with a stream open"
+    );
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Some(chunk) = stream.next().await {
+            if chunk.is_err() {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ended with the server");
 }

@@ -31,5 +31,6 @@ mod sessions;
 mod settings;
 mod sla;
 mod tickets;
+mod two_factor;
 mod web_security;
 mod webhooks;

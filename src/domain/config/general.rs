@@ -7,6 +7,7 @@ use super::{Item, check_ref, split_list};
 use crate::domain::catalog::{Catalog, knows, options};
 use crate::domain::editor::{Opt, Schema, Spec};
 use crate::domain::registration::RegistrationPolicy;
+use crate::domain::second_factor::TwoFactorPolicy;
 use crate::domain::ticket_number::NumberFormat;
 use crate::error::FieldError;
 
@@ -38,6 +39,9 @@ pub struct General {
     /// before it existed keep sessions for their lifetime.
     #[serde(default)]
     pub session_idle_minutes: i64,
+    /// Which staff must sign in with a second factor (they enrol at their next sign-in).
+    #[serde(default)]
+    pub two_factor: TwoFactorPolicy,
 }
 
 impl General {
@@ -74,6 +78,16 @@ impl General {
                 .hint("How long a sign-in lasts, e.g. 720 for 12 hours."),
             Spec::number("session_idle_minutes", "Sign out after inactivity (minutes)")
                 .hint("A session unused this long ends, e.g. 480 for 8 hours; 0 keeps it for its whole lifetime."),
+            Spec::choice(
+                "two_factor",
+                "Two-factor sign-in",
+                vec![
+                    Opt::new("optional", "Optional: each person chooses"),
+                    Opt::new("admins", "Required for admins"),
+                    Opt::new("staff", "Required for agents and admins"),
+                ],
+            )
+            .hint("Who must enter a code from an authenticator app after their password. Those without one set it up at their next sign-in; their current sessions end within a minute."),
         ])
     }
 
@@ -219,6 +233,7 @@ mod tests {
             allowed_extensions: "pdf, .PNG".into(),
             session_minutes: 720,
             session_idle_minutes: 60,
+            two_factor: TwoFactorPolicy::Staff,
         }
     }
 

@@ -28,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (19, V19_OUTBOX_LOOKUP_INDEXES),
     (20, V20_SESSION_LAST_USE),
     (21, V21_REFERRED_OPEN_INDEX),
+    (22, V22_SECOND_FACTOR),
 ];
 
 const V1_ACCOUNTS_SESSIONS_AUDIT: &str = "
@@ -710,6 +711,25 @@ DEFINE FIELD referred_open ON ticket TYPE option<bool>
     VALUE IF state = 'open' AND array::len(referred) > 0 { true } ELSE { NONE };
 DEFINE INDEX ticket_referred_open ON ticket FIELDS referred_open;
 UPDATE ticket SET referred_open = NONE WHERE state = 'open' AND array::len(referred) > 0;
+";
+
+/// Two-factor sign-in: a flag on the account (read with it on every request), the sealed
+/// secret and hashed recovery codes beside it, and the challenges between password and code.
+const V22_SECOND_FACTOR: &str = "
+DEFINE FIELD two_factor ON user TYPE bool DEFAULT false;
+DEFINE TABLE second_factor SCHEMAFULL;
+DEFINE FIELD secret ON second_factor TYPE option<string>;
+DEFINE FIELD pending ON second_factor TYPE option<string>;
+DEFINE FIELD pending_until ON second_factor TYPE option<datetime>;
+DEFINE FIELD last_step ON second_factor TYPE int DEFAULT 0;
+DEFINE FIELD recovery_codes ON second_factor TYPE array<string> DEFAULT [];
+DEFINE FIELD enabled_at ON second_factor TYPE option<datetime>;
+DEFINE TABLE sign_in_challenge SCHEMAFULL;
+DEFINE FIELD user ON sign_in_challenge TYPE record<user> READONLY;
+DEFINE FIELD expires_at ON sign_in_challenge TYPE datetime;
+DEFINE FIELD attempts ON sign_in_challenge TYPE int DEFAULT 0;
+DEFINE FIELD enrol ON sign_in_challenge TYPE option<string>;
+DEFINE INDEX sign_in_challenge_expiry ON sign_in_challenge FIELDS expires_at;
 ";
 
 pub(super) async fn apply(store: &Store) -> Result<(), StoreError> {

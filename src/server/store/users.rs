@@ -39,6 +39,7 @@ pub(super) struct UserRow {
     pub name: String,
     pub role: String,
     pub active: bool,
+    pub two_factor: bool,
     pub departments: Vec<String>,
     pub memberships: Vec<MembershipRow>,
     pub organization: Option<OrganizationRow>,
@@ -68,6 +69,7 @@ impl UserRow {
             email: self.email,
             name: self.name,
             active: self.active,
+            two_factor: self.two_factor,
             departments: self.departments,
             memberships: self
                 .memberships
@@ -109,7 +111,7 @@ struct CredentialRow {
 
 /// A user as [`UserRow`] reads it: memberships with their role's permissions (none while the
 /// role is inactive), and the organization with its sharing policy.
-pub(super) const USER_FIELDS: &str = "record::id(id) AS id, email, name, role, active,
+pub(super) const USER_FIELDS: &str = "record::id(id) AS id, email, name, role, active, two_factor ?? false AS two_factor,
     (departments ?? []).map(|$d| record::id($d)) AS departments,
     (memberships ?? []).map(|$m| {
         department: record::id($m.department), role: record::id($m.role),

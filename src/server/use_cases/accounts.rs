@@ -13,6 +13,7 @@ use crate::server::request::{Caller, internal};
 use crate::server::state::AppState;
 use crate::server::store::{NewSession, NewUser, Refusal, StoreError};
 use crate::server::use_cases::general_settings;
+use crate::server::use_cases::second_factor::{self, PasswordAccepted};
 use crate::server_fns::accounts::SessionInfo;
 
 /// A started session: the token goes into the cookie and nowhere else.
@@ -111,46 +112,20 @@ pub async fn sign_up(
     open_session(state, caller, user).await
 }
 
+/// Checks the password; what follows (signed in, or the second factor) is
+/// [`second_factor::after_password`]'s.
 pub async fn sign_in(
     state: &AppState,
     caller: &Caller,
     email: &str,
     password: &str,
-) -> Result<SignedIn, AppError> {
+) -> Result<PasswordAccepted, AppError> {
     let email = Email::parse(email).map_err(|e| AppError::invalid("email", e.to_string()))?;
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }
+    refuse_if_throttled(state, caller, email.as_str()).await?;
     let now = state.clock.now();
-    let policy = ThrottlePolicy::default();
-    let (by_account, by_ip) = state
-        .store
-        .sign_in_failures(email.as_str(), caller.ip(), policy.window_start(now))
-        .await
-        .map_err(internal)?;
-    let verdicts = [policy.check(&by_account, now), policy.check(&by_ip, now)];
-    if let Some(until) = verdicts
-        .iter()
-        .filter_map(|v| match v {
-            ThrottleVerdict::Locked { until } => Some(*until),
-            ThrottleVerdict::Allowed => None,
-        })
-        .max()
-    {
-        let record = AuditRecord::new(
-            now,
-            AuditActor::anonymous(),
-            "user.sign_in_throttled",
-            caller.origin.clone(),
-        )
-        .after(json!({ "email": email.as_str(), "until": until.to_rfc3339() }));
-        state.store.append_audit(&record).await.map_err(internal)?;
-        let retry_after_secs = u64::try_from((until - now).num_seconds())
-            .unwrap_or(0)
-            .max(1);
-        return Err(AppError::Throttled { retry_after_secs });
-    }
-
     let credentials = state.store.credentials(&email).await.map_err(internal)?;
     let (user, hash) = match credentials {
         Some(c) => (Some(c.user), Some(c.password_hash)),
@@ -158,7 +133,9 @@ pub async fn sign_in(
     };
     let password_ok = auth::verify_password(hash, password.to_string()).await;
     match user {
-        Some(user) if password_ok && user.active => open_session(state, caller, user).await,
+        Some(user) if password_ok && user.active => {
+            second_factor::after_password(state, caller, user).await
+        }
         user => {
             let reason = match &user {
                 None => "unknown_account",
@@ -183,6 +160,45 @@ pub async fn sign_in(
             Err(AppError::BadCredentials)
         }
     }
+}
+
+/// Refuses a sign-in attempt (a password or a second factor) while the account or the caller's
+/// address has failed too often lately; the refusal is audited.
+pub(super) async fn refuse_if_throttled(
+    state: &AppState,
+    caller: &Caller,
+    email: &str,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let policy = ThrottlePolicy::default();
+    let (by_account, by_ip) = state
+        .store
+        .sign_in_failures(email, caller.ip(), policy.window_start(now))
+        .await
+        .map_err(internal)?;
+    let verdicts = [policy.check(&by_account, now), policy.check(&by_ip, now)];
+    let Some(until) = verdicts
+        .iter()
+        .filter_map(|v| match v {
+            ThrottleVerdict::Locked { until } => Some(*until),
+            ThrottleVerdict::Allowed => None,
+        })
+        .max()
+    else {
+        return Ok(());
+    };
+    let record = AuditRecord::new(
+        now,
+        AuditActor::anonymous(),
+        "user.sign_in_throttled",
+        caller.origin.clone(),
+    )
+    .after(json!({ "email": email, "until": until.to_rfc3339() }));
+    state.store.append_audit(&record).await.map_err(internal)?;
+    let retry_after_secs = u64::try_from((until - now).num_seconds())
+        .unwrap_or(0)
+        .max(1);
+    Err(AppError::Throttled { retry_after_secs })
 }
 
 /// Starts a fresh session for `user` (just created or just authenticated), replacing the one the caller presented (rotation).

@@ -47,5 +47,6 @@ pub async fn current(state: &AppState) -> Result<General, AppError> {
             idle.num_minutes()
                 .clamp(5, settings.session_lifetime.num_minutes().max(5))
         }),
+        two_factor: Default::default(),
     })
 }

@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod password_links;
 pub mod reports;
+pub mod second_factor;
 pub mod sessions;
 pub mod settings;
 pub mod setup;

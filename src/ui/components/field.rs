@@ -9,12 +9,14 @@ pub enum FieldKind {
     Password,
     NewPassword,
     Search,
+    /// A code from an authenticator app (or a recovery code).
+    OneTimeCode,
 }
 
 impl FieldKind {
     fn input_type(self) -> &'static str {
         match self {
-            FieldKind::Text => "text",
+            FieldKind::Text | FieldKind::OneTimeCode => "text",
             FieldKind::Email => "email",
             FieldKind::Password | FieldKind::NewPassword => "password",
             FieldKind::Search => "search",
@@ -26,6 +28,7 @@ impl FieldKind {
             (FieldKind::Email, _) => "email",
             (FieldKind::Password, _) => "current-password",
             (FieldKind::NewPassword, _) => "new-password",
+            (FieldKind::OneTimeCode, _) => "one-time-code",
             (FieldKind::Text, "name") => "name",
             _ => "off",
         }

@@ -13,6 +13,7 @@ mod schema_form;
 mod sla_countdown;
 mod ticket_table;
 mod ticket_view;
+mod two_factor;
 
 pub use account_table::AccountTable;
 pub use area_guard::AreaGuard;
@@ -27,3 +28,4 @@ pub use schema_form::SchemaForm;
 pub use sla_countdown::{DueCountdown, SlaCountdown};
 pub use ticket_table::TicketTable;
 pub use ticket_view::TicketFacts;
+pub use two_factor::{RecoveryCodeList, TwoFactorQr};

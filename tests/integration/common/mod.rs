@@ -322,7 +322,12 @@ impl TestApp {
         allowed: &str,
         acts_as: &str,
     ) -> (String, String) {
-        let item = serde_json::json!({ "name": format!("Key {}", scopes.join(" ")), "active": true,
+        // Names are at most 60 characters.
+        let name: String = format!("Key {}", scopes.join(" "))
+            .chars()
+            .take(60)
+            .collect();
+        let item = serde_json::json!({ "name": name, "active": true,
             "scopes": scopes, "allowed": allowed, "acts_as": acts_as });
         let (status, saved) = self
             .rpc_body(
@@ -388,6 +393,15 @@ impl TestApp {
     pub fn advance(&self, by: Duration) {
         self.clock.advance(by);
     }
+}
+
+/// The token after `marker` in a mailed link (`/guest/`, `/reset-password/`, `token=`).
+pub fn token_after(text: &str, marker: &str) -> String {
+    let at = text.find(marker).expect("a link") + marker.len();
+    text[at..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect()
 }
 
 /// The `name=value` part of the response's `Set-Cookie`.
@@ -543,13 +557,30 @@ impl DocketProcess {
 
     /// SIGTERM, as a service manager would send; Docket must finish and exit cleanly.
     pub fn terminate(mut self) {
+        self.send_sigterm();
+        let exit = self.child.wait().unwrap();
+        assert!(exit.success(), "docket exited with {exit}");
+    }
+
+    /// SIGTERM; whether Docket exited cleanly within `within` (if not, it is killed on drop).
+    pub async fn terminates_within(mut self, within: std::time::Duration) -> bool {
+        self.send_sigterm();
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            if let Some(exit) = self.child.try_wait().unwrap() {
+                return exit.success();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    fn send_sigterm(&self) {
         let status = std::process::Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
-        let exit = self.child.wait().unwrap();
-        assert!(exit.success(), "docket exited with {exit}");
     }
 }
 

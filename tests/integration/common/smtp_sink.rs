@@ -122,6 +122,18 @@ impl SmtpSink {
         self.messages()
     }
 
+    /// The plain text of the first message containing `needle`, waiting (at most 20 s) for it.
+    pub async fn text_containing(&self, needle: &str) -> String {
+        let mut seen = 0;
+        loop {
+            let messages = self.wait_for(seen + 1, Duration::from_secs(20)).await;
+            if let Some(mail) = messages.iter().find(|m| m.text().contains(needle)) {
+                return mail.text();
+            }
+            seen = messages.len();
+        }
+    }
+
     /// Closes the listener and drops every open connection: the server is down until
     /// `restart()`. Received messages are kept.
     pub async fn stop(&self) {

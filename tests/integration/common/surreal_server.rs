@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 pub struct SurrealServer {
     /// `ws://127.0.0.1:PORT`, for `DOCKET_DATABASE_URL`.
     pub url: String,
+    port: u16,
+    datastore: String,
     child: Child,
 }
 
@@ -48,6 +50,12 @@ impl SurrealServer {
         let _ = self.child.wait();
     }
 
+    /// Starts the server again (after [`SurrealServer::kill`]) on the same port and data.
+    pub async fn restart(&mut self) {
+        self.kill();
+        *self = Self::start_on(self.port, self.datastore.clone()).await;
+    }
+
     async fn start_on(port: u16, datastore: String) -> SurrealServer {
         let binary = binary();
         assert!(
@@ -67,7 +75,7 @@ impl SurrealServer {
                 "--pass",
                 "root",
             ])
-            .args(["--bind", &format!("127.0.0.1:{port}"), &datastore])
+            .args(["--bind", &format!("127.0.0.1:{port}"), datastore.as_str()])
             // As the README's "Scaling out" says: the default queue of 100 notifications per
             // connection overflows when a job updates a batch of tickets, and the server then
             // closes the replica's connection.
@@ -95,6 +103,8 @@ impl SurrealServer {
         }
         SurrealServer {
             url: format!("ws://127.0.0.1:{port}"),
+            port,
+            datastore,
             child,
         }
     }

@@ -1,5 +1,5 @@
 //! Managing accounts: adding staff, finding anyone, activating and deactivating, department
-//! roles for staff, organizations for customers, new passwords.
+//! roles for staff, organizations for customers, new passwords, resetting two-factor sign-in.
 
 mod memberships;
 mod organization;
@@ -18,6 +18,7 @@ use crate::domain::user::{Role, UserSummary};
 use crate::server_fns::directory::{
     CreateStaff, ResetPassword, SetAccountActive, SetMemberships, SetOrganization, find_accounts,
 };
+use crate::server_fns::second_factor::ResetSecondFactor;
 use crate::server_fns::settings::load_settings_section;
 use crate::ui::components::{AccountTable, Field, FieldKind, FormAlert};
 use crate::ui::session::use_session;
@@ -29,6 +30,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     let memberships = ServerAction::<SetMemberships>::new();
     let organization = ServerAction::<SetOrganization>::new();
     let password = ServerAction::<ResetPassword>::new();
+    let second_factor = ServerAction::<ResetSecondFactor>::new();
     let (search, set_search) = signal(String::new());
     let accounts = Resource::new(
         move || {
@@ -38,9 +40,10 @@ pub fn AdminUsersPage() -> impl IntoView {
                 toggle.version().get(),
                 memberships.version().get(),
                 organization.version().get(),
+                second_factor.version().get(),
             )
         },
-        |(search, _, _, _, _)| find_accounts(None, search),
+        |(search, ..)| find_accounts(None, search),
     );
     // The active departments, roles and organizations to choose from.
     let active = |section: Section| {
@@ -78,6 +81,7 @@ pub fn AdminUsersPage() -> impl IntoView {
             .or_else(|| memberships.value().get().and_then(Result::err))
             .or_else(|| organization.value().get().and_then(Result::err))
             .or_else(|| password.value().get().and_then(Result::err))
+            .or_else(|| second_factor.value().get().and_then(Result::err))
     });
     let me = use_session().info().and_then(|i| i.user).map(|u| u.id);
 
@@ -98,6 +102,17 @@ pub fn AdminUsersPage() -> impl IntoView {
                 {label}
             </button>
             <PasswordReset account=account.clone() action=password />
+            {account.two_factor.then(|| {
+                let user = account.id.clone();
+                view! {
+                    <button type="button" class="button button--small"
+                        aria-label=format!("Reset two-factor sign-in of {}", account.email)
+                        title="For someone who lost their phone and recovery codes: they set it up again"
+                        on:click=move |_| { second_factor.dispatch(ResetSecondFactor { user: user.clone() }); }>
+                        "Reset two-factor"
+                    </button>
+                }
+            })}
             {if staff {
                 view! { <Memberships account=account.clone() departments=departments.get_untracked() roles=roles.get_untracked() action=memberships /> }.into_any()
             } else {

@@ -1,5 +1,9 @@
-//! "Your account": where the signed-in person is signed in, with a way to sign out any of those
-//! sessions or all but this one.
+//! "Your account": two-factor sign-in, and where the signed-in person is signed in, with a way
+//! to sign out any of those sessions or all but this one.
+
+mod two_factor;
+
+use two_factor::TwoFactor;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,6 +21,7 @@ pub fn AccountPage() -> impl IntoView {
             <header class="page-header">
                 <h1>"Your account"</h1>
             </header>
+            <TwoFactor />
             <Sessions />
         </AreaGuard>
     }
