@@ -40,8 +40,11 @@ pub fn CustomField(
     };
     let invalid = move || error.get().is_some().then_some("true");
     let control = match def.kind {
+        // The value as a property, never as the element's text: server rendering writes a
+        // textarea's text unescaped, so a value with "</textarea>" in it would end the element.
         FieldKind::LongText => view! {
-            <textarea id=id.clone() name=input_name rows="4" required=required aria-invalid=invalid aria-describedby=described_by.clone()>{first.clone()}</textarea>
+            <textarea id=id.clone() name=input_name rows="4" required=required aria-invalid=invalid aria-describedby=described_by.clone()
+                prop:value=first.clone()></textarea>
         }
         .into_any(),
         FieldKind::Checkbox => view! {

@@ -2,7 +2,8 @@ import { expect, test, type Browser, type Locator, type Page } from '@playwright
 import { ADMIN, expectNoCspViolations, gotoReady, mailTo, signIn, signUpCustomer, uniqueEmail } from './helpers';
 
 // Stored XSS (#12): payloads go into every text field the portal, the agent workspace, the admin
-// settings and the osTicket API accept, then every view that shows them is opened in Chromium.
+// settings, the osTicket API and the SIEM alert API accept, then every view that shows them is
+// opened in Chromium.
 // None may run (no marker, no dialog, no Content-Security-Policy violation, no live handler or
 // script in the page) and each shows as the text that was typed. The CSP alone would stop most
 // of them from running, so the page is also searched for markup the payloads would have left:
@@ -50,6 +51,8 @@ const field = {
   value: `${P.textarea} ${P.alert}`,
 };
 const topic = { name: `Topic ${run} ${P.option}`, key: '' };
+// Matches the customer's ticket below (and nothing else): its name lands in the ticket's thread.
+const ticketFilter = { name: `Filter ${run} ${short.img}`, key: '', matches: `Printer ${run}` };
 const organization = { name: `Org ${run} ${P.iframe}`, key: '' };
 const canned = {
   name: `Canned ${run} ${P.alert}`,
@@ -103,6 +106,20 @@ const api = {
   fieldValue: `${P.scriptEnd} ${P.details}`,
   userAgent: `ApiClient/1.0 ${P.alert}`,
 };
+// A SIEM alert: what a log line or a host name can carry ends up in the subject, the message,
+// the alert panel and its observables.
+const siem = {
+  number: '',
+  word: `siem${word.slice(3)}`,
+  description: `Brute force ${run} ${P.script} ${P.template}`,
+  ruleId: short.script,
+  host: `host-${run}${short.svg}`,
+  user: P.img,
+  ip: '198.51.100.77',
+  location: P.pre,
+  log: '',
+};
+siem.log = `${siem.word} sshd: Invalid user from ${siem.ip} ${P.iframe} ${P.link} ${P.details}`;
 const note = `Staff only ${run} ${P.img} ${P.attr}`;
 const queueName = `Queue ${run} ${P.alert}`;
 const desk = `Desk ${run} ${P.script}`;
@@ -223,7 +240,7 @@ async function expectTemplatePreview(editor: Locator): Promise<void> {
   await expect(frame).toHaveAttribute('srcdoc', filled(template.html, SAMPLE));
 }
 
-test('the admin names a department, a form and its field, a help topic and an organization with payloads', async ({ page }) => {
+test('the admin names a department, a form and its field, a help topic, an organization and a filter with payloads', async ({ page }) => {
   test.setTimeout(90_000);
   watch(page);
   await signIn(page, ADMIN.email, ADMIN.password, 'Queue');
@@ -264,6 +281,25 @@ test('the admin names a department, a form and its field, a help topic and an or
   organization.key = await save(editor, 'organization');
   await expectListed(page, 'Organizations', organization.name, organization.key);
   await expectInert(page);
+
+  editor = await newItem(page, 'filters', 'filter');
+  await editor.getByLabel('Name', { exact: true }).fill(ticketFilter.name);
+  const condition = editor.getByRole('group', { name: 'Conditions 1', exact: true });
+  await condition.getByLabel('Compare', { exact: true }).selectOption({ label: 'Subject' });
+  await condition.getByLabel('Operator', { exact: true }).selectOption({ label: 'contains' });
+  await condition.getByLabel('Value', { exact: true }).fill(ticketFilter.matches);
+  const tag = editor.getByRole('group', { name: 'Actions 1', exact: true });
+  await tag.getByLabel('Action', { exact: true }).selectOption({ label: 'Add tags' });
+  await tag.getByLabel('Target', { exact: true }).fill('xss');
+  ticketFilter.key = await save(editor, 'filter');
+  await expectListed(page, 'Ticket filters', ticketFilter.name, ticketFilter.key);
+  const dryRun = editor.getByRole('region', { name: 'Dry run', exact: true });
+  await dryRun.getByLabel('Subject', { exact: true }).fill(ticketFilter.matches);
+  await dryRun.getByRole('button', { name: 'Test the sample ticket', exact: true }).click();
+  await expect(dryRun.getByRole('status')).toHaveText('1 of 1 ticket(s) matched.');
+  const results = dryRun.getByRole('table', { name: 'Dry run results' });
+  await expect(results.getByRole('row').filter({ hasText: 'Sample ticket' })).toContainText(ticketFilter.name);
+  await expectInert(page);
 });
 
 test('the admin writes a canned response and an email template with payloads around their variables', async ({ page }) => {
@@ -301,10 +337,13 @@ test('the admin makes an API key and adds an agent to the department, both named
 
   const editor = await newItem(page, 'api-keys', 'API key');
   await editor.getByLabel('Name', { exact: true }).fill(apiKey.name);
-  await editor.getByRole('group', { name: 'Scopes', exact: true }).getByLabel('Create tickets (osTicket API)', { exact: true }).check();
+  const scopes = editor.getByRole('group', { name: 'Scopes', exact: true });
+  for (const scope of ['Create tickets (osTicket API)', 'Send SIEM alerts']) {
+    await scopes.getByLabel(scope, { exact: true }).check();
+  }
   await editor.getByLabel('Allowed addresses', { exact: true }).fill('127.0.0.1');
   apiKey.key = await save(editor, 'API key');
-  const secret = page.locator('code.secret');
+  const secret = editor.getByLabel('New API key', { exact: true });
   await expect(secret).toHaveText(/^dk_/);
   apiKey.secret = (await secret.textContent())!.trim();
   await expectListed(page, 'API keys', apiKey.name, apiKey.key);
@@ -393,6 +432,43 @@ test('an integration opens a ticket through the osTicket API with an HTML messag
   api.number = body;
 });
 
+test('a SIEM alert with payloads in its rule, host, user and log shows them as text on its ticket and in the queue', async ({ request, browser }) => {
+  const sent = await request.post('/api/v1/alerts/wazuh', {
+    headers: { 'X-API-Key': apiKey.secret },
+    data: {
+      timestamp: new Date().toISOString(),
+      rule: { level: 10, description: siem.description, id: siem.ruleId },
+      agent: { id: '042', name: siem.host },
+      full_log: siem.log,
+      data: { srcip: siem.ip, srcuser: siem.user },
+      location: siem.location,
+    },
+  });
+  expect(sent.status(), await sent.text()).toBe(201);
+  siem.number = (await sent.json()).ticket as string;
+
+  const page = await staffPage(browser, ADMIN.email, ADMIN.password);
+  const subject = `${siem.description} (${siem.host})`;
+  await gotoReady(page, `/agent?q=${siem.word}`);
+  await expect(page.getByRole('row').filter({ hasText: subject })).toContainText(`#${siem.number}`);
+  await expectInert(page);
+
+  await gotoReady(page, `/agent/tickets/${siem.number}`);
+  await expect(page.getByRole('heading', { name: subject, level: 1 })).toBeVisible();
+  const panel = page.getByRole('region', { name: 'Alert', exact: true });
+  await expect(panel).toContainText(siem.ruleId);
+  await expect(panel).toContainText(`wazuh:${siem.ruleId}:${siem.host}:${siem.ip}`);
+  for (const observable of [siem.host, siem.user, siem.ip]) {
+    await expect(panel.getByRole('listitem').filter({ hasText: observable }).first()).toBeVisible();
+  }
+  const thread = page.getByRole('region', { name: 'Thread' });
+  await expect(thread).toContainText(`Wazuh rule ${siem.ruleId} (level 10) on agent ${siem.host}.`);
+  await expect(thread).toContainText(siem.log);
+  await expect(thread).toContainText(`Location: ${siem.location}`);
+  await expectInert(page);
+  await page.context().close();
+});
+
 test('the agent works both tickets: queue, search, a saved queue, the canned reply, a note, History and presence', async ({ browser }) => {
   test.setTimeout(180_000);
   const page = await staffPage(browser, agent.email, agent.password);
@@ -434,7 +510,8 @@ test('the agent works both tickets: queue, search, a saved queue, the canned rep
   await expect(facts).toContainText(field.value);
   const thread = page.getByRole('region', { name: 'Thread' });
   await expect(thread.getByRole('listitem', { name: 'Customer' })).toContainText(ticket.message);
-  // The value closes its own <textarea> early unless escaped.
+  await expect(thread.getByRole('listitem', { name: 'Staff event' }).filter({ hasText: `Filters matched: ${ticketFilter.name}.` })).toBeVisible();
+  // A value with "</textarea>" in it stays the value of its <textarea>.
   const details = page.getByRole('form', { name: 'Details' });
   await expect(details.getByRole('textbox', { name: field.label })).toHaveValue(field.value);
   await expectInert(page);
@@ -484,8 +561,8 @@ test('the agent works both tickets: queue, search, a saved queue, the canned rep
   await expect(opened).toContainText(`with the key “${apiKey.name}” for ${api.ip}.`);
   await expect(opened).toContainText(`Phone: ${api.phone}.`);
   // The only HTML shown as HTML: kept formatting, nothing that runs.
-  const rich = thread.getByRole('listitem', { name: 'Customer' }).locator('.thread__body--rich');
-  await expect(rich.locator('strong')).toHaveText(kept);
+  const rich = thread.getByRole('listitem', { name: 'Customer' });
+  await expect(rich.getByRole('strong').filter({ hasText: kept })).toHaveText(kept);
   await expect(rich).toContainText('click me');
   await expect(rich.locator('script, style, iframe, form, svg, object, embed')).toHaveCount(0);
   await expectInert(page);
@@ -584,6 +661,19 @@ test('the admin sees every payload as text: queue, people, settings, email outbo
     },
     { slug: 'organizations', section: 'Organizations', noun: 'organization', nameLabel: 'Name', item: organization },
     {
+      slug: 'filters', section: 'Ticket filters', noun: 'filter', nameLabel: 'Name', item: ticketFilter,
+      more: async (editor) => {
+        await expect(editor.getByRole('group', { name: 'Conditions 1', exact: true }).getByLabel('Value', { exact: true })).toHaveValue(ticketFilter.matches);
+        // Replaying recent tickets lists them by number and subject, with the filters they match.
+        const dryRun = editor.getByRole('region', { name: 'Dry run', exact: true });
+        await dryRun.getByRole('button', { name: 'Test recent tickets', exact: true }).click();
+        const results = dryRun.getByRole('table', { name: 'Dry run results' });
+        await expect(results.getByRole('row').filter({ hasText: `#${ticket.number} ${ticket.subject}` })).toContainText(ticketFilter.name);
+        await expect(results.getByRole('row').filter({ hasText: `#${api.number} ${api.subject}` })).toBeVisible();
+        await expect(results.getByRole('row').filter({ hasText: `#${siem.number} ${siem.description}` })).toBeVisible();
+      },
+    },
+    {
       slug: 'canned-responses', section: 'Canned responses', noun: 'canned response', nameLabel: 'Title', item: canned,
       more: async (editor) => {
         await expect(editor.getByLabel('Text', { exact: true })).toHaveValue(canned.body);
@@ -624,7 +714,7 @@ test('the admin sees every payload as text: queue, people, settings, email outbo
     [api.number, api.subject, api.userAgent],
   ]) {
     await gotoReady(page, `/admin/audit?object=ticket%3A${opened}&action=ticket.created`);
-    await expect(events.locator('tbody tr')).toHaveCount(1);
+    await expect(events.getByRole('row')).toHaveCount(2); // the header and the one event
     await expect(events).toContainText(JSON.stringify(subject));
     await expect(events.getByTitle(userAgent, { exact: true })).toBeVisible();
     await expectInert(page);
@@ -640,6 +730,7 @@ test('the admin sees every payload as text: queue, people, settings, email outbo
     ['forms', form.key, [form.name, field.label, field.hint]],
     ['help-topics', topic.key, [topic.name]],
     ['organizations', organization.key, [organization.name]],
+    ['filters', ticketFilter.key, [ticketFilter.name, ticketFilter.matches]],
     ['canned-responses', canned.key, [canned.name, canned.body]],
     ['email-templates', template.key, [template.name, template.subject, template.html]],
     ['api-keys', apiKey.key, [apiKey.name]],
@@ -656,7 +747,7 @@ test('the admin sees every payload as text: queue, people, settings, email outbo
 
   await gotoReady(page, '/agent/reports');
   const filter = page.getByRole('form', { name: 'Report filter' });
-  await expect(filter.getByLabel('Department').locator('option', { hasText: department.name })).toHaveCount(1);
+  await expect(filter.getByLabel('Department').getByRole('option', { name: department.name, exact: true })).toHaveCount(1);
   await expectInert(page);
 });
 
