@@ -50,6 +50,7 @@ impl KeyActor {
             Action::WorkTicket | Action::Perform(_) => has(TICKETS_WRITE),
             Action::ViewDirectory => has(USERS_READ),
             Action::UsePortal
+            | Action::FollowTicket
             | Action::CreateStaff
             | Action::ChangeAccountStatus
             | Action::ReadAudit
@@ -158,6 +159,10 @@ pub enum Action {
     Administer,
     /// Read one ticket (and hear about its changes).
     ReadTicket,
+    /// Read and answer a ticket from the customer's side (the portal): as its requester, as
+    /// someone copied on it, or as a colleague its organization shares it with, whatever one's
+    /// role. Staff read and work other tickets as staff, within their role's permissions.
+    FollowTicket,
     /// Work one ticket as staff: read it as staff, add internal notes.
     WorkTicket,
     /// Search tickets of every department, not only one's own (`search.all`); what is found
@@ -237,6 +242,9 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource<'_>) -> Resu
         (Actor::User(user) | Actor::Key(KeyActor { user, .. }), _, _) => user,
     };
     let allowed = match (user.role, action, resource) {
+        (_, Action::FollowTicket, Resource::Ticket(t)) => {
+            t.followed_by(user) || t.shared_with(user)
+        }
         (Role::Admin, _, _) => admin_may(user, action, resource),
         (Role::Agent, Action::ReadTicket, Resource::Ticket(t)) => {
             t.reachable_by_agent(user)
@@ -469,6 +477,38 @@ mod tests {
             authorize(&other, Action::ReadTicket, &ticket("support", &[])),
             Err(Denied::Forbidden)
         );
+    }
+
+    #[test]
+    fn the_portal_shows_anyone_only_the_tickets_they_follow_or_their_organization_shares() {
+        let follow = Action::FollowTicket;
+        let own = ticket("support", &[]);
+        assert!(authorize(&actor(Role::Customer), follow, &own).is_ok());
+        for role in [Role::Agent, Role::Admin] {
+            assert_eq!(
+                authorize(&actor(role), follow, &own),
+                Err(Denied::Forbidden),
+                "{role:?} works it as staff, not as its customer"
+            );
+        }
+        let Actor::User(agent) = actor(Role::Agent) else {
+            unreachable!()
+        };
+        let requester = Actor::User(SignedInUser {
+            id: "customer-1".into(),
+            ..agent.clone()
+        });
+        assert!(
+            authorize(&requester, follow, &own).is_ok(),
+            "staff's own ticket"
+        );
+        let colleague = Actor::User(SignedInUser {
+            sees_organization: Some("acme".into()),
+            ..agent
+        });
+        assert!(authorize(&colleague, follow, &own).is_ok());
+        let admin_key = key(Role::Admin, &[TICKETS_READ, TICKETS_WRITE]);
+        assert_eq!(authorize(&admin_key, follow, &own), Err(Denied::Forbidden));
     }
 
     #[test]

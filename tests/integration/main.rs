@@ -14,6 +14,7 @@ mod audit_retention;
 mod audit_search;
 mod audit_stream;
 mod authorization;
+mod authorization_matrix;
 mod backup;
 mod crash;
 mod database_outage;

@@ -618,8 +618,10 @@ pub async fn my_tickets(
     })
 }
 
-/// The ticket if this customer may read it (their own, copied, or shared by their organization);
-/// otherwise "not found", exactly as for no ticket at all, so numbers cannot be probed.
+/// The ticket if this person follows it (their own, copied, or shared by their organization);
+/// otherwise "not found", exactly as for no ticket at all, so numbers cannot be probed. Staff
+/// reach other tickets only as staff: through the portal an agent could otherwise answer as the
+/// customer, or close a ticket, without their role's permission.
 async fn visible_ticket(
     state: &AppState,
     user: &SignedInUser,
@@ -629,7 +631,7 @@ async fn visible_ticket(
     let reader = Actor::User(user.clone());
     match ticket {
         Some(t)
-            if authorize(&reader, Action::ReadTicket, &Resource::Ticket(t.access())).is_ok() =>
+            if authorize(&reader, Action::FollowTicket, &Resource::Ticket(t.access())).is_ok() =>
         {
             Ok(t)
         }
