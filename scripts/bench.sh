@@ -9,6 +9,8 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
 "$ROOT/scripts/install-tools.sh" --release
+# Again: the linker flags depend on whether mold was just installed.
+source "$ROOT/scripts/env.sh"
 "$ROOT/scripts/build.sh" --release
 cargo build --release --locked --quiet --manifest-path "$ROOT/tools/surreal-server/Cargo.toml"
 cargo build --release --features ssr --example bench

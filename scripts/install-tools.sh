@@ -31,6 +31,9 @@ rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || 
 }
 
 apt_install mold
+# Again, now that mold is here: every build on this machine, this one's too, links with it (a
+# change of linker flags rebuilds everything, so the first build must already use them).
+source "$(dirname "$0")/env.sh"
 
 wbg_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/, ""); print; exit}' "$ROOT/Cargo.lock")
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg_version" ]; then

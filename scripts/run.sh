@@ -6,6 +6,8 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
 "$ROOT/scripts/install-tools.sh" --release
+# Again: the linker flags depend on whether mold was just installed.
+source "$ROOT/scripts/env.sh"
 "$ROOT/scripts/build.sh" --release
 mkdir -p data
 export DOCKET_SITE_ROOT="${DOCKET_SITE_ROOT:-$SITE_ROOT}"

@@ -7,6 +7,8 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
 "$ROOT/scripts/install-tools.sh" --test
+# Again: the linker flags depend on whether mold was just installed.
+source "$ROOT/scripts/env.sh"
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
