@@ -182,6 +182,12 @@ impl TwoFactorPolicy {
             Self::Staff => role.is_staff(),
         }
     }
+
+    /// Whether an account of `role` that has (or has not) set a second factor up must set one up
+    /// before it may have a session.
+    pub fn must_enrol(self, role: Role, enrolled: bool) -> bool {
+        self.requires(role) && !enrolled
+    }
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -310,5 +316,7 @@ mod tests {
         assert!(Admins.requires(Role::Admin) && !Admins.requires(Role::Agent));
         assert!(Staff.requires(Role::Agent) && Staff.requires(Role::Admin));
         assert!(!Staff.requires(Role::Customer));
+        assert!(Admins.must_enrol(Role::Admin, false) && !Admins.must_enrol(Role::Admin, true));
+        assert!(!Admins.must_enrol(Role::Agent, false));
     }
 }

@@ -142,8 +142,9 @@ pub async fn session_actor(state: &AppState, token: &str) -> Result<Actor, AppEr
     };
     if session.used.stale(now) {
         let general = general_settings::current(state).await?;
-        let missing_factor =
-            general.two_factor.requires(session.user.role) && !session.user.two_factor;
+        let missing_factor = general
+            .two_factor
+            .must_enrol(session.user.role, session.user.two_factor);
         if missing_factor
             || session
                 .used

@@ -50,7 +50,7 @@ pub async fn after_password(
     user: UserSummary,
 ) -> Result<PasswordAccepted, AppError> {
     let general = general_settings::current(state).await?;
-    let must_enrol = general.two_factor.requires(user.role) && !user.two_factor;
+    let must_enrol = general.two_factor.must_enrol(user.role, user.two_factor);
     if !user.two_factor && !must_enrol {
         return accounts::open_session(state, caller, user)
             .await
