@@ -8,6 +8,8 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 use docket::domain::form::FieldValue;
+use docket::domain::metrics::DEFINITIONS_VERSION;
+use docket::domain::metrics::tally::{Tallies, contribution};
 use docket::domain::password::NewPassword;
 use docket::server::config::DatabaseSettings;
 use docket::server::store::{SeedAlert, SeedEntry, SeedTicket, SeedUser, Store};
@@ -400,13 +402,27 @@ pub async fn run(url: &str, n: u64) {
     for chunk in customers.chunks(5_000) {
         store.seed_users(chunk, now).await.expect("customers");
     }
+    // Tickets are written counted for the reports (in the default time zone, UTC), and the
+    // rollups at the end: the first start then has nothing to count.
+    let basis = store
+        .recount_metrics(DEFINITIONS_VERSION, "UTC")
+        .await
+        .expect("a reports basis");
+    let statuses = store.every_status().await.expect("statuses");
+    let mut rollups = Tallies::default();
     let started = Instant::now();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut batch = Vec::with_capacity(BATCH);
     for i in 0..n {
         batch.push(ticket(i, n, now, &mut rng));
         if batch.len() == BATCH || i + 1 == n {
-            store.seed_tickets(&batch, i + 1).await.expect("tickets");
+            let facts = store
+                .seed_tickets(&batch, i + 1, &statuses, &basis)
+                .await
+                .expect("tickets");
+            for facts in &facts {
+                rollups.merge(&contribution(facts, chrono_tz::UTC), 1);
+            }
             batch.clear();
             if (i + 1) % 50_000 < BATCH as u64 || i + 1 == n {
                 let rate = (i + 1) as f64 / started.elapsed().as_secs_f64();
@@ -414,4 +430,5 @@ pub async fn run(url: &str, n: u64) {
             }
         }
     }
+    store.seed_rollups(&rollups).await.expect("rollups");
 }

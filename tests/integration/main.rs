@@ -28,6 +28,7 @@ mod rate_limits;
 mod reports;
 mod rest_api;
 mod scale_out;
+mod seed;
 mod sessions;
 mod settings;
 mod sla;

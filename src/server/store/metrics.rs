@@ -45,42 +45,42 @@ pub struct Docs {
 }
 
 #[derive(SurrealValue)]
-struct FactsRow {
-    number: String,
-    version: i64,
-    created_at: DateTime<Utc>,
-    department: String,
-    source: String,
-    priority: String,
-    status: String,
-    state: String,
-    assignee: Option<String>,
-    alert_source: Option<String>,
-    alert_rule: Option<String>,
-    resolution: Option<String>,
-    first_response_at: Option<DateTime<Utc>>,
-    acknowledged_at: Option<DateTime<Utc>>,
-    closed_at: Option<DateTime<Utc>>,
-    closed_by: Option<String>,
-    status_log: Vec<LogRow>,
-    first_met: Option<bool>,
-    resolution_met: Option<bool>,
-    observables: Option<String>,
-    replies: Vec<ReplyRow>,
-    stats_facts: Option<String>,
-    stats_generation: Option<i64>,
+pub(super) struct FactsRow {
+    pub(super) number: String,
+    pub(super) version: i64,
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) department: String,
+    pub(super) source: String,
+    pub(super) priority: String,
+    pub(super) status: String,
+    pub(super) state: String,
+    pub(super) assignee: Option<String>,
+    pub(super) alert_source: Option<String>,
+    pub(super) alert_rule: Option<String>,
+    pub(super) resolution: Option<String>,
+    pub(super) first_response_at: Option<DateTime<Utc>>,
+    pub(super) acknowledged_at: Option<DateTime<Utc>>,
+    pub(super) closed_at: Option<DateTime<Utc>>,
+    pub(super) closed_by: Option<String>,
+    pub(super) status_log: Vec<LogRow>,
+    pub(super) first_met: Option<bool>,
+    pub(super) resolution_met: Option<bool>,
+    pub(super) observables: Option<String>,
+    pub(super) replies: Vec<ReplyRow>,
+    pub(super) stats_facts: Option<String>,
+    pub(super) stats_generation: Option<i64>,
 }
 
 #[derive(SurrealValue)]
-struct LogRow {
-    status: String,
-    at: DateTime<Utc>,
+pub(super) struct LogRow {
+    pub(super) status: String,
+    pub(super) at: DateTime<Utc>,
 }
 
 #[derive(SurrealValue)]
-struct ReplyRow {
-    agent: Option<String>,
-    at: DateTime<Utc>,
+pub(super) struct ReplyRow {
+    pub(super) agent: Option<String>,
+    pub(super) at: DateTime<Utc>,
 }
 
 #[derive(SurrealValue)]
@@ -127,7 +127,11 @@ fn with_replies(select: &str) -> String {
 impl FactsRow {
     /// The facts, with each status of the log read as it is configured now (`statuses`); what
     /// was counted before only if it was counted in `generation`.
-    fn into_uncounted(self, statuses: &[Status], generation: i64) -> Result<Uncounted, StoreError> {
+    pub(super) fn into_uncounted(
+        self,
+        statuses: &[Status],
+        generation: i64,
+    ) -> Result<Uncounted, StoreError> {
         let corrupt =
             |what: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{what}: {e}"));
         let counted = self
@@ -206,11 +210,11 @@ impl FactsRow {
     }
 }
 
-fn to_json(value: &impl serde::Serialize) -> String {
+pub(super) fn to_json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-fn day_key(scope: &str, day: NaiveDate) -> Vec<String> {
+pub(super) fn day_key(scope: &str, day: NaiveDate) -> Vec<String> {
     vec![scope.to_string(), day.to_string()]
 }
 

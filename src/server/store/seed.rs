@@ -1,13 +1,18 @@
 //! Bulk writes of synthetic data for the benchmark (`examples/bench.rs`): many accounts and
 //! tickets per transaction, so a datastore of a million tickets fills in minutes. The server never
 //! calls these. Rows are the same as the use cases write (the queue counts and search indexes are
-//! kept by the database as for any write); tickets are marked for the metrics job to count, and
-//! carry no audit events.
+//! kept by the database as for any write); tickets are written counted, with their report facts,
+//! and the rollups once at the end ([`Store::seed_rollups`]), so the first start has nothing to
+//! count and no ticket is written twice. Seeded tickets carry no audit events.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::metrics::{Basis, FactsRow, LogRow, ReplyRow, day_key, to_json};
 use super::{Store, StoreError};
+use crate::domain::metrics::facts::TicketFacts;
+use crate::domain::metrics::tally::Tallies;
+use crate::domain::ticket::{State, Status};
 
 /// An account to seed: customers have no departments; staff have every listed one (role
 /// `all_access`).
@@ -115,15 +120,30 @@ impl Store {
         Ok(())
     }
 
-    /// Creates the tickets and their threads in one transaction, and moves the ticket number
-    /// sequence past them.
+    /// Creates the tickets and their threads in one transaction, counted for the reports under
+    /// `basis` (statuses read as `statuses` define them), and moves the ticket number sequence
+    /// past them. Returns each ticket's report facts, for [`Store::seed_rollups`].
     pub async fn seed_tickets(
         &self,
         tickets: &[SeedTicket],
         sequence: u64,
-    ) -> Result<(), StoreError> {
-        let tickets =
-            serde_json::to_value(tickets).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        statuses: &[Status],
+        basis: &Basis,
+    ) -> Result<Vec<TicketFacts>, StoreError> {
+        let facts = tickets
+            .iter()
+            .map(|t| t.facts(statuses, basis.generation))
+            .collect::<Result<Vec<_>, _>>()?;
+        let tickets: Vec<serde_json::Value> = tickets
+            .iter()
+            .zip(&facts)
+            .map(|(ticket, facts)| {
+                let mut json = serde_json::to_value(ticket)?;
+                json["stats_facts"] = to_json(facts).into();
+                Ok(json)
+            })
+            .collect::<Result<_, serde_json::Error>>()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.db
             .query(
                 "BEGIN;
@@ -149,7 +169,8 @@ impl Store {
                         entries: array::len($t.entries), version: array::len($t.entries), search_text: $t.search_text,
                         alert_source: $t.alert.source, fingerprint: $t.alert.fingerprint, alert_rule: $t.alert.rule,
                         occurrences: IF $t.alert { 1 } ELSE { NONE }, last_seen: IF $t.alert { <datetime> $t.created_at } ELSE { NONE },
-                        observables: $t.alert.observables, stats_dirty: true }).id;
+                        observables: $t.alert.observables,
+                        stats_dirty: false, stats_facts: $t.stats_facts, stats_generation: $generation }).id;
                     FOR $e IN $t.entries {
                         CREATE thread_entry CONTENT { ticket: $ticket, seq: $e.seq, version: $e.seq, kind: $e.kind,
                             author: type::record('user', $e.author), author_name: $e.author_name, body: $e.body,
@@ -160,9 +181,106 @@ impl Store {
                  COMMIT;",
             )
             .bind(("tickets", tickets))
+            .bind(("generation", basis.generation))
             .bind(("sequence", sequence as i64))
             .await?
             .check()?;
+        Ok(facts)
+    }
+
+    /// Writes the rollups of every seeded ticket (the sum of their contributions), replacing
+    /// what is stored, a few hundred documents per transaction.
+    pub async fn seed_rollups(&self, tallies: &Tallies) -> Result<(), StoreError> {
+        let mut docs: Vec<(&str, Vec<String>, String)> = Vec::new();
+        for (table, keyed) in [
+            ("metric_day", &tallies.days),
+            ("metric_week", &tallies.weeks),
+        ] {
+            for ((scope, day), tally) in keyed {
+                docs.push((table, day_key(scope, *day), to_json(tally)));
+            }
+        }
+        for (scope, tally) in &tallies.open {
+            docs.push(("metric_open", vec![scope.clone()], to_json(tally)));
+        }
+        for chunk in docs.chunks(200) {
+            let docs: Vec<serde_json::Value> = chunk
+                .iter()
+                .map(|(table, key, tallies)| {
+                    serde_json::json!({ "table": table, "key": key, "tallies": tallies })
+                })
+                .collect();
+            self.db
+                .query(
+                    "FOR $d IN $docs {
+                        UPSERT type::record($d.table, $d.key) CONTENT { tallies: $d.tallies, rev: 1 } RETURN NONE;
+                    }",
+                )
+                .bind(("docs", docs))
+                .await?
+                .check()?;
+        }
         Ok(())
+    }
+}
+
+impl SeedTicket {
+    /// The ticket's report facts, read as the metrics job reads a stored ticket.
+    fn facts(&self, statuses: &[Status], generation: i64) -> Result<TicketFacts, StoreError> {
+        let closed = statuses
+            .iter()
+            .find(|s| s.key == self.status)
+            .is_some_and(|s| s.state == State::Closed);
+        let status_log = if closed {
+            vec![
+                LogRow {
+                    status: "open".into(),
+                    at: self.created_at,
+                },
+                LogRow {
+                    status: self.status.into(),
+                    at: self.updated_at,
+                },
+            ]
+        } else {
+            vec![LogRow {
+                status: self.status.into(),
+                at: self.created_at,
+            }]
+        };
+        let row = FactsRow {
+            number: self.number.clone(),
+            version: self.entries.len() as i64,
+            created_at: self.created_at,
+            department: self.department.clone(),
+            source: self.source.into(),
+            priority: self.priority.into(),
+            status: self.status.into(),
+            state: if closed { "closed" } else { "open" }.into(),
+            assignee: self.assignee.clone(),
+            alert_source: self.alert.as_ref().map(|a| a.source.clone()),
+            alert_rule: self.alert.as_ref().map(|a| a.rule.clone()),
+            resolution: None,
+            first_response_at: self.first_response_at,
+            acknowledged_at: self.first_response_at,
+            closed_at: closed.then_some(self.updated_at),
+            closed_by: self.assignee.clone().filter(|_| closed),
+            status_log,
+            first_met: None,
+            resolution_met: None,
+            observables: self.alert.as_ref().map(|a| a.observables.clone()),
+            replies: self
+                .entries
+                .iter()
+                .filter(|e| e.kind == "agent_reply")
+                .map(|e| ReplyRow {
+                    agent: Some(e.author.clone()),
+                    at: e.at,
+                })
+                .collect(),
+            stats_facts: None,
+            stats_generation: None,
+        };
+        Ok(row.into_uncounted(statuses, generation)?.facts)
     }
 }
