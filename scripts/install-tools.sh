@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building Docket needs, skipping whatever is already there (see ../shared/TOOLCHAIN.md):
 # the wasm32 target, wasm-bindgen CLI (must equal the wasm-bindgen crate in Cargo.lock), mold for
-# fast links, and - for release builds - binaryen's wasm-opt from npm.
+# fast links, and - for release builds - binaryen's wasm-opt from npm and brotli (the bench).
 # Usage: scripts/install-tools.sh [--release] [--test]
 source "$(dirname "$0")/env.sh"
 
@@ -41,6 +41,9 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wbg_version
   # No --locked: its lockfile names a webpki-roots release the registry does not serve.
   cargo install wasm-bindgen-cli --version "$wbg_version"
 fi
+
+# The benchmark reports the bundle's brotli size too.
+$want_release && apt_install brotli
 
 if $want_release && ! command -v wasm-opt >/dev/null 2>&1; then
   say "installing wasm-opt (binaryen 132 from npm)"
