@@ -16,6 +16,7 @@ mod audit_stream;
 mod authorization;
 mod authorization_matrix;
 mod backup;
+mod concurrent_creation;
 mod crash;
 mod database_outage;
 mod durability;

@@ -7,9 +7,7 @@ use surrealdb::types::SurrealValue;
 
 use super::{Binds, Store, StoreError};
 use crate::domain::audit::filter::{AuditCursor, AuditFilter};
-use crate::domain::audit::{
-    ActorKind, AuditActor, AuditEvent, AuditRecord, GENESIS_HASH, Origin, SHARDS,
-};
+use crate::domain::audit::{ActorKind, AuditActor, AuditEvent, AuditRecord, GENESIS_HASH, Origin};
 
 /// Appends `$audit_*` to the chain of shard `$audit_shard`, computing the hash in the same
 /// transaction as the change it records (see `domain::audit` for the hashed string).
@@ -28,11 +26,11 @@ CREATE audit_event CONTENT {
 UPSERT type::record('audit_head', $audit_shard) CONTENT { seq: $audit_seq, hash: $audit_hash } RETURN NONE;
 ";
 
-/// Binds the record's fields for [`APPEND`]; a random shard spreads concurrent writers.
-pub(super) fn bind<'r>(query: Query<'r, Any>, record: &AuditRecord) -> Query<'r, Any> {
-    let shard = i64::from(rand::random_range(0..SHARDS));
+/// Binds the record's fields for [`APPEND`] to the chain of `shard` (one no other write of this
+/// process holds: see `shards`).
+pub(super) fn bind<'r>(query: Query<'r, Any>, record: &AuditRecord, shard: u8) -> Query<'r, Any> {
     query
-        .bind(("audit_shard", shard))
+        .bind(("audit_shard", i64::from(shard)))
         .bind(("audit_genesis", GENESIS_HASH))
         .bind(("audit_body", record.canonical_body()))
         .bind(("audit_at", record.at))

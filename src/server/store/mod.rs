@@ -24,6 +24,7 @@ mod seed;
 mod sessions;
 mod settings;
 mod setup;
+mod shards;
 mod tickets;
 mod users;
 mod webhooks;
@@ -152,6 +153,8 @@ impl Refusal {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Arc<Surreal<Any>>,
+    /// The audit chain shards this process's writes in flight hold (see `shards`).
+    shards: Arc<shards::ShardPool>,
 }
 
 /// Named parameters for a query, built with [`Binds::with`].
@@ -237,7 +240,10 @@ impl Store {
         db.use_ns(&settings.namespace)
             .use_db(&settings.database)
             .await?;
-        Ok(Store { db: Arc::new(db) })
+        Ok(Store {
+            db: Arc::new(db),
+            shards: Arc::new(shards::ShardPool::new()),
+        })
     }
 
     /// Whether the database answers a query that needs this connection's sign-in and database
@@ -298,8 +304,10 @@ impl Store {
         );
         let mut attempt = 0;
         loop {
-            let query = audit::bind(binds.onto(self.db.query(sql.as_str())), record);
+            let shard = self.shards.take().await;
+            let query = audit::bind(binds.onto(self.db.query(sql.as_str())), record, shard.shard);
             let mut response = query.await?;
+            drop(shard);
             let errors = response.take_errors();
             if errors.is_empty() {
                 // Statement 0 is BEGIN; the body's statements follow it.

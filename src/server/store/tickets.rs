@@ -437,15 +437,28 @@ pub struct TicketWrite<'a> {
 }
 
 impl Store {
-    /// The next value of the ticket number sequence (1, 2, ...). Gaps are possible, repeats are not.
+    /// The next value of the ticket number sequence (1, 2, ...). Gaps are possible, repeats are
+    /// not. Every new ticket writes this one row, so concurrent creations race for it: a lost
+    /// race is drawn again.
     pub async fn next_ticket_sequence(&self) -> Result<u64, StoreError> {
-        let value: Option<i64> = self
-            .db
-            .query(
-                "UPSERT ONLY ticket_sequence:main SET value = (value ?? 0) + 1 RETURN VALUE value",
-            )
-            .await?
-            .take(0)?;
+        let mut attempt = 0;
+        let value: Option<i64> = loop {
+            let result = self
+                .db
+                .query(
+                    "UPSERT ONLY ticket_sequence:main SET value = (value ?? 0) + 1 RETURN VALUE value",
+                )
+                .await
+                .and_then(|mut response| response.take(0));
+            match result {
+                Ok(value) => break value,
+                Err(error) if super::is_conflict(&error) && attempt < super::CONFLICT_RETRIES => {
+                    attempt += 1;
+                    super::back_off(attempt).await;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        };
         value
             .and_then(|v| u64::try_from(v).ok())
             .ok_or_else(|| StoreError::Corrupt("ticket sequence".into()))
@@ -477,7 +490,7 @@ impl Store {
                 entries: 0, version: 0, search_text: $search_text,
                 alert_source: $alert_source, fingerprint: $fingerprint, alert_rule: $alert_rule,
                 occurrences: IF $fingerprint {{ 1 }} ELSE {{ NONE }}, last_seen: IF $fingerprint {{ $at }} ELSE {{ NONE }},
-                observables: $observables }}).id;
+                observables: $observables, count_shard: $audit_shard }}).id;
              {ADD_ENTRY}
              IF $routing_note {{
                 LET $noted = (UPDATE ONLY $ticket SET entries += 1 RETURN entries, version);
