@@ -4,6 +4,8 @@
 //! often open; older ones mostly closed. Runs in its own process (`bench seed URL N`).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
@@ -34,6 +36,8 @@ pub const FREQUENT_TERM: &str = "printer";
 pub const RARE_TERM: &str = "quokka";
 const DAYS: i64 = 730;
 const BATCH: usize = 500;
+/// Batches written at once.
+const WORKERS: u64 = 2;
 
 const WORDS: [&str; 96] = [
     "printer",
@@ -332,6 +336,8 @@ fn ticket(i: u64, n: u64, now: DateTime<Utc>, rng: &mut Rng) -> SeedTicket {
         search_text,
         sla_plan: Some(if alert { "incident" } else { "standard" }),
         sla_due: Some(created + Duration::hours(8)),
+        // The worker that writes it chooses.
+        count_shard: 0,
         alert: alert.then(|| SeedAlert {
             source: ["wazuh", "elastic", "grafana"][rng.below(3) as usize].to_string(),
             fingerprint: format!("bench-{i}"),
@@ -409,26 +415,54 @@ pub async fn run(url: &str, n: u64) {
         .await
         .expect("a reports basis");
     let statuses = store.every_status().await.expect("statuses");
-    let mut rollups = Tallies::default();
+    // Batches are written by WORKERS tasks at once (one per core); each worker's tickets keep to
+    // its own queue count shards, so two batches in flight share no row and never conflict.
+    let batches = n.div_ceil(BATCH as u64);
+    let seeded = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut batch = Vec::with_capacity(BATCH);
-    for i in 0..n {
-        batch.push(ticket(i, n, now, &mut rng));
-        if batch.len() == BATCH || i + 1 == n {
-            let facts = store
-                .seed_tickets(&batch, i + 1, &statuses, &basis)
-                .await
-                .expect("tickets");
-            for facts in &facts {
-                rollups.merge(&contribution(facts, chrono_tz::UTC), 1);
-            }
-            batch.clear();
-            if (i + 1) % 50_000 < BATCH as u64 || i + 1 == n {
-                let rate = (i + 1) as f64 / started.elapsed().as_secs_f64();
-                eprintln!("  seeded {} of {n} tickets ({rate:.0}/s)", i + 1);
-            }
-        }
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|worker| {
+            let (store, statuses, basis, seeded) = (
+                store.clone(),
+                statuses.clone(),
+                basis.clone(),
+                seeded.clone(),
+            );
+            tokio::spawn(async move {
+                let mut rollups = Tallies::default();
+                for b in (worker..batches).step_by(WORKERS as usize) {
+                    // Each batch draws from its own generator: the data do not depend on which
+                    // worker wrote what first.
+                    let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (b + 1).wrapping_mul(0x2545_f491));
+                    let batch: Vec<SeedTicket> = (b * BATCH as u64
+                        ..((b + 1) * BATCH as u64).min(n))
+                        .map(|i| SeedTicket {
+                            count_shard: (worker + WORKERS * (i % (8 / WORKERS))) as u8,
+                            ..ticket(i, n, now, &mut rng)
+                        })
+                        .collect();
+                    let facts = store
+                        .seed_tickets(&batch, &statuses, &basis)
+                        .await
+                        .expect("tickets");
+                    for facts in &facts {
+                        rollups.merge(&contribution(facts, chrono_tz::UTC), 1);
+                    }
+                    let before = seeded.fetch_add(batch.len() as u64, Ordering::SeqCst);
+                    let after = before + batch.len() as u64;
+                    if before / 50_000 != after / 50_000 || after == n {
+                        let rate = after as f64 / started.elapsed().as_secs_f64();
+                        eprintln!("  seeded {after} of {n} tickets ({rate:.0}/s)");
+                    }
+                }
+                rollups
+            })
+        })
+        .collect();
+    let mut rollups = Tallies::default();
+    for worker in workers {
+        rollups.merge(&worker.await.expect("a seeding worker"), 1);
     }
+    store.seed_ticket_sequence(n).await.expect("the sequence");
     store.seed_rollups(&rollups).await.expect("rollups");
 }

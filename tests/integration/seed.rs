@@ -1,5 +1,6 @@
 //! The benchmark's bulk seed (`Store::seed_*`) writes tickets already counted for the reports:
-//! the rollups it writes equal a full recount, and the metrics job finds nothing left to count.
+//! the rollups it writes equal a full recount, the metrics job finds nothing left to count, the
+//! queues count them and new tickets are numbered after them.
 
 use chrono::{Duration, Utc};
 use docket::domain::metrics::DEFINITIONS_VERSION;
@@ -41,6 +42,7 @@ fn ticket(n: u64, status: &'static str, days_ago: i64, answered: bool) -> SeedTi
         search_text: format!("Seeded ticket {n}"),
         sla_plan: None,
         sla_due: Some(created + Duration::hours(8)),
+        count_shard: (n % 8) as u8,
         alert: (n % 3 == 1).then(|| SeedAlert {
             source: "wazuh".into(),
             fingerprint: format!("seed-{n}"),
@@ -91,7 +93,7 @@ async fn seeded_tickets_are_counted_as_the_metrics_job_counts_them() {
         .unwrap();
     let statuses = store.every_status().await.unwrap();
     let facts = store
-        .seed_tickets(&tickets, 5, &statuses, &basis)
+        .seed_tickets(&tickets, &statuses, &basis)
         .await
         .unwrap();
     let mut rollups = Tallies::default();
@@ -99,6 +101,7 @@ async fn seeded_tickets_are_counted_as_the_metrics_job_counts_them() {
         rollups.merge(&contribution(facts, chrono_tz::UTC), 1);
     }
     store.seed_rollups(&rollups).await.unwrap();
+    store.seed_ticket_sequence(5).await.unwrap();
 
     assert_eq!(
         reports::count_changed(state).await.unwrap(),
@@ -111,4 +114,15 @@ async fn seeded_tickets_are_counted_as_the_metrics_job_counts_them() {
     }
     assert!(!recount.is_empty(), "the seeded tickets were counted");
     assert_eq!(store.stored_tallies().await.unwrap(), recount);
+
+    // The queues count them, and the next ticket is numbered after them.
+    let counted: u64 = store
+        .queue_counts()
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.tickets)
+        .sum();
+    assert_eq!(counted, 5);
+    assert_eq!(store.next_ticket_sequence().await.unwrap(), 6);
 }

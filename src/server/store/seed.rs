@@ -44,6 +44,8 @@ pub struct SeedTicket {
     pub sla_plan: Option<&'static str>,
     pub sla_due: Option<DateTime<Utc>>,
     pub alert: Option<SeedAlert>,
+    /// Its queue count shard (0 to 7).
+    pub count_shard: u8,
     pub created_at: DateTime<Utc>,
     /// The last entry's time (and the close's, for a closed ticket).
     pub updated_at: DateTime<Utc>,
@@ -121,12 +123,12 @@ impl Store {
     }
 
     /// Creates the tickets and their threads in one transaction, counted for the reports under
-    /// `basis` (statuses read as `statuses` define them), and moves the ticket number sequence
-    /// past them. Returns each ticket's report facts, for [`Store::seed_rollups`].
+    /// `basis` (statuses read as `statuses` define them). Returns each ticket's report facts, for
+    /// [`Store::seed_rollups`]. Several batches may be written at once when each keeps to its own
+    /// queue count shards ([`SeedTicket::count_shard`]): they then share no row.
     pub async fn seed_tickets(
         &self,
         tickets: &[SeedTicket],
-        sequence: u64,
         statuses: &[Status],
         basis: &Basis,
     ) -> Result<Vec<TicketFacts>, StoreError> {
@@ -169,7 +171,7 @@ impl Store {
                         entries: array::len($t.entries), version: array::len($t.entries), search_text: $t.search_text,
                         alert_source: $t.alert.source, fingerprint: $t.alert.fingerprint, alert_rule: $t.alert.rule,
                         occurrences: IF $t.alert { 1 } ELSE { NONE }, last_seen: IF $t.alert { <datetime> $t.created_at } ELSE { NONE },
-                        observables: $t.alert.observables,
+                        observables: $t.alert.observables, count_shard: $t.count_shard,
                         stats_dirty: false, stats_facts: $t.stats_facts, stats_generation: $generation }).id;
                     FOR $e IN $t.entries {
                         CREATE thread_entry CONTENT { ticket: $ticket, seq: $e.seq, version: $e.seq, kind: $e.kind,
@@ -177,15 +179,23 @@ impl Store {
                             format: 'text', source: $t.source, at: <datetime> $e.at } RETURN NONE;
                     };
                  };
-                 UPSERT ticket_sequence:main SET value = math::max([value ?? 0, $sequence]);
                  COMMIT;",
             )
             .bind(("tickets", tickets))
             .bind(("generation", basis.generation))
-            .bind(("sequence", sequence as i64))
             .await?
             .check()?;
         Ok(facts)
+    }
+
+    /// Moves the ticket number sequence past `sequence` (after seeding that many tickets).
+    pub async fn seed_ticket_sequence(&self, sequence: u64) -> Result<(), StoreError> {
+        self.db
+            .query("UPSERT ticket_sequence:main SET value = math::max([value ?? 0, $sequence])")
+            .bind(("sequence", sequence as i64))
+            .await?
+            .check()?;
+        Ok(())
     }
 
     /// Writes the rollups of every seeded ticket (the sum of their contributions), replacing
